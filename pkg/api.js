@@ -1,0 +1,71 @@
+// The JS face of seriesguard, shared by every build (Node CJS and ESM, web).
+// It turns the compact answers of the wasm exports (see src/wasm/wire.rs)
+// into plain objects and SeriesError throws. It holds no rule: every check
+// and every message comes from the Rust core.
+//
+// This file is ES module source; scripts/build.sh writes api.cjs from it for
+// require(). Keep `export function bind` the only export.
+
+const RS = '\x1e';
+const US = '\x1f';
+
+/** Coded error thrown by seriesguard. `code` is stable; branch on it. */
+export class SeriesError extends Error {
+  constructor(code, message, field, details) {
+    super(message);
+    this.name = 'SeriesError';
+    this.code = code;
+    if (field !== undefined) this.field = field;
+    if (details !== undefined) this.details = details;
+  }
+}
+
+function decodeIssues(records) {
+  const issues = new Array(records.length - 1);
+  for (let i = 1; i < records.length; i++) {
+    const [code, field, message] = records[i].split(US);
+    issues[i - 1] = { code, field, message };
+  }
+  return issues;
+}
+
+function decodeValidation(text) {
+  const records = text.split(RS);
+  const [ok, count, start, end] = records[0].split(US);
+  const validation = { ok: ok === '1', count: count === '' ? null : BigInt(count), issues: decodeIssues(records) };
+  if (count !== '') {
+    validation.start = start;
+    validation.end = end;
+  }
+  return validation;
+}
+
+function fail(issues) {
+  const first = issues[0];
+  return new SeriesError(first.code, first.message, first.field, { issues });
+}
+
+/** Binds the raw wasm exports of one build into the public API. */
+export function bind(raw) {
+  /** Validates a series for a form: never throws, reports every issue. */
+  function validateSeries(input, rules) {
+    return decodeValidation(raw.validateRaw(input, rules));
+  }
+
+  /** The exact count of start..end as a bigint; throws SeriesError when invalid. */
+  function countSeries(start, end, rules) {
+    const validation = decodeValidation(raw.countRaw(start, end, rules));
+    if (!validation.ok) throw fail(validation.issues);
+    return validation.count;
+  }
+
+  /** Reads one identifier into its parts; throws SeriesError when invalid. */
+  function parseSerial(text, rules) {
+    const records = raw.parseRaw(text, rules).split(RS);
+    const [ok, normalized, prefix, body, suffix] = records[0].split(US);
+    if (ok !== '1') throw fail(decodeIssues(records));
+    return { text: normalized, prefix, body, width: body.length, suffix };
+  }
+
+  return { validateSeries, countSeries, parseSerial, SeriesError };
+}

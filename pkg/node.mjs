@@ -1,0 +1,6 @@
+// Node entry for import: the same instance as require('seriesguard'), so a
+// process that mixes both module systems shares one wasm instance.
+import api from './node.cjs';
+
+export const { validateSeries, countSeries, parseSerial, SeriesError } = api;
+export default api;

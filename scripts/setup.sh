@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building and testing seriesguard needs, skipping whatever is
+# already there, so a second run takes a second or two:
+#   - the wasm32-unknown-unknown Rust target;
+#   - wasm-bindgen-cli at exactly the version Cargo.toml pins (from crates.io;
+#     it must match the wasm-bindgen crate byte for byte);
+#   - the Node tools in package-lock.json (wasm-opt from npm's binaryen).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+
+command -v cargo >/dev/null || { say "cargo not found: install Rust (rustup) first"; exit 1; }
+command -v node >/dev/null || { say "node not found: install Node.js 20 or newer first"; exit 1; }
+
+if command -v rustup >/dev/null; then
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding Rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+fi
+
+pinned=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+[ -n "$pinned" ] || { say "no pinned wasm-bindgen version in Cargo.toml"; exit 1; }
+installed=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$installed" != "$pinned" ]; then
+  say "installing wasm-bindgen-cli $pinned (found: ${installed:-none}); this takes a few minutes once"
+  # Not --locked: the CLI's lockfile can name crate versions a registry mirror
+  # does not carry yet; cargo then picks the newest compatible ones.
+  cargo install wasm-bindgen-cli --version "=$pinned"
+fi
+
+# Node tools (wasm-opt from npm's binaryen, test and benchmark peers) are
+# pinned in package-lock.json; reinstall only when the lockfile changed.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing Node tools (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+say "ready: $(rustc --version), wasm-bindgen $pinned, node $(node --version), $(node_modules/.bin/wasm-opt --version)"

@@ -1,0 +1,287 @@
+//! The one error type of the core: every failure is a value with a stable
+//! `code()`, the `field()` it concerns and a human message (`Display`).
+//!
+//! This module owns the codes and the wording of the messages. It does not
+//! know how an error crosses into JavaScript; `src/wasm/` turns each value
+//! into a JS `SeriesError` or a `Validation` issue with the same three parts.
+
+use std::fmt;
+
+/// The input field an error is about. `as_str()` is the name hosts see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The series' first identifier.
+    Start,
+    /// The series' last identifier.
+    End,
+    /// A single identifier given to `parseSerial`.
+    Serial,
+    /// The input object as a whole (`validateSeries(42)`).
+    Input,
+    /// The rules object as a whole, or one of its options.
+    Rules(RuleOption),
+}
+
+/// The options of [`crate::range::SeriesRules`], named as in JS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleOption {
+    /// The rules value itself (not an object).
+    Whole,
+    /// `width`: the exact digit count of every body.
+    Width,
+    /// `prefix`: the text every identifier must begin with.
+    Prefix,
+    /// `maxCount`: the largest series allowed.
+    MaxCount,
+    /// `numericOnly`: identifiers are bare digits.
+    NumericOnly,
+}
+
+impl Field {
+    /// The field's name as hosts see it (`"start"`, `"rules.width"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Start => "start",
+            Field::End => "end",
+            Field::Serial => "serial",
+            Field::Input => "input",
+            Field::Rules(RuleOption::Whole) => "rules",
+            Field::Rules(RuleOption::Width) => "rules.width",
+            Field::Rules(RuleOption::Prefix) => "rules.prefix",
+            Field::Rules(RuleOption::MaxCount) => "rules.maxCount",
+            Field::Rules(RuleOption::NumericOnly) => "rules.numericOnly",
+        }
+    }
+
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a value could not be read as an identifier (or as a rule option).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// The value has the wrong type; carries the type's name (`"number"`).
+    NotText(&'static str),
+    /// An object was expected; carries the type's name found.
+    NotObject(&'static str),
+    /// Longer than [`crate::serial::MAX_LEN`] bytes after trimming.
+    TooLong {
+        /// Length in bytes of the trimmed text.
+        len: usize,
+    },
+    /// A character outside printable ASCII; `at` counts characters from 1.
+    NonAscii {
+        /// 1-based character position in the trimmed text.
+        at: usize,
+    },
+    /// A control character; `at` counts characters from 1.
+    Control {
+        /// 1-based character position in the trimmed text.
+        at: usize,
+    },
+    /// A space inside the identifier; `at` counts characters from 1.
+    InnerSpace {
+        /// 1-based character position in the trimmed text.
+        at: usize,
+    },
+    /// No digit at all.
+    NoDigits,
+    /// More digits in the body than `u128` holds exactly.
+    TooManyDigits {
+        /// How many digits the body has.
+        digits: usize,
+    },
+    /// `numericOnly` is set and the identifier has a prefix or suffix.
+    NotNumeric,
+    /// A rule option outside its allowed values; the text says which.
+    Rule(&'static str),
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Invalid::NotText(kind) => write!(f, "must be a string, not {kind}"),
+            Invalid::NotObject(kind) => write!(f, "must be an object, not {kind}"),
+            Invalid::TooLong { len } => write!(
+                f,
+                "is {len} bytes long; at most {} ASCII characters are allowed",
+                crate::serial::MAX_LEN
+            ),
+            Invalid::NonAscii { at } => write!(
+                f,
+                "may contain only ASCII letters, digits and punctuation (character {at} is not ASCII; \
+                 full-width and other non-ASCII digits are not accepted)"
+            ),
+            Invalid::Control { at } => {
+                write!(f, "must not contain control characters (character {at})")
+            }
+            Invalid::InnerSpace { at } => {
+                write!(f, "must not contain spaces inside (character {at})")
+            }
+            Invalid::NoDigits => f.write_str("must contain a run of digits"),
+            Invalid::TooManyDigits { digits } => write!(
+                f,
+                "has {digits} digits in its number; at most {} are supported",
+                crate::serial::MAX_DIGITS
+            ),
+            Invalid::NotNumeric => f.write_str("must be digits only (numericOnly)"),
+            Invalid::Rule(what) => f.write_str(what),
+        }
+    }
+}
+
+/// Every failure the core can report. `code()` is stable: hosts branch on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeriesError {
+    /// The field is missing, `null`, or blank.
+    Required {
+        /// Which field.
+        field: Field,
+    },
+    /// The field is present but cannot be read.
+    Invalid {
+        /// Which field.
+        field: Field,
+        /// Why it cannot be read.
+        reason: Invalid,
+    },
+    /// The identifier's prefix is not the required one (rules or start's).
+    PrefixMismatch {
+        /// Which field carries the wrong prefix.
+        field: Field,
+        /// The prefix required.
+        expected: String,
+        /// The prefix found.
+        found: String,
+        /// True when the requirement comes from `rules.prefix`, false when from start.
+        by_rule: bool,
+    },
+    /// End's suffix differs from start's.
+    SuffixMismatch {
+        /// Start's suffix.
+        expected: String,
+        /// End's suffix.
+        found: String,
+    },
+    /// The digit count differs from the rules' `width` or from a zero-padded start.
+    WidthMismatch {
+        /// Which field has the wrong width.
+        field: Field,
+        /// The width required.
+        expected: usize,
+        /// The width found.
+        found: usize,
+        /// True when the requirement comes from `rules.width`, false when from the other end.
+        by_rule: bool,
+    },
+    /// Start's number is greater than end's.
+    StartAfterEnd {
+        /// The normalized start identifier.
+        start: String,
+        /// The normalized end identifier.
+        end: String,
+    },
+    /// The series holds more numbers than `rules.maxCount`.
+    RangeTooLarge {
+        /// The series' exact count.
+        count: u128,
+        /// The largest count allowed.
+        max: u128,
+    },
+}
+
+impl SeriesError {
+    /// The stable code hosts branch on (`"START_AFTER_END"`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            SeriesError::Required { field } => match field {
+                Field::Start => "START_REQUIRED",
+                Field::End => "END_REQUIRED",
+                Field::Serial => "SERIAL_REQUIRED",
+                Field::Input => "INPUT_INVALID",
+                Field::Rules(_) => "RULES_INVALID",
+            },
+            SeriesError::Invalid { field, .. } => match field {
+                Field::Start => "START_INVALID",
+                Field::End => "END_INVALID",
+                Field::Serial => "SERIAL_INVALID",
+                Field::Input => "INPUT_INVALID",
+                Field::Rules(_) => "RULES_INVALID",
+            },
+            SeriesError::PrefixMismatch { .. } => "PREFIX_MISMATCH",
+            SeriesError::SuffixMismatch { .. } => "SUFFIX_MISMATCH",
+            SeriesError::WidthMismatch { .. } => "WIDTH_MISMATCH",
+            SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
+            SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
+        }
+    }
+
+    /// The field the error concerns, for placing the message next to it.
+    pub fn field(&self) -> Field {
+        match self {
+            SeriesError::Required { field }
+            | SeriesError::Invalid { field, .. }
+            | SeriesError::PrefixMismatch { field, .. }
+            | SeriesError::WidthMismatch { field, .. } => *field,
+            SeriesError::SuffixMismatch { .. }
+            | SeriesError::StartAfterEnd { .. }
+            | SeriesError::RangeTooLarge { .. } => Field::End,
+        }
+    }
+}
+
+impl fmt::Display for SeriesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SeriesError::Required { field } => write!(f, "{field} is required"),
+            SeriesError::Invalid { field, reason } => write!(f, "{field} {reason}"),
+            SeriesError::PrefixMismatch {
+                field,
+                expected,
+                by_rule: true,
+                ..
+            } => write!(f, "{field} must begin with \"{expected}\" followed by digits"),
+            SeriesError::PrefixMismatch {
+                field,
+                expected,
+                found,
+                by_rule: false,
+            } => write!(
+                f,
+                "{field} prefix \"{found}\" differs from start prefix \"{expected}\""
+            ),
+            SeriesError::SuffixMismatch { expected, found } => write!(
+                f,
+                "end suffix \"{found}\" differs from start suffix \"{expected}\""
+            ),
+            SeriesError::WidthMismatch {
+                field,
+                expected,
+                found,
+                by_rule: true,
+            } => write!(f, "{field} must have exactly {expected} digits, not {found}"),
+            SeriesError::WidthMismatch {
+                field,
+                expected,
+                found,
+                by_rule: false,
+            } => write!(
+                f,
+                "{field} has {found} digits but the series is zero-padded to {expected}"
+            ),
+            SeriesError::StartAfterEnd { start, end } => {
+                write!(f, "start {start} is after end {end}")
+            }
+            SeriesError::RangeTooLarge { count, max } => write!(
+                f,
+                "the series has {count} numbers; at most {max} are allowed"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SeriesError {}

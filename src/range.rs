@@ -1,0 +1,339 @@
+//! A series `start..end`: the rules it must meet, its exact count, and the
+//! validation that reports every broken rule at once.
+//!
+//! This module owns what makes two identifiers a series: same prefix, same
+//! suffix, compatible widths, start not after end, size within the caller's
+//! limit, and the optional rules (`width`, `prefix`, `maxCount`,
+//! `numericOnly`). It never walks a series member by member: counting is one
+//! subtraction. Reading a single identifier is [`crate::serial`]'s job.
+
+use std::fmt;
+
+use crate::error::{Field, Invalid, RuleOption, SeriesError};
+use crate::input::Value;
+use crate::serial::{self, Serial, MAX_DIGITS};
+
+/// The longest required prefix accepted in [`SeriesRules::prefix`].
+pub const MAX_PREFIX_LEN: usize = 64;
+
+/// Optional rules a host imposes on every series it validates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeriesRules {
+    /// Every body must have exactly this many digits (1..=38).
+    pub width: Option<usize>,
+    /// Every identifier must begin with exactly this text, followed by the body.
+    pub prefix: Option<String>,
+    /// The largest count a series may have (at least 1).
+    pub max_count: Option<u128>,
+    /// Identifiers are bare digits: no prefix, no suffix (MOR card numbers).
+    pub numeric_only: bool,
+}
+
+/// The options of [`SeriesRules`] as a host handed them over, untyped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleValues<'a> {
+    /// `width`
+    pub width: Value<'a>,
+    /// `prefix`
+    pub prefix: Value<'a>,
+    /// `maxCount`
+    pub max_count: Value<'a>,
+    /// `numericOnly`
+    pub numeric_only: Value<'a>,
+}
+
+impl Default for RuleValues<'_> {
+    fn default() -> Self {
+        RuleValues {
+            width: Value::Absent,
+            prefix: Value::Absent,
+            max_count: Value::Absent,
+            numeric_only: Value::Absent,
+        }
+    }
+}
+
+const WIDTH_EXPECTED: &str = "must be an integer from 1 to 38";
+const PREFIX_EXPECTED: &str =
+    "must be a string of at most 64 printable ASCII characters without spaces";
+const MAX_COUNT_EXPECTED: &str =
+    "must be a positive integer (a bigint or decimal string above 2^53 - 1)";
+const NUMERIC_ONLY_EXPECTED: &str = "must be true or false";
+
+impl SeriesRules {
+    /// Types the options a host handed over. Options that are absent take
+    /// their defaults; options that are present but wrong are reported, one
+    /// issue each, and ignored, so validation can still go on.
+    ///
+    /// ```
+    /// use seriesguard::{input::Value, range::{RuleValues, SeriesRules}};
+    /// let (rules, issues) = SeriesRules::from_values(&RuleValues {
+    ///     width: Value::Number(10.0),
+    ///     numeric_only: Value::Bool(true),
+    ///     ..RuleValues::default()
+    /// });
+    /// assert_eq!((rules.width, rules.numeric_only, issues.len()), (Some(10), true, 0));
+    /// ```
+    pub fn from_values(values: &RuleValues<'_>) -> (SeriesRules, Vec<SeriesError>) {
+        let mut issues = Vec::new();
+        let mut bad = |option, expected| {
+            issues.push(SeriesError::Invalid {
+                field: Field::Rules(option),
+                reason: Invalid::Rule(expected),
+            });
+        };
+        let mut rules = SeriesRules::default();
+        match values.width {
+            Value::Absent => {}
+            value => match value.as_exact_u128().filter(|w| (1..=MAX_DIGITS as u128).contains(w)) {
+                Some(width) => rules.width = Some(width as usize),
+                None => bad(RuleOption::Width, WIDTH_EXPECTED),
+            },
+        }
+        match values.prefix {
+            Value::Absent => {}
+            Value::Text(text)
+                if text.len() <= MAX_PREFIX_LEN && text.bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                rules.prefix = Some(text.to_owned());
+            }
+            _ => bad(RuleOption::Prefix, PREFIX_EXPECTED),
+        }
+        match values.max_count {
+            Value::Absent => {}
+            value => match value.as_exact_u128().filter(|&max| max >= 1) {
+                Some(max) => rules.max_count = Some(max),
+                None => bad(RuleOption::MaxCount, MAX_COUNT_EXPECTED),
+            },
+        }
+        match values.numeric_only {
+            Value::Absent => {}
+            Value::Bool(flag) => rules.numeric_only = flag,
+            _ => bad(RuleOption::NumericOnly, NUMERIC_ONLY_EXPECTED),
+        }
+        (rules, issues)
+    }
+}
+
+/// An exact count of identifiers. Always `end - start + 1`; at most 10^38.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Count(pub u128);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// How a series writes its members' bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Padding {
+    /// Every member has exactly this many digits (`V0001`..`V0999`, or
+    /// `V10000051`..`V10000060`).
+    Fixed(usize),
+    /// Members are written without leading zeros and the digit count grows
+    /// (`9`..`12`).
+    Natural,
+}
+
+/// A well-formed series: both ends parsed, same prefix and suffix,
+/// compatible widths, start not after end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesRange<'a> {
+    start: Serial<'a>,
+    end: Serial<'a>,
+}
+
+impl<'a> SeriesRange<'a> {
+    /// The first identifier.
+    pub fn start(&self) -> &Serial<'a> {
+        &self.start
+    }
+    /// The last identifier.
+    pub fn end(&self) -> &Serial<'a> {
+        &self.end
+    }
+    /// The exact number of identifiers, without iterating.
+    pub fn count(&self) -> Count {
+        // start <= end is an invariant of construction, so this cannot wrap;
+        // and end - start < 10^38 < u128::MAX, so + 1 cannot overflow.
+        Count(self.end.body() - self.start.body() + 1)
+    }
+    /// How the members' bodies are written.
+    pub fn padding(&self) -> Padding {
+        if self.start.width() == self.end.width() {
+            Padding::Fixed(self.start.width())
+        } else {
+            Padding::Natural
+        }
+    }
+    /// The `n`-th member (0-based) as text, or `None` past the end.
+    ///
+    /// ```
+    /// use seriesguard::{input::Value, range::{validate, SeriesRules}};
+    /// let v = validate(Value::Text("V0098"), Value::Text("V0102"), &SeriesRules::default());
+    /// let range = v.range.unwrap();
+    /// assert_eq!(range.member(3).as_deref(), Some("V0101"));
+    /// assert_eq!(range.member(5), None);
+    /// ```
+    pub fn member(&self, n: u128) -> Option<String> {
+        if n >= self.count().0 {
+            return None;
+        }
+        let width = match self.padding() {
+            Padding::Fixed(width) => width,
+            Padding::Natural => 1,
+        };
+        Some(serial::format(
+            self.start.prefix(),
+            self.start.body() + n,
+            width,
+            self.start.suffix(),
+        ))
+    }
+}
+
+/// The outcome of validating one series: every issue found, and the range
+/// whenever start and end form one (even if a rule such as `maxCount` fails,
+/// so a form can still show the count).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validation<'a> {
+    /// The well-formed range, when there is one.
+    pub range: Option<SeriesRange<'a>>,
+    /// Every broken rule, in field order (start, end, then the pair).
+    pub issues: Vec<SeriesError>,
+}
+
+impl Validation<'_> {
+    /// True when nothing is wrong.
+    pub fn ok(&self) -> bool {
+        self.issues.is_empty()
+    }
+    /// The exact count, when start and end form a range.
+    pub fn count(&self) -> Option<Count> {
+        self.range.map(|range| range.count())
+    }
+}
+
+/// Validates `start..end` against `rules`, reporting every issue at once.
+///
+/// ```
+/// use seriesguard::{input::Value, range::{validate, Count, SeriesRules}};
+/// let rules = SeriesRules::default();
+/// let v = validate(Value::Text("V10000051"), Value::Text("V10000060"), &rules);
+/// assert_eq!(v.count(), Some(Count(10)));
+/// let v = validate(Value::Absent, Value::Absent, &rules);
+/// let codes: Vec<_> = v.issues.iter().map(|i| i.code()).collect();
+/// assert_eq!(codes, ["START_REQUIRED", "END_REQUIRED"]);
+/// ```
+pub fn validate<'a>(start: Value<'a>, end: Value<'a>, rules: &SeriesRules) -> Validation<'a> {
+    let mut issues = Vec::new();
+    let start = read(start, Field::Start, rules, &mut issues);
+    let end = read(end, Field::End, rules, &mut issues);
+    let range = match (start, end) {
+        (Some(start), Some(end)) => pair(start, end, rules, &mut issues),
+        _ => None,
+    };
+    if let (Some(range), Some(max)) = (range, rules.max_count) {
+        let count = range.count().0;
+        if count > max {
+            issues.push(SeriesError::RangeTooLarge { count, max });
+        }
+    }
+    Validation { range, issues }
+}
+
+/// Reads one identifier under `rules`. Returns it whenever it parses, even if
+/// a per-identifier rule fails, so the pair can still be checked.
+pub fn read<'a>(
+    value: Value<'a>,
+    field: Field,
+    rules: &SeriesRules,
+    issues: &mut Vec<SeriesError>,
+) -> Option<Serial<'a>> {
+    let text = match value {
+        Value::Absent => {
+            issues.push(SeriesError::Required { field });
+            return None;
+        }
+        Value::Text(text) => text,
+        other => {
+            issues.push(SeriesError::Invalid {
+                field,
+                reason: Invalid::NotText(other.kind()),
+            });
+            return None;
+        }
+    };
+    let parsed = match serial::parse(text, field, rules.prefix.as_deref()) {
+        Ok(parsed) => parsed,
+        Err(issue) => {
+            issues.push(issue);
+            return None;
+        }
+    };
+    if rules.numeric_only && !(parsed.prefix().is_empty() && parsed.suffix().is_empty()) {
+        issues.push(SeriesError::Invalid {
+            field,
+            reason: Invalid::NotNumeric,
+        });
+    }
+    if let Some(width) = rules.width.filter(|&w| w != parsed.width()) {
+        issues.push(SeriesError::WidthMismatch {
+            field,
+            expected: width,
+            found: parsed.width(),
+            by_rule: true,
+        });
+    }
+    Some(parsed)
+}
+
+/// Checks that two identifiers form a series; the range when they do.
+fn pair<'a>(
+    start: Serial<'a>,
+    end: Serial<'a>,
+    rules: &SeriesRules,
+    issues: &mut Vec<SeriesError>,
+) -> Option<SeriesRange<'a>> {
+    let before = issues.len();
+    if start.prefix() != end.prefix() {
+        issues.push(SeriesError::PrefixMismatch {
+            field: Field::End,
+            expected: start.prefix().to_owned(),
+            found: end.prefix().to_owned(),
+            by_rule: false,
+        });
+    }
+    if start.suffix() != end.suffix() {
+        issues.push(SeriesError::SuffixMismatch {
+            expected: start.suffix().to_owned(),
+            found: end.suffix().to_owned(),
+        });
+    }
+    // Different widths are a natural series (`9`..`12`) unless a zero pad or
+    // a fixed `rules.width` says every member has one width. A fixed
+    // `rules.width` has already reported each end on its own.
+    let padded = start.is_zero_padded() || end.is_zero_padded();
+    let widths_clash = start.width() != end.width() && (padded || rules.width.is_some());
+    if widths_clash && rules.width.is_none() {
+        issues.push(SeriesError::WidthMismatch {
+            field: Field::End,
+            expected: start.width(),
+            found: end.width(),
+            by_rule: false,
+        });
+    }
+    // Comparing bodies is meaningful only between identifiers of one family.
+    if widths_clash || issues.len() > before {
+        return None;
+    }
+    if start.body() > end.body() {
+        issues.push(SeriesError::StartAfterEnd {
+            start: start.text().to_owned(),
+            end: end.text().to_owned(),
+        });
+        return None;
+    }
+    Some(SeriesRange { start, end })
+}

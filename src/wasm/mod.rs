@@ -1,0 +1,79 @@
+//! The JavaScript binding: converts JS values into the core's vocabulary,
+//! calls the core, and encodes the answer for the small wrapper in
+//! `pkg/api.js`, which builds the plain objects and `SeriesError`s users see.
+//!
+//! Nothing here decides whether an identifier or a series is acceptable:
+//! every rule and every message lives in the core. Each export takes its
+//! arguments by value or reference, keeps no state between calls and never
+//! calls back into JS while it holds anything, so a hostile value cannot
+//! leave the instance half-borrowed.
+
+mod value;
+mod wire;
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Field, RuleOption};
+use crate::range::{self, RuleValues, SeriesRules};
+use crate::SeriesError;
+use value::Held;
+
+/// Validates `input.start..input.end` under `rules`; never throws.
+/// The answer is encoded by [`wire::validation`] for `pkg/api.js`.
+#[wasm_bindgen(js_name = validateRaw)]
+pub fn validate_raw(input: &JsValue, rules: &JsValue) -> String {
+    let (rules, mut issues) = read_rules(rules);
+    let kind = Held::kind_of(input);
+    if let Some(issue) = kind.view().expect_object(Field::Input) {
+        issues.push(issue);
+        return wire::validation(None, &issues);
+    }
+    let start = Held::field(input, "start");
+    let end = Held::field(input, "end");
+    let validation = range::validate(start.view(), end.view(), &rules);
+    issues.extend(validation.issues);
+    wire::validation(validation.range.as_ref(), &issues)
+}
+
+/// Validates the series `start..end` given as two values; never throws.
+/// Same encoding as [`validate_raw`]; `countSeries` throws from it in JS.
+#[wasm_bindgen(js_name = countRaw)]
+pub fn count_raw(start: &JsValue, end: &JsValue, rules: &JsValue) -> String {
+    let (rules, mut issues) = read_rules(rules);
+    let start = Held::from_js(start);
+    let end = Held::from_js(end);
+    let validation = range::validate(start.view(), end.view(), &rules);
+    issues.extend(validation.issues);
+    wire::validation(validation.range.as_ref(), &issues)
+}
+
+/// Reads one identifier under `rules`; never throws.
+/// The answer is encoded by [`wire::serial`] for `pkg/api.js`.
+#[wasm_bindgen(js_name = parseRaw)]
+pub fn parse_raw(text: &JsValue, rules: &JsValue) -> String {
+    let (rules, mut issues) = read_rules(rules);
+    let text = Held::from_js(text);
+    let serial = range::read(text.view(), Field::Serial, &rules, &mut issues);
+    wire::serial(serial.as_ref(), &issues)
+}
+
+/// Types a JS rules object; absent means the defaults.
+fn read_rules(rules: &JsValue) -> (SeriesRules, Vec<SeriesError>) {
+    let kind = Held::kind_of(rules);
+    if let Some(issue) = kind.view().expect_object(Field::Rules(RuleOption::Whole)) {
+        return (SeriesRules::default(), vec![issue]);
+    }
+    if rules.is_undefined() || rules.is_null() {
+        return (SeriesRules::default(), Vec::new());
+    }
+    let width = Held::field(rules, "width");
+    let prefix = Held::field(rules, "prefix");
+    let max_count = Held::field(rules, "maxCount");
+    let numeric_only = Held::field(rules, "numericOnly");
+    SeriesRules::from_values(&RuleValues {
+        width: width.view(),
+        prefix: prefix.view(),
+        max_count: max_count.view(),
+        numeric_only: numeric_only.view(),
+    })
+}
