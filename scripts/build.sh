@@ -15,6 +15,9 @@ for target in nodejs web; do
   out=pkg/dist/$dir
   rm -rf "$out"
   wasm-bindgen --target "$target" --out-dir "$out" --out-name seriesguard "$wasm"
+  # pkg/ is "type": "module"; the nodejs build is CommonJS.
+  case $target in nodejs) kind=commonjs ;; *) kind=module ;; esac
+  printf '{ "type": "%s" }\n' "$kind" > "$out/package.json"
   # wasm-opt from npm's binaryen (setup.sh): Debian's is too old to parse the
   # table.fill that wasm-bindgen 0.2.130 emits. Name exactly the features rustc emits.
   node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \

@@ -4,7 +4,9 @@
 #   - the wasm32-unknown-unknown Rust target;
 #   - wasm-bindgen-cli at exactly the version Cargo.toml pins (from crates.io;
 #     it must match the wasm-bindgen crate byte for byte);
-#   - the Node tools in package-lock.json (wasm-opt from npm's binaryen).
+#   - the Node tools in package-lock.json (wasm-opt from npm's binaryen,
+#     typescript, playwright-core);
+#   - with --with-browser: Debian's chromium, for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +37,17 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing Node tools (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = --with-browser ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    say "installing chromium (Debian) for the browser tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "chromium not found: install Debian's chromium, or set CHROMIUM_PATH to a Chromium binary"
+    exit 1
+  fi
 fi
 
 say "ready: $(rustc --version), wasm-bindgen $pinned, node $(node --version), $(node_modules/.bin/wasm-opt --version)"

@@ -52,7 +52,6 @@ impl Field {
             Field::Rules(RuleOption::NumericOnly) => "rules.numericOnly",
         }
     }
-
 }
 
 impl fmt::Display for Field {
@@ -244,7 +243,10 @@ impl fmt::Display for SeriesError {
                 expected,
                 by_rule: true,
                 ..
-            } => write!(f, "{field} must begin with \"{expected}\" followed by digits"),
+            } => write!(
+                f,
+                "{field} must begin with \"{expected}\" followed by digits"
+            ),
             SeriesError::PrefixMismatch {
                 field,
                 expected,
@@ -263,7 +265,10 @@ impl fmt::Display for SeriesError {
                 expected,
                 found,
                 by_rule: true,
-            } => write!(f, "{field} must have exactly {expected} digits, not {found}"),
+            } => write!(
+                f,
+                "{field} must have exactly {expected} digits, not {found}"
+            ),
             SeriesError::WidthMismatch {
                 field,
                 expected,

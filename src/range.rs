@@ -85,7 +85,10 @@ impl SeriesRules {
         let mut rules = SeriesRules::default();
         match values.width {
             Value::Absent => {}
-            value => match value.as_exact_u128().filter(|w| (1..=MAX_DIGITS as u128).contains(w)) {
+            value => match value
+                .as_exact_u128()
+                .filter(|w| (1..=MAX_DIGITS as u128).contains(w))
+            {
                 Some(width) => rules.width = Some(width as usize),
                 None => bad(RuleOption::Width, WIDTH_EXPECTED),
             },

@@ -1,0 +1,87 @@
+// Types of the seriesguard API (Node and, after init, the browser).
+// Hand-written and checked by `tsc --noEmit` over tests/types/usage.ts.
+
+/** A series as a form or request carries it. Only `start` and `end` are read by `validateSeries`. */
+export interface SeriesInput {
+  /** First identifier, e.g. `"V10000051"`. Surrounding whitespace is trimmed. */
+  start?: unknown;
+  /** Last identifier, e.g. `"V10000060"`. */
+  end?: unknown;
+  item_code?: string;
+  client_code?: string;
+  hub_code?: string;
+  type?: string;
+  service_types?: string[];
+  [field: string]: unknown;
+}
+
+/** Optional rules a host imposes on every series. */
+export interface SeriesRules {
+  /** Every body must have exactly this many digits (1..38). */
+  width?: number | bigint;
+  /** Every identifier must begin with this text, directly followed by the digits (e.g. `"V"`, or `"020"` for an airline). */
+  prefix?: string;
+  /** The largest series allowed (at least 1). Counts above 2^53 - 1 must be a bigint or a decimal string. */
+  maxCount?: number | bigint | string;
+  /** Identifiers are bare digits: no prefix, no suffix (MOR card numbers). */
+  numericOnly?: boolean;
+}
+
+/** Stable codes of this version. Branch on `code`, show `message`. */
+export type IssueCode =
+  | 'START_REQUIRED' | 'END_REQUIRED' | 'START_INVALID' | 'END_INVALID'
+  | 'SERIAL_REQUIRED' | 'SERIAL_INVALID' | 'INPUT_INVALID' | 'RULES_INVALID'
+  | 'PREFIX_MISMATCH' | 'SUFFIX_MISMATCH' | 'WIDTH_MISMATCH'
+  | 'START_AFTER_END' | 'RANGE_TOO_LARGE';
+
+/** One broken rule, placed on the field it concerns. */
+export interface Issue {
+  code: IssueCode;
+  /** `"start"`, `"end"`, `"serial"`, `"input"`, `"rules"` or `"rules.<option>"`. */
+  field: string;
+  /** A sentence for people; may change between versions. */
+  message: string;
+}
+
+/** What `validateSeries` answers. Never thrown. */
+export interface Validation {
+  ok: boolean;
+  /** Exact count whenever start and end form a series (even when a rule like `maxCount` fails). */
+  count: bigint | null;
+  /** Every issue at once, in field order. Empty when `ok`. */
+  issues: Issue[];
+  /** Normalized (trimmed) start, present with `count`. */
+  start?: string;
+  /** Normalized (trimmed) end, present with `count`. */
+  end?: string;
+}
+
+/** One identifier split into its parts. */
+export interface Serial {
+  /** The identifier, trimmed. */
+  text: string;
+  /** Everything before the digit body (may be empty). */
+  prefix: string;
+  /** The digit body as written, leading zeros kept. */
+  body: string;
+  /** Number of digits in `body`. */
+  width: number;
+  /** Everything after the body (may be empty, never holds digits). */
+  suffix: string;
+}
+
+/** Validates a series for a form: never throws; reports every issue at once. */
+export function validateSeries(input: SeriesInput | null | undefined, rules?: SeriesRules): Validation;
+/** Exact count of `start..end`; throws `SeriesError` (first issue's code, all issues in `details`). */
+export function countSeries(start: string, end: string, rules?: SeriesRules): bigint;
+/** Splits one identifier into prefix, body, width and suffix; throws `SeriesError`. */
+export function parseSerial(text: string, rules?: SeriesRules): Serial;
+
+/** The error seriesguard throws. */
+export class SeriesError extends Error {
+  readonly name: 'SeriesError';
+  readonly code: IssueCode;
+  readonly field?: string;
+  readonly details?: { issues: Issue[] };
+  constructor(code: string, message: string, field?: string, details?: unknown);
+}

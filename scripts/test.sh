@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds pkg/, then runs
+# every test: lints, the native Rust tests (unit, integration, doc), the wasm
+# tests under Node, the type check of index.d.ts, the node:test suites over
+# the built package, and the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+bash scripts/setup.sh --with-browser
+step build
+bash scripts/build.sh
+
+step lint
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+
+step "Rust tests (native)"
+cargo test
+
+step "wasm tests (wasm-bindgen-test under Node)"
+# No -q here: the wasm-bindgen-test-runner rejects --quiet.
+cargo test --target wasm32-unknown-unknown --test wasm_node
+
+step "type check of pkg/index.d.ts"
+node_modules/.bin/tsc -p tests/types
+
+step "JS tests (node:test over pkg/, then the browser)"
+node --test tests/js/ tests/e2e/

@@ -1,0 +1,86 @@
+// The public API as a Node ESM user imports it: `import ... from 'seriesguard'`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateSeries, countSeries, parseSerial, SeriesError } from 'seriesguard';
+
+const codes = (v) => v.issues.map((i) => i.code);
+
+test('counts are exact bigints, for any size', () => {
+  assert.equal(countSeries('V10000051', 'V10000060'), 10n);
+  assert.equal(countSeries('00000000000000000001', '99999999999999999999'), 99999999999999999999n);
+  assert.equal(countSeries('0'.repeat(38), '9'.repeat(38)), 10n ** 38n);
+  assert.equal(countSeries('89440012345678901234', '89440012345678909999'), 8766n);
+  assert.equal(countSeries(' V9 ', 'V12'), 4n);
+});
+
+test('39 digits give a coded error that names the limit', () => {
+  assert.throws(() => countSeries('9'.repeat(39), '9'.repeat(39)), (e) => {
+    assert.ok(e instanceof SeriesError);
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'SeriesError');
+    assert.equal(e.code, 'START_INVALID');
+    assert.equal(e.field, 'start');
+    assert.match(e.message, /at most 38/);
+    assert.deepEqual(e.details.issues.map((i) => i.code), ['START_INVALID', 'END_INVALID']);
+    return true;
+  });
+});
+
+test('a reversed series is START_AFTER_END on the end field', () => {
+  const v = validateSeries({ start: 'V10000060', end: 'V10000051' });
+  assert.equal(v.ok, false);
+  assert.equal(v.count, null);
+  assert.deepEqual(v.issues, [
+    { code: 'START_AFTER_END', field: 'end', message: 'start V10000060 is after end V10000051' },
+  ]);
+});
+
+test('an empty input reports both required fields at once', () => {
+  assert.deepEqual(codes(validateSeries({})), ['START_REQUIRED', 'END_REQUIRED']);
+  assert.deepEqual(codes(validateSeries(undefined)), ['START_REQUIRED', 'END_REQUIRED']);
+  assert.deepEqual(codes(validateSeries({ start: '  ', end: null })), ['START_REQUIRED', 'END_REQUIRED']);
+});
+
+test('a valid series answers ok with count and normalized ends', () => {
+  assert.deepEqual(validateSeries({ start: ' V10000051', end: 'V10000060 ', item_code: 'P7WJEJANkt' }), {
+    ok: true,
+    count: 10n,
+    issues: [],
+    start: 'V10000051',
+    end: 'V10000060',
+  });
+});
+
+test('each rule has its code', () => {
+  const table = [
+    [{ start: 'V1', end: 'W2' }, undefined, ['PREFIX_MISMATCH']],
+    [{ start: 'AB-01-X', end: 'AB-09-Y' }, undefined, ['SUFFIX_MISMATCH']],
+    [{ start: 'V0001', end: 'V00010' }, undefined, ['WIDTH_MISMATCH']],
+    [{ start: '100000025', end: '1000000035' }, { width: 10, numericOnly: true }, ['WIDTH_MISMATCH']],
+    [{ start: 'C1000000025', end: '1000000035' }, { numericOnly: true }, ['START_INVALID', 'PREFIX_MISMATCH']],
+    [{ start: 'X1', end: 'X2' }, { prefix: 'V' }, ['PREFIX_MISMATCH', 'PREFIX_MISMATCH']],
+    [{ start: '1', end: '1001' }, { maxCount: 1000 }, ['RANGE_TOO_LARGE']],
+    [{ start: '1', end: '1001' }, { maxCount: 1001n }, []],
+    [{ start: '1', end: '2' }, { maxCount: '99999999999999999999999' }, []],
+    [{ start: '１', end: '٢' }, undefined, ['START_INVALID', 'END_INVALID']],
+  ];
+  for (const [input, rules, want] of table) {
+    assert.deepEqual(codes(validateSeries(input, rules)), want, JSON.stringify(input));
+  }
+});
+
+test('a too-large series still shows its count', () => {
+  const v = validateSeries({ start: '1', end: '1001' }, { maxCount: 1000 });
+  assert.equal(v.ok, false);
+  assert.equal(v.count, 1001n);
+  assert.equal(v.issues[0].field, 'end');
+});
+
+test('parseSerial splits real identifiers', () => {
+  assert.deepEqual(parseSerial('AB-000123-X'), { text: 'AB-000123-X', prefix: 'AB-', body: '000123', width: 6, suffix: '-X' });
+  assert.deepEqual(parseSerial('89440012345678901234').body, '89440012345678901234');
+  assert.deepEqual(parseSerial('02012345675', { prefix: '020' }).body, '12345675');
+  assert.throws(() => parseSerial(''), { name: 'SeriesError', code: 'SERIAL_REQUIRED', field: 'serial' });
+  assert.throws(() => parseSerial('V\u00a012'), { code: 'SERIAL_INVALID' });
+  assert.throws(() => parseSerial('V12', { width: 3 }), { code: 'WIDTH_MISMATCH' });
+});

@@ -1,0 +1,93 @@
+// Hostile values from JS into every exported function. Each answer must be a
+// coded Validation issue or a SeriesError (never a TypeError, a trap or a
+// hang), and afterwards the module must still answer correctly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateSeries, countSeries, parseSerial, SeriesError } from 'seriesguard';
+
+const throwing = Object.defineProperty({}, 'start', { get() { throw new Error('boom'); } });
+const proxy = new Proxy({}, { get() { throw new Error('trap'); } });
+const cyclic = {}; cyclic.start = cyclic;
+
+const hostile = [
+  undefined, null, true, false, 0, -0, 1, -1, 1.5, -2.25, NaN, Infinity, -Infinity,
+  Number.MAX_SAFE_INTEGER, 2 ** 64, 1e300, 0n, -1n, 10n ** 40n, -(10n ** 40n),
+  Symbol('s'), Symbol.for('t'), () => 'V1', function named() {}, class K {},
+  [], ['V1', 'V2'], [[]], {}, { start: {} }, { valueOf: () => 'V1' }, { toString: () => 'V1' },
+  new Date(0), /V1/, new Map(), new Set(), new Uint8Array(4), new ArrayBuffer(8), Promise.resolve('V1'),
+  new String('V1'), Object.create(null), throwing, proxy, cyclic,
+  '', ' ', '\t\n', '\0', 'V\0' + '1', 'V1\u0000', '\u200f123', '\u202eV1', 'V\u0301' + '1',
+  '１２３', '٠١٢', '۱۲۳', '१२३', '\ud800', 'V\udc001', '\ufeffV1', 'V' + '\u00a0' + '1',
+  '9'.repeat(39), 'V'.repeat(129), 'V1'.repeat(500_000), '1'.repeat(1 << 20), '💥1',
+  '-1', '+1', '1e5', '0x10', 'Infinity', 'NaN', '__proto__', 'constructor',
+];
+
+function isCodedIssue(issue) {
+  return typeof issue.code === 'string' && /^[A-Z_]+$/.test(issue.code)
+    && typeof issue.field === 'string' && typeof issue.message === 'string' && issue.message.length > 0;
+}
+
+function expectCodedOrAnswer(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    assert.ok(error instanceof SeriesError, `not a SeriesError: ${error}`);
+    assert.ok(isCodedIssue(error), `uncoded error: ${error.code}`);
+    return undefined;
+  }
+}
+
+function stillAnswers() {
+  assert.equal(countSeries('V10000051', 'V10000060'), 10n);
+  assert.deepEqual(validateSeries({ start: 'V10000060', end: 'V10000051' }).issues.map((i) => i.code), ['START_AFTER_END']);
+}
+
+test(`${hostile.length} hostile values in every position get coded answers`, () => {
+  assert.ok(hostile.length >= 50);
+  for (const value of hostile) {
+    for (const input of [value, { start: value, end: 'V2' }, { start: 'V1', end: value }]) {
+      const v = validateSeries(input);
+      assert.equal(typeof v.ok, 'boolean');
+      assert.ok(v.ok === (v.issues.length === 0));
+      v.issues.forEach((issue) => assert.ok(isCodedIssue(issue), JSON.stringify(issue)));
+      assert.ok(v.count === null || typeof v.count === 'bigint');
+    }
+    const rulesAnswer = validateSeries({ start: 'V1', end: 'V2' }, value);
+    rulesAnswer.issues.forEach((issue) => assert.ok(isCodedIssue(issue)));
+    for (const rules of [value, { width: value }, { prefix: value }, { maxCount: value }, { numericOnly: value }]) {
+      expectCodedOrAnswer(() => countSeries('V1', 'V2', rules));
+    }
+    expectCodedOrAnswer(() => countSeries(value, 'V2'));
+    expectCodedOrAnswer(() => countSeries('V1', value));
+    expectCodedOrAnswer(() => parseSerial(value));
+    expectCodedOrAnswer(() => parseSerial('V1', value));
+    stillAnswers();
+  }
+});
+
+test('non-string identifiers are refused by type, not coerced', () => {
+  for (const value of [1, 10n, new String('V1'), { toString: () => 'V1' }, ['V1']]) {
+    const v = validateSeries({ start: value, end: 'V2' });
+    assert.equal(v.issues[0].code, 'START_INVALID');
+    assert.match(v.issues[0].message, /must be a string/);
+  }
+});
+
+test('a getter or proxy that throws is reported, not propagated', () => {
+  assert.equal(validateSeries(throwing).issues[0].code, 'START_INVALID');
+  assert.deepEqual(validateSeries(proxy).issues.map((i) => i.code), ['START_INVALID', 'END_INVALID']);
+  assert.equal(validateSeries({ start: 'V1', end: 'V2' }, proxy).issues[0].code, 'RULES_INVALID');
+  stillAnswers();
+});
+
+test('inputs that are not objects are INPUT_INVALID', () => {
+  for (const value of [42, 'V1', true, 5n, Symbol('x'), () => 1, [1, 2]]) {
+    assert.deepEqual(validateSeries(value).issues.map((i) => i.code), ['INPUT_INVALID']);
+  }
+});
+
+test('a 1 MB string is refused quickly and by its length', () => {
+  const v = validateSeries({ start: '1'.repeat(1 << 20), end: 'V2' });
+  assert.equal(v.issues[0].code, 'START_INVALID');
+  assert.match(v.issues[0].message, /at most 128/);
+});

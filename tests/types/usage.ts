@@ -1,0 +1,31 @@
+// Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
+// from the documented API, this file stops type-checking.
+import { validateSeries, countSeries, parseSerial, SeriesError, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
+
+const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
+const v: Validation = validateSeries({ start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt' }, rules);
+const count: bigint | null = v.count;
+const firstCode: Issue['code'] | undefined = v.issues[0]?.code;
+const exact: bigint = countSeries('V10000051', 'V10000060');
+const serial: Serial = parseSerial('AB-000123-X');
+const width: number = serial.width;
+try {
+  countSeries('V2', 'V1');
+} catch (e) {
+  if (e instanceof SeriesError) {
+    const code: string = e.code;
+    const issues: Issue[] | undefined = e.details?.issues;
+    void code; void issues;
+  }
+}
+async function browser(): Promise<void> {
+  await init();
+  initSync({ module: new Uint8Array(0) });
+  validateInBrowser({ start: 'V1', end: 'V2' });
+}
+// @ts-expect-error: rules.width is a number, not a string
+validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
+// @ts-expect-error: countSeries returns a bigint
+const wrong: number = countSeries('V1', 'V2');
+void count; void firstCode; void exact; void width; void browser; void wrong;

@@ -1,0 +1,160 @@
+//! The JS binding inside a real wasm instance under Node
+//! (`cargo test --target wasm32-unknown-unknown --test wasm_node`): hostile
+//! JS values get coded answers, and the instance keeps answering after them.
+#![cfg(target_arch = "wasm32")]
+// In tests a panic is a failure report, so the no-panic lints do not apply.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use js_sys::{Array, Function, Object, Reflect, Symbol};
+use seriesguard::wasm::{count_raw, parse_raw, validate_raw};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// The status flag and the issue codes of an encoded answer.
+fn decode(answer: &str) -> (bool, Vec<String>, Vec<String>) {
+    let mut records = answer.split('\u{1e}');
+    let head: Vec<String> = records
+        .next()
+        .unwrap_or_default()
+        .split('\u{1f}')
+        .map(str::to_owned)
+        .collect();
+    let codes = records
+        .map(|r| r.split('\u{1f}').next().unwrap_or_default().to_owned())
+        .collect();
+    (head[0] == "1", head, codes)
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn series(start: &str, end: &str) -> JsValue {
+    object(&[("start", start.into()), ("end", end.into())])
+}
+
+fn still_answers() {
+    let (ok, head, _) = decode(&validate_raw(
+        &series("V10000051", "V10000060"),
+        &JsValue::UNDEFINED,
+    ));
+    assert!(ok);
+    assert_eq!(head[1], "10");
+}
+
+#[wasm_bindgen_test]
+fn valid_series_count_exactly() {
+    still_answers();
+    let (ok, head, _) = decode(&count_raw(
+        &"00000000000000000001".into(),
+        &"99999999999999999999".into(),
+        &JsValue::UNDEFINED,
+    ));
+    assert!(ok);
+    assert_eq!(head[1], "99999999999999999999");
+}
+
+#[wasm_bindgen_test]
+fn reversed_and_empty_inputs_are_coded() {
+    let (ok, _, codes) = decode(&validate_raw(
+        &series("V10000060", "V10000051"),
+        &JsValue::UNDEFINED,
+    ));
+    assert!(!ok);
+    assert_eq!(codes, ["START_AFTER_END"]);
+    let (_, _, codes) = decode(&validate_raw(&Object::new(), &JsValue::UNDEFINED));
+    assert_eq!(codes, ["START_REQUIRED", "END_REQUIRED"]);
+}
+
+fn hostile_values() -> Vec<JsValue> {
+    let throwing_getter = Object::new();
+    let getter = Function::new_no_args("throw new Error('boom')");
+    let descriptor = object(&[("get", getter.clone().into())]);
+    Object::define_property(&throwing_getter, &"start".into(), &descriptor.into());
+    vec![
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::TRUE,
+        JsValue::from_f64(f64::NAN),
+        JsValue::from_f64(f64::INFINITY),
+        JsValue::from_f64(-1.5),
+        JsValue::from_f64(1e300),
+        JsValue::from(10u128.pow(37)),
+        JsValue::bigint_from_str("-5"),
+        Symbol::for_("x").into(),
+        Array::new().into(),
+        getter.into(),
+        throwing_getter.into(),
+        "".into(),
+        "\u{0}".into(),
+        "１２３".into(),
+        "١٢٣".into(),
+        "V\u{202e}1".into(),
+        "9".repeat(39).into(),
+        "V".repeat(1 << 20).into(),
+        object(&[("start", object(&[]))]),
+    ]
+}
+
+#[wasm_bindgen_test]
+fn hostile_values_everywhere_get_coded_answers() {
+    for value in hostile_values() {
+        for answer in [
+            validate_raw(&value, &JsValue::UNDEFINED),
+            validate_raw(&series("V1", "V2"), &value),
+            count_raw(&value, &"V2".into(), &JsValue::UNDEFINED),
+            count_raw(&"V1".into(), &value, &value),
+            parse_raw(&value, &value),
+        ] {
+            let (ok, _, codes) = decode(&answer);
+            if !ok {
+                assert!(!codes.is_empty(), "{answer:?}");
+                for code in codes {
+                    assert!(
+                        code.ends_with("_REQUIRED")
+                            || code.ends_with("_INVALID")
+                            || code.ends_with("_MISMATCH"),
+                        "{code}"
+                    );
+                }
+            }
+        }
+        still_answers();
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_throwing_getter_is_reported_not_propagated() {
+    let input = Object::new();
+    let descriptor = object(&[(
+        "get",
+        Function::new_no_args("throw new Error('boom')").into(),
+    )]);
+    Object::define_property(&input, &"start".into(), &descriptor.into());
+    let answer = validate_raw(&input, &JsValue::UNDEFINED);
+    assert!(answer.contains("START_INVALID"), "{answer:?}");
+    assert!(answer.contains("getter threw"), "{answer:?}");
+}
+
+#[wasm_bindgen_test]
+fn rules_arrive_as_js_values() {
+    let rules = object(&[
+        ("width", JsValue::from_f64(10.0)),
+        ("numericOnly", JsValue::TRUE),
+        ("maxCount", JsValue::from(5u64)),
+    ]);
+    let (ok, _, codes) = decode(&count_raw(
+        &"1000000025".into(),
+        &"1000000035".into(),
+        &rules,
+    ));
+    assert!(!ok);
+    assert_eq!(codes, ["RANGE_TOO_LARGE"]);
+    let (ok, head, _) = decode(&parse_raw(&" 0000000042 ".into(), &rules));
+    assert!(ok);
+    assert_eq!(&head[1..], ["0000000042", "", "0000000042", ""]);
+}
