@@ -40,6 +40,13 @@ function decodeValidation(text) {
   return validation;
 }
 
+function answer(text) {
+  const records = text.split(RS);
+  const [ok, value] = records[0].split(US);
+  if (ok !== '1') throw fail(decodeIssues(records));
+  return value;
+}
+
 function fail(issues) {
   const first = issues[0];
   return new SeriesError(first.code, first.message, first.field, { issues });
@@ -62,10 +69,22 @@ export function bind(raw) {
   /** Reads one identifier into its parts; throws SeriesError when invalid. */
   function parseSerial(text, rules) {
     const records = raw.parseRaw(text, rules).split(RS);
-    const [ok, normalized, prefix, body, suffix] = records[0].split(US);
+    const [ok, normalized, prefix, body, suffix, check] = records[0].split(US);
     if (ok !== '1') throw fail(decodeIssues(records));
-    return { text: normalized, prefix, body, width: body.length, suffix };
+    const serial = { text: normalized, prefix, body, width: body.length, suffix };
+    if (check !== '') serial.checkDigit = check;
+    return serial;
   }
 
-  return { validateSeries, countSeries, parseSerial, SeriesError };
+  /** The check digit a scheme or format gives a serial (digits only); throws SeriesError. */
+  function checkDigit(scheme, body) {
+    return answer(raw.checkDigitRaw(scheme, body));
+  }
+
+  /** True when `id` is well formed with a right check digit; throws only for a bad scheme or a non-string id. */
+  function verifyCheckDigit(scheme, id) {
+    return answer(raw.verifyCheckDigitRaw(scheme, id)) === 'true';
+  }
+
+  return { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError };
 }

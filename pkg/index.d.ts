@@ -17,7 +17,7 @@ export interface SeriesInput {
 
 /** Optional rules a host imposes on every series. */
 export interface SeriesRules {
-  /** Every body must have exactly this many digits (1..38). */
+  /** Every serial must have exactly this many digits (1..38), a check digit not included. */
   width?: number | bigint;
   /** Every identifier must begin with this text, directly followed by the digits (e.g. `"V"`, or `"020"` for an airline). */
   prefix?: string;
@@ -25,13 +25,22 @@ export interface SeriesRules {
   maxCount?: number | bigint | string;
   /** Identifiers are bare digits: no prefix, no suffix (MOR card numbers). */
   numericOnly?: boolean;
+  /** Check-digit scheme: the body's last digit is checked and not counted. */
+  scheme?: Scheme;
+  /** A named format: its prefix, suffix, digit count and scheme apply. */
+  format?: Format;
 }
+
+/** Check-digit schemes. */
+export type Scheme = 'none' | 'luhn' | 'mod7' | 's10' | 'gs1';
+/** Named formats: IATA air waybill, UPU S10, SIM ICCID, IMEI, GS1 GTIN and SSCC. */
+export type Format = 'awb' | 's10' | 'iccid' | 'imei' | 'gtin' | 'sscc';
 
 /** Stable codes of this version. Branch on `code`, show `message`. */
 export type IssueCode =
   | 'START_REQUIRED' | 'END_REQUIRED' | 'START_INVALID' | 'END_INVALID'
-  | 'SERIAL_REQUIRED' | 'SERIAL_INVALID' | 'INPUT_INVALID' | 'RULES_INVALID'
-  | 'PREFIX_MISMATCH' | 'SUFFIX_MISMATCH' | 'WIDTH_MISMATCH'
+  | 'SERIAL_REQUIRED' | 'SERIAL_INVALID' | 'INPUT_INVALID' | 'RULES_INVALID' | 'SCHEME_INVALID'
+  | 'PREFIX_MISMATCH' | 'SUFFIX_MISMATCH' | 'WIDTH_MISMATCH' | 'CHECK_DIGIT_INVALID'
   | 'START_AFTER_END' | 'RANGE_TOO_LARGE';
 
 /** One broken rule, placed on the field it concerns. */
@@ -62,12 +71,14 @@ export interface Serial {
   text: string;
   /** Everything before the digit body (may be empty). */
   prefix: string;
-  /** The digit body as written, leading zeros kept. */
+  /** The serial digits as written, leading zeros kept (the check digit set apart under a scheme). */
   body: string;
   /** Number of digits in `body`. */
   width: number;
-  /** Everything after the body (may be empty, never holds digits). */
+  /** Everything after the digits (may be empty, never holds digits). */
   suffix: string;
+  /** The check digit, when read under a scheme or format. */
+  checkDigit?: string;
 }
 
 /** Validates a series for a form: never throws; reports every issue at once. */
@@ -76,6 +87,11 @@ export function validateSeries(input: SeriesInput | null | undefined, rules?: Se
 export function countSeries(start: string, end: string, rules?: SeriesRules): bigint;
 /** Splits one identifier into prefix, body, width and suffix; throws `SeriesError`. */
 export function parseSerial(text: string, rules?: SeriesRules): Serial;
+
+/** The check digit (one character) a scheme or a format's scheme gives a serial of digits; throws `SeriesError`. */
+export function checkDigit(scheme: Scheme | Format, body: string): string;
+/** True when `id` is well formed with the right check digit; throws only for an unknown scheme or a non-string `id`. */
+export function verifyCheckDigit(scheme: Scheme | Format, id: string): boolean;
 
 /** The error seriesguard throws. */
 export class SeriesError extends Error {

@@ -2,5 +2,5 @@
 // process that mixes both module systems shares one wasm instance.
 import api from './node.cjs';
 
-export const { validateSeries, countSeries, parseSerial, SeriesError } = api;
+export const { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError } = api;
 export default api;

@@ -5,6 +5,6 @@ import init, { initSync } from './dist/web/seriesguard.js';
 import * as raw from './dist/web/seriesguard.js';
 import { bind } from './api.js';
 
-export const { validateSeries, countSeries, parseSerial, SeriesError } = bind(raw);
+export const { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError } = bind(raw);
 export { initSync };
 export default init;

@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+use crate::check_digit::Scheme;
+use crate::formats::Format;
+
 /// The input field an error is about. `as_str()` is the name hosts see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -14,8 +17,10 @@ pub enum Field {
     Start,
     /// The series' last identifier.
     End,
-    /// A single identifier given to `parseSerial`.
+    /// A single identifier given to `parseSerial` or `verifyCheckDigit`.
     Serial,
+    /// A check-digit scheme or format name given to `checkDigit`.
+    Scheme,
     /// The input object as a whole (`validateSeries(42)`).
     Input,
     /// The rules object as a whole, or one of its options.
@@ -35,6 +40,10 @@ pub enum RuleOption {
     MaxCount,
     /// `numericOnly`: identifiers are bare digits.
     NumericOnly,
+    /// `scheme`: the check-digit scheme.
+    Scheme,
+    /// `format`: a named real-world format.
+    Format,
 }
 
 impl Field {
@@ -44,12 +53,15 @@ impl Field {
             Field::Start => "start",
             Field::End => "end",
             Field::Serial => "serial",
+            Field::Scheme => "scheme",
             Field::Input => "input",
             Field::Rules(RuleOption::Whole) => "rules",
             Field::Rules(RuleOption::Width) => "rules.width",
             Field::Rules(RuleOption::Prefix) => "rules.prefix",
             Field::Rules(RuleOption::MaxCount) => "rules.maxCount",
             Field::Rules(RuleOption::NumericOnly) => "rules.numericOnly",
+            Field::Rules(RuleOption::Scheme) => "rules.scheme",
+            Field::Rules(RuleOption::Format) => "rules.format",
         }
     }
 }
@@ -96,6 +108,10 @@ pub enum Invalid {
     },
     /// `numericOnly` is set and the identifier has a prefix or suffix.
     NotNumeric,
+    /// A check-digit scheme applies and the body has no digit before the check digit.
+    NoSerialDigits,
+    /// A name that is no known scheme or format.
+    UnknownScheme,
     /// A rule option outside its allowed values; the text says which.
     Rule(&'static str),
 }
@@ -128,9 +144,31 @@ impl fmt::Display for Invalid {
                 crate::serial::MAX_DIGITS
             ),
             Invalid::NotNumeric => f.write_str("must be digits only (numericOnly)"),
+            Invalid::NoSerialDigits => {
+                f.write_str("must have at least one digit before its check digit")
+            }
+            Invalid::UnknownScheme => write!(
+                f,
+                "must be one of {} or a format: {}",
+                crate::check_digit::SCHEMES.map(Scheme::name).join(", "),
+                crate::formats::FORMATS.map(Format::name).join(", ")
+            ),
             Invalid::Rule(what) => f.write_str(what),
         }
     }
+}
+
+/// Where a requirement on an identifier's shape comes from, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Because {
+    /// The series' other end (start, for end).
+    Start,
+    /// An option of the host's rules (`prefix`, `width`).
+    Rule,
+    /// A named format (`awb`, `s10`, `iccid`, ...).
+    Format(Format),
+    /// A check-digit scheme defined for one serial width (S10's 8 digits).
+    Scheme(Scheme),
 }
 
 /// Every failure the core can report. `code()` is stable: hosts branch on it.
@@ -148,34 +186,49 @@ pub enum SeriesError {
         /// Why it cannot be read.
         reason: Invalid,
     },
-    /// The identifier's prefix is not the required one (rules or start's).
+    /// The identifier's prefix is not the required one.
     PrefixMismatch {
         /// Which field carries the wrong prefix.
         field: Field,
-        /// The prefix required.
+        /// The prefix required (exact text; empty when a format describes it).
         expected: String,
         /// The prefix found.
         found: String,
-        /// True when the requirement comes from `rules.prefix`, false when from start.
-        by_rule: bool,
+        /// Who requires it.
+        because: Because,
     },
-    /// End's suffix differs from start's.
+    /// The identifier's suffix is not the required one.
     SuffixMismatch {
-        /// Start's suffix.
+        /// Which field carries the wrong suffix.
+        field: Field,
+        /// The suffix required (exact text; empty when a format describes it).
         expected: String,
-        /// End's suffix.
+        /// The suffix found.
         found: String,
+        /// Who requires it.
+        because: Because,
     },
-    /// The digit count differs from the rules' `width` or from a zero-padded start.
+    /// The digit count is not the required one.
     WidthMismatch {
         /// Which field has the wrong width.
         field: Field,
-        /// The width required.
+        /// The width required (serial digits; a format describes its own).
         expected: usize,
         /// The width found.
         found: usize,
-        /// True when the requirement comes from `rules.width`, false when from the other end.
-        by_rule: bool,
+        /// Who requires it.
+        because: Because,
+    },
+    /// The check digit does not match the serial under the scheme.
+    CheckDigitInvalid {
+        /// Which field.
+        field: Field,
+        /// The scheme that computed `expected`.
+        scheme: Scheme,
+        /// The digit the scheme gives for the serial.
+        expected: u8,
+        /// The digit written.
+        found: u8,
     },
     /// Start's number is greater than end's.
     StartAfterEnd {
@@ -197,23 +250,24 @@ impl SeriesError {
     /// The stable code hosts branch on (`"START_AFTER_END"`, ...).
     pub fn code(&self) -> &'static str {
         match self {
-            SeriesError::Required { field } => match field {
-                Field::Start => "START_REQUIRED",
-                Field::End => "END_REQUIRED",
-                Field::Serial => "SERIAL_REQUIRED",
-                Field::Input => "INPUT_INVALID",
-                Field::Rules(_) => "RULES_INVALID",
-            },
-            SeriesError::Invalid { field, .. } => match field {
-                Field::Start => "START_INVALID",
-                Field::End => "END_INVALID",
-                Field::Serial => "SERIAL_INVALID",
-                Field::Input => "INPUT_INVALID",
-                Field::Rules(_) => "RULES_INVALID",
-            },
+            SeriesError::Required { field } | SeriesError::Invalid { field, .. } => {
+                let required = matches!(self, SeriesError::Required { .. });
+                match (field, required) {
+                    (Field::Start, true) => "START_REQUIRED",
+                    (Field::Start, false) => "START_INVALID",
+                    (Field::End, true) => "END_REQUIRED",
+                    (Field::End, false) => "END_INVALID",
+                    (Field::Serial, true) => "SERIAL_REQUIRED",
+                    (Field::Serial, false) => "SERIAL_INVALID",
+                    (Field::Scheme, _) => "SCHEME_INVALID",
+                    (Field::Input, _) => "INPUT_INVALID",
+                    (Field::Rules(_), _) => "RULES_INVALID",
+                }
+            }
             SeriesError::PrefixMismatch { .. } => "PREFIX_MISMATCH",
             SeriesError::SuffixMismatch { .. } => "SUFFIX_MISMATCH",
             SeriesError::WidthMismatch { .. } => "WIDTH_MISMATCH",
+            SeriesError::CheckDigitInvalid { .. } => "CHECK_DIGIT_INVALID",
             SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
         }
@@ -225,10 +279,10 @@ impl SeriesError {
             SeriesError::Required { field }
             | SeriesError::Invalid { field, .. }
             | SeriesError::PrefixMismatch { field, .. }
-            | SeriesError::WidthMismatch { field, .. } => *field,
-            SeriesError::SuffixMismatch { .. }
-            | SeriesError::StartAfterEnd { .. }
-            | SeriesError::RangeTooLarge { .. } => Field::End,
+            | SeriesError::SuffixMismatch { field, .. }
+            | SeriesError::WidthMismatch { field, .. }
+            | SeriesError::CheckDigitInvalid { field, .. } => *field,
+            SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
         }
     }
 }
@@ -241,42 +295,69 @@ impl fmt::Display for SeriesError {
             SeriesError::PrefixMismatch {
                 field,
                 expected,
-                by_rule: true,
-                ..
-            } => write!(
-                f,
-                "{field} must begin with \"{expected}\" followed by digits"
-            ),
-            SeriesError::PrefixMismatch {
+                found,
+                because,
+            } => match because {
+                Because::Start => write!(
+                    f,
+                    "{field} prefix \"{found}\" differs from start prefix \"{expected}\""
+                ),
+                Because::Format(format) => write!(
+                    f,
+                    "{field} must begin with {} ({format} format)",
+                    format.prefix_shape().describe()
+                ),
+                Because::Rule | Because::Scheme(_) => {
+                    write!(f, "{field} must begin with \"{expected}\" followed by digits")
+                }
+            },
+            SeriesError::SuffixMismatch {
                 field,
                 expected,
                 found,
-                by_rule: false,
-            } => write!(
-                f,
-                "{field} prefix \"{found}\" differs from start prefix \"{expected}\""
-            ),
-            SeriesError::SuffixMismatch { expected, found } => write!(
-                f,
-                "end suffix \"{found}\" differs from start suffix \"{expected}\""
-            ),
+                because,
+            } => match because {
+                Because::Format(format) => write!(
+                    f,
+                    "{field} must end with {} ({format} format)",
+                    format.suffix_shape().describe()
+                ),
+                _ => write!(
+                    f,
+                    "{field} suffix \"{found}\" differs from start suffix \"{expected}\""
+                ),
+            },
             SeriesError::WidthMismatch {
                 field,
                 expected,
                 found,
-                by_rule: true,
-            } => write!(
-                f,
-                "{field} must have exactly {expected} digits, not {found}"
-            ),
-            SeriesError::WidthMismatch {
+                because,
+            } => match because {
+                Because::Start => write!(
+                    f,
+                    "{field} has {found} digits but the series is zero-padded to {expected}"
+                ),
+                Because::Rule => {
+                    write!(f, "{field} must have exactly {expected} digits, not {found}")
+                }
+                Because::Format(format) => write!(
+                    f,
+                    "{field} must have {} digits ({format} format, check digit included), not {found}",
+                    format.describe_digits()
+                ),
+                Because::Scheme(scheme) => write!(
+                    f,
+                    "{field} must have {expected} digits before its {scheme} check digit, not {found}"
+                ),
+            },
+            SeriesError::CheckDigitInvalid {
                 field,
+                scheme,
                 expected,
                 found,
-                by_rule: false,
             } => write!(
                 f,
-                "{field} has {found} digits but the series is zero-padded to {expected}"
+                "{field} check digit should be {expected}, not {found} ({scheme})"
             ),
             SeriesError::StartAfterEnd { start, end } => {
                 write!(f, "start {start} is after end {end}")

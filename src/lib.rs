@@ -15,7 +15,9 @@
 //! assert_eq!(v.count(), Some(Count(99_999_999_999_999_999_999)));
 //! ```
 
+pub mod check_digit;
 pub mod error;
+pub mod formats;
 pub mod input;
 pub mod range;
 pub mod serial;

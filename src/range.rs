@@ -4,14 +4,18 @@
 //! This module owns what makes two identifiers a series: same prefix, same
 //! suffix, compatible widths, start not after end, size within the caller's
 //! limit, and the optional rules (`width`, `prefix`, `maxCount`,
-//! `numericOnly`). It never walks a series member by member: counting is one
+//! `numericOnly`, `scheme`, `format`). Under a check-digit scheme the
+//! series counts serials, not written numbers: `02012345675`..`02012345686`
+//! is 2 air waybills. It never walks a series member by member: counting is one
 //! subtraction. Reading a single identifier is [`crate::serial`]'s job.
 
 use std::fmt;
 
-use crate::error::{Field, Invalid, RuleOption, SeriesError};
+use crate::check_digit::Scheme;
+use crate::error::{Because, Field, Invalid, RuleOption, SeriesError};
+use crate::formats::Format;
 use crate::input::Value;
-use crate::serial::{self, Serial, MAX_DIGITS};
+use crate::serial::{self, PrefixRule, Serial, MAX_DIGITS};
 
 /// The longest required prefix accepted in [`SeriesRules::prefix`].
 pub const MAX_PREFIX_LEN: usize = 64;
@@ -19,7 +23,8 @@ pub const MAX_PREFIX_LEN: usize = 64;
 /// Optional rules a host imposes on every series it validates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SeriesRules {
-    /// Every body must have exactly this many digits (1..=38).
+    /// Every serial must have exactly this many digits (1..=38), the check
+    /// digit not included.
     pub width: Option<usize>,
     /// Every identifier must begin with exactly this text, followed by the body.
     pub prefix: Option<String>,
@@ -27,6 +32,10 @@ pub struct SeriesRules {
     pub max_count: Option<u128>,
     /// Identifiers are bare digits: no prefix, no suffix (MOR card numbers).
     pub numeric_only: bool,
+    /// The check-digit scheme; a `format` implies its own.
+    pub scheme: Scheme,
+    /// A named format: its shape and scheme apply on top of the other rules.
+    pub format: Option<Format>,
 }
 
 /// The options of [`SeriesRules`] as a host handed them over, untyped.
@@ -40,6 +49,10 @@ pub struct RuleValues<'a> {
     pub max_count: Value<'a>,
     /// `numericOnly`
     pub numeric_only: Value<'a>,
+    /// `scheme`
+    pub scheme: Value<'a>,
+    /// `format`
+    pub format: Value<'a>,
 }
 
 impl Default for RuleValues<'_> {
@@ -49,6 +62,8 @@ impl Default for RuleValues<'_> {
             prefix: Value::Absent,
             max_count: Value::Absent,
             numeric_only: Value::Absent,
+            scheme: Value::Absent,
+            format: Value::Absent,
         }
     }
 }
@@ -59,6 +74,9 @@ const PREFIX_EXPECTED: &str =
 const MAX_COUNT_EXPECTED: &str =
     "must be a positive integer (a bigint or decimal string above 2^53 - 1)";
 const NUMERIC_ONLY_EXPECTED: &str = "must be true or false";
+const SCHEME_EXPECTED: &str = "must be one of none, luhn, mod7, s10, gs1";
+const FORMAT_EXPECTED: &str = "must be one of awb, s10, iccid, imei, gtin, sscc";
+const SCHEME_CONFLICT: &str = "differs from the scheme of rules.format; leave it out";
 
 impl SeriesRules {
     /// Types the options a host handed over. Options that are absent take
@@ -114,6 +132,28 @@ impl SeriesRules {
             Value::Bool(flag) => rules.numeric_only = flag,
             _ => bad(RuleOption::NumericOnly, NUMERIC_ONLY_EXPECTED),
         }
+        match values.format {
+            Value::Absent => {}
+            Value::Text(name) => match Format::from_name(name) {
+                Some(format) => {
+                    rules.format = Some(format);
+                    rules.scheme = format.scheme();
+                }
+                None => bad(RuleOption::Format, FORMAT_EXPECTED),
+            },
+            _ => bad(RuleOption::Format, FORMAT_EXPECTED),
+        }
+        match values.scheme {
+            Value::Absent => {}
+            Value::Text(name) => match Scheme::from_name(name) {
+                Some(scheme) if rules.format.is_some_and(|f| f.scheme() != scheme) => {
+                    bad(RuleOption::Scheme, SCHEME_CONFLICT)
+                }
+                Some(scheme) => rules.scheme = scheme,
+                None => bad(RuleOption::Scheme, SCHEME_EXPECTED),
+            },
+            _ => bad(RuleOption::Scheme, SCHEME_EXPECTED),
+        }
         (rules, issues)
     }
 }
@@ -145,6 +185,7 @@ pub enum Padding {
 pub struct SeriesRange<'a> {
     start: Serial<'a>,
     end: Serial<'a>,
+    scheme: Scheme,
 }
 
 impl<'a> SeriesRange<'a> {
@@ -170,6 +211,40 @@ impl<'a> SeriesRange<'a> {
             Padding::Natural
         }
     }
+    /// The check-digit scheme members are written with.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+    /// The identifier whose serial is `body`, check digit included, or
+    /// `None` outside the series: for showing the first and last of a
+    /// sub-range (a conflict, a free gap) as real identifiers.
+    ///
+    /// ```
+    /// use seriesguard::{input::Value, range::{validate, RuleValues, SeriesRules}};
+    /// let (rules, _) = SeriesRules::from_values(&RuleValues {
+    ///     format: Value::Text("awb"), ..RuleValues::default()
+    /// });
+    /// let v = validate(Value::Text("020-12345675"), Value::Text("020-12345686"), &rules);
+    /// let range = v.range.unwrap();
+    /// assert_eq!(range.count().0, 2);
+    /// assert_eq!(range.identifier(1234568).as_deref(), Some("020-12345686"));
+    /// ```
+    pub fn identifier(&self, body: u128) -> Option<String> {
+        if body < self.start.body() || body > self.end.body() {
+            return None;
+        }
+        let width = match self.padding() {
+            Padding::Fixed(width) => width,
+            Padding::Natural => 1,
+        };
+        Some(serial::format_checked(
+            self.start.prefix(),
+            body,
+            width,
+            self.scheme,
+            self.start.suffix(),
+        ))
+    }
     /// The `n`-th member (0-based) as text, or `None` past the end.
     ///
     /// ```
@@ -183,16 +258,7 @@ impl<'a> SeriesRange<'a> {
         if n >= self.count().0 {
             return None;
         }
-        let width = match self.padding() {
-            Padding::Fixed(width) => width,
-            Padding::Natural => 1,
-        };
-        Some(serial::format(
-            self.start.prefix(),
-            self.start.body() + n,
-            width,
-            self.start.suffix(),
-        ))
+        self.identifier(self.start.body() + n)
     }
 }
 
@@ -268,7 +334,14 @@ pub fn read<'a>(
             return None;
         }
     };
-    let parsed = match serial::parse(text, field, rules.prefix.as_deref()) {
+    let prefix_rule = match (&rules.prefix, rules.format) {
+        (Some(prefix), _) => PrefixRule::Exact(prefix),
+        (None, Some(format)) => format
+            .leading_digit_prefix()
+            .map_or(PrefixRule::Natural, PrefixRule::LeadingDigits),
+        (None, None) => PrefixRule::Natural,
+    };
+    let parsed = match serial::parse(text, field, prefix_rule) {
         Ok(parsed) => parsed,
         Err(issue) => {
             issues.push(issue);
@@ -281,15 +354,91 @@ pub fn read<'a>(
             reason: Invalid::NotNumeric,
         });
     }
+    if let Some(format) = rules.format {
+        check_format(&parsed, format, field, issues);
+    }
+    let parsed = match rules.scheme {
+        Scheme::None => parsed,
+        scheme => check_scheme(parsed, scheme, field, issues)?,
+    };
     if let Some(width) = rules.width.filter(|&w| w != parsed.width()) {
         issues.push(SeriesError::WidthMismatch {
             field,
             expected: width,
             found: parsed.width(),
-            by_rule: true,
+            because: Because::Rule,
         });
     }
     Some(parsed)
+}
+
+/// Reports where an identifier departs from a named format's shape.
+fn check_format(parsed: &Serial<'_>, format: Format, field: Field, issues: &mut Vec<SeriesError>) {
+    let because = Because::Format(format);
+    if !format.prefix_shape().matches(parsed.prefix()) {
+        issues.push(SeriesError::PrefixMismatch {
+            field,
+            expected: String::new(),
+            found: parsed.prefix().to_owned(),
+            because,
+        });
+    }
+    if !format.suffix_shape().matches(parsed.suffix()) {
+        issues.push(SeriesError::SuffixMismatch {
+            field,
+            expected: String::new(),
+            found: parsed.suffix().to_owned(),
+            because,
+        });
+    }
+    if !format.digit_counts().contains(&parsed.width()) {
+        issues.push(SeriesError::WidthMismatch {
+            field,
+            expected: format.digit_counts().first().copied().unwrap_or_default(),
+            found: parsed.width(),
+            because,
+        });
+    }
+}
+
+/// Sets the check digit apart and verifies it. The serial is returned even
+/// when its check digit is wrong, so the count can still be shown.
+fn check_scheme<'a>(
+    parsed: Serial<'a>,
+    scheme: Scheme,
+    field: Field,
+    issues: &mut Vec<SeriesError>,
+) -> Option<Serial<'a>> {
+    let Some(checked) = parsed.with_check_digit() else {
+        issues.push(SeriesError::Invalid {
+            field,
+            reason: Invalid::NoSerialDigits,
+        });
+        return None;
+    };
+    let expected = match scheme.serial_width() {
+        Some(width) if width != checked.width() => {
+            issues.push(SeriesError::WidthMismatch {
+                field,
+                expected: width,
+                found: checked.width(),
+                because: Because::Scheme(scheme),
+            });
+            return Some(checked);
+        }
+        _ => scheme.compute(checked.digits().as_bytes()),
+    };
+    if let (Some(expected), Some(found)) = (expected, checked.check_digit()) {
+        if expected != found {
+            issues.push(SeriesError::CheckDigitInvalid {
+                field,
+                scheme,
+                expected,
+                found,
+            });
+        }
+    }
+    Some(checked)
 }
 
 /// Checks that two identifiers form a series; the range when they do.
@@ -305,13 +454,15 @@ fn pair<'a>(
             field: Field::End,
             expected: start.prefix().to_owned(),
             found: end.prefix().to_owned(),
-            by_rule: false,
+            because: Because::Start,
         });
     }
     if start.suffix() != end.suffix() {
         issues.push(SeriesError::SuffixMismatch {
+            field: Field::End,
             expected: start.suffix().to_owned(),
             found: end.suffix().to_owned(),
+            because: Because::Start,
         });
     }
     // Different widths are a natural series (`9`..`12`) unless a zero pad or
@@ -324,7 +475,7 @@ fn pair<'a>(
             field: Field::End,
             expected: start.width(),
             found: end.width(),
-            by_rule: false,
+            because: Because::Start,
         });
     }
     // Comparing bodies is meaningful only between identifiers of one family.
@@ -338,5 +489,118 @@ fn pair<'a>(
         });
         return None;
     }
-    Some(SeriesRange { start, end })
+    Some(SeriesRange {
+        start,
+        end,
+        scheme: rules.scheme,
+    })
+}
+
+/// The rules a scheme or format name stands for, as `checkDigit` and
+/// `verifyCheckDigit` take it: `"luhn"` is `{ scheme: "luhn" }`, `"awb"` is
+/// `{ format: "awb" }` (so the airline prefix is set apart).
+pub fn rules_for_name(name: Value<'_>) -> Result<SeriesRules, SeriesError> {
+    let invalid = |reason| SeriesError::Invalid {
+        field: Field::Scheme,
+        reason,
+    };
+    let text = match name {
+        Value::Absent => {
+            return Err(SeriesError::Required {
+                field: Field::Scheme,
+            })
+        }
+        Value::Text(text) => text.trim(),
+        other => return Err(invalid(Invalid::NotText(other.kind()))),
+    };
+    if let Some(format) = Format::from_name(text) {
+        return Ok(SeriesRules {
+            format: Some(format),
+            scheme: format.scheme(),
+            ..SeriesRules::default()
+        });
+    }
+    match Scheme::from_name(text) {
+        Some(scheme) => Ok(SeriesRules {
+            scheme,
+            ..SeriesRules::default()
+        }),
+        None => Err(invalid(Invalid::UnknownScheme)),
+    }
+}
+
+/// The check digit a scheme (or a format's scheme) gives a serial written
+/// as ASCII digits.
+///
+/// ```
+/// use seriesguard::{input::Value, range::check_digit_of};
+/// assert_eq!(check_digit_of(Value::Text("s10"), Value::Text("47312482")), Ok(9));
+/// assert_eq!(check_digit_of(Value::Text("luhn"), Value::Text("x")).unwrap_err().code(), "SERIAL_INVALID");
+/// ```
+pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesError> {
+    let scheme = rules_for_name(name)?.scheme;
+    let field = Field::Serial;
+    let digits = match serial {
+        Value::Absent => return Err(SeriesError::Required { field }),
+        Value::Text(text) => text.trim(),
+        other => {
+            return Err(SeriesError::Invalid {
+                field,
+                reason: Invalid::NotText(other.kind()),
+            })
+        }
+    };
+    if digits.is_empty() {
+        return Err(SeriesError::Required { field });
+    }
+    // Reuse the identifier reader for its character and length checks.
+    let parsed = serial::parse(digits, field, PrefixRule::Natural)?;
+    if !parsed.prefix().is_empty() || !parsed.suffix().is_empty() || parsed.width() >= MAX_DIGITS {
+        return Err(SeriesError::Invalid {
+            field,
+            reason: Invalid::Rule("must be the serial's digits only (1 to 37 ASCII digits)"),
+        });
+    }
+    if let Some(width) = scheme.serial_width().filter(|&w| w != parsed.width()) {
+        return Err(SeriesError::WidthMismatch {
+            field,
+            expected: width,
+            found: parsed.width(),
+            because: Because::Scheme(scheme),
+        });
+    }
+    scheme
+        .compute(parsed.digits().as_bytes())
+        .ok_or(SeriesError::Invalid {
+            field: Field::Scheme,
+            reason: Invalid::Rule("none has no check digit"),
+        })
+}
+
+/// True when `id` is a well-formed identifier whose check digit is right
+/// under the scheme or format `name`. Only a wrong name or a non-string
+/// `id` is an error; any string is an answer.
+///
+/// ```
+/// use seriesguard::{input::Value, range::verify_check_digit};
+/// assert_eq!(verify_check_digit(Value::Text("s10"), Value::Text("RR473124829GB")), Ok(true));
+/// assert_eq!(verify_check_digit(Value::Text("awb"), Value::Text("02012345675")), Ok(true));
+/// assert_eq!(verify_check_digit(Value::Text("imei"), Value::Text("490154203237519")), Ok(false));
+/// ```
+pub fn verify_check_digit(name: Value<'_>, id: Value<'_>) -> Result<bool, SeriesError> {
+    let rules = rules_for_name(name)?;
+    if let other @ (Value::Number(_)
+    | Value::BigInt(_)
+    | Value::Bool(_)
+    | Value::Object
+    | Value::Other(_)) = id
+    {
+        return Err(SeriesError::Invalid {
+            field: Field::Serial,
+            reason: Invalid::NotText(other.kind()),
+        });
+    }
+    let mut issues = Vec::new();
+    let parsed = read(id, Field::Serial, &rules, &mut issues);
+    Ok(parsed.is_some() && issues.is_empty())
 }

@@ -8,9 +8,12 @@
 //! The body is the last run of digits; everything before it is the prefix
 //! (which may itself contain digits, as an airline prefix does), everything
 //! after it is the suffix (which therefore holds no digits). The width is the
-//! number of digits as written, so leading zeros are kept.
+//! number of digits as written, so leading zeros are kept. Under a
+//! check-digit scheme the body's last digit is set apart as the check digit
+//! ([`Serial::with_check_digit`]), and body and width are the serial's.
 
-use crate::error::{Field, Invalid, SeriesError};
+use crate::check_digit::Scheme;
+use crate::error::{Because, Field, Invalid, SeriesError};
 
 /// The longest identifier accepted, in characters after trimming.
 pub const MAX_LEN: usize = 128;
@@ -25,6 +28,20 @@ pub struct Serial<'a> {
     digits: &'a str,
     suffix: &'a str,
     body: u128,
+    check: Option<u8>,
+}
+
+/// Where the parser ends the prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrefixRule<'r> {
+    /// Before the last run of digits.
+    Natural,
+    /// After exactly this text, which must be followed directly by the body
+    /// (so a prefix may end in digits: `020` + `12345675`).
+    Exact(&'r str),
+    /// Like `Natural`, but when nothing but digits precedes the body, the
+    /// first `n` digits are the prefix (`02012345675` is `020` + `12345675`).
+    LeadingDigits(usize),
 }
 
 impl<'a> Serial<'a> {
@@ -36,7 +53,8 @@ impl<'a> Serial<'a> {
     pub fn prefix(&self) -> &'a str {
         self.prefix
     }
-    /// The digit body as written, leading zeros included.
+    /// The serial digits as written, leading zeros included (without the
+    /// check digit, when the identifier was read under a scheme).
     pub fn digits(&self) -> &'a str {
         self.digits
     }
@@ -44,13 +62,38 @@ impl<'a> Serial<'a> {
     pub fn suffix(&self) -> &'a str {
         self.suffix
     }
-    /// The body's value, exact.
+    /// The serial's value, exact.
     pub fn body(&self) -> u128 {
         self.body
     }
-    /// The number of digits as written.
+    /// The number of serial digits as written.
     pub fn width(&self) -> usize {
         self.digits.len()
+    }
+    /// The check digit, when the identifier was read under a scheme.
+    pub fn check_digit(&self) -> Option<u8> {
+        self.check
+    }
+
+    /// The same identifier with its last digit set apart as a check digit;
+    /// `None` when no digit would be left for the serial.
+    ///
+    /// ```
+    /// use seriesguard::{error::Field, serial::{parse, PrefixRule}};
+    /// let s = parse("RR473124829GB", Field::Serial, PrefixRule::Natural).unwrap();
+    /// let s = s.with_check_digit().unwrap();
+    /// assert_eq!((s.digits(), s.body(), s.check_digit()), ("47312482", 47312482, Some(9)));
+    /// ```
+    pub fn with_check_digit(self) -> Option<Serial<'a>> {
+        let split = self.digits.len().checked_sub(1).filter(|&n| n > 0)?;
+        let digits = self.digits.get(..split)?;
+        let check = self.digits.as_bytes().get(split)?.wrapping_sub(b'0');
+        Some(Serial {
+            digits,
+            body: parse_body(digits.as_bytes()),
+            check: Some(check),
+            ..self
+        })
     }
     /// True when the body is written with leading zeros (`0042`, not `0` or `42`).
     pub fn is_zero_padded(&self) -> bool {
@@ -58,9 +101,8 @@ impl<'a> Serial<'a> {
     }
 }
 
-/// Reads one identifier. `field` names it in errors; `prefix`, when given,
-/// is the exact text the identifier must begin with, which lets a prefix end
-/// in digits (`020` + `12345675`).
+/// Reads one identifier. `field` names it in errors; `prefix` says where the
+/// prefix ends (see [`PrefixRule`]).
 ///
 /// Leading and trailing whitespace is trimmed. Blank text is
 /// [`SeriesError::Required`]; non-ASCII characters (full-width or
@@ -68,16 +110,18 @@ impl<'a> Serial<'a> {
 /// missing body or a body over 38 digits are [`SeriesError::Invalid`].
 ///
 /// ```
-/// use seriesguard::{error::Field, serial::parse};
-/// let s = parse(" AB-000123-X ", Field::Serial, None).unwrap();
+/// use seriesguard::{error::Field, serial::{parse, PrefixRule}};
+/// let s = parse(" AB-000123-X ", Field::Serial, PrefixRule::Natural).unwrap();
 /// assert_eq!((s.prefix(), s.digits(), s.body(), s.suffix()), ("AB-", "000123", 123, "-X"));
-/// let awb = parse("02012345675", Field::Serial, Some("020")).unwrap();
+/// let awb = parse("02012345675", Field::Serial, PrefixRule::Exact("020")).unwrap();
+/// assert_eq!((awb.prefix(), awb.body()), ("020", 12345675));
+/// let awb = parse("02012345675", Field::Serial, PrefixRule::LeadingDigits(3)).unwrap();
 /// assert_eq!((awb.prefix(), awb.body()), ("020", 12345675));
 /// ```
 pub fn parse<'a>(
     input: &'a str,
     field: Field,
-    prefix: Option<&str>,
+    prefix: PrefixRule<'_>,
 ) -> Result<Serial<'a>, SeriesError> {
     let invalid = |reason| SeriesError::Invalid { field, reason };
     let text = input.trim();
@@ -101,8 +145,10 @@ pub fn parse<'a>(
         .rposition(|b| !b.is_ascii_digit())
         .map_or(0, |p| p + 1);
     let body_start = match prefix {
-        None => natural_start,
-        Some(required) => {
+        PrefixRule::Natural => natural_start,
+        PrefixRule::LeadingDigits(n) if natural_start == 0 && body_end > n => n,
+        PrefixRule::LeadingDigits(_) => natural_start,
+        PrefixRule::Exact(required) => {
             let len = required.len();
             // The required prefix must be followed directly by the body: no
             // other character may sit between them.
@@ -111,7 +157,7 @@ pub fn parse<'a>(
                     field,
                     expected: required.to_owned(),
                     found: ascii(head.split_at(natural_start).0),
-                    by_rule: true,
+                    because: Because::Rule,
                 });
             }
             if len >= body_end {
@@ -135,6 +181,7 @@ pub fn parse<'a>(
         digits: part(body_start, body_end),
         suffix: part(body_end, body_end + suffix.len()),
         body: parse_body(digits),
+        check: None,
     })
 }
 
@@ -195,4 +242,29 @@ fn parse_body(digits: &[u8]) -> u128 {
 /// ```
 pub fn format(prefix: &str, body: u128, width: usize, suffix: &str) -> String {
     format!("{prefix}{body:0width$}{suffix}")
+}
+
+/// Like [`format`], with the scheme's check digit after the body.
+///
+/// ```
+/// use seriesguard::{check_digit::Scheme, serial::format_checked};
+/// assert_eq!(format_checked("RR", 47312482, 8, Scheme::S10, "GB"), "RR473124829GB");
+/// assert_eq!(format_checked("V", 7, 2, Scheme::None, ""), "V07");
+/// ```
+pub fn format_checked(
+    prefix: &str,
+    body: u128,
+    width: usize,
+    scheme: Scheme,
+    suffix: &str,
+) -> String {
+    match scheme.compute_value(body, width.max(digit_count(body))) {
+        Some(check) => format!("{prefix}{body:0width$}{check}{suffix}"),
+        None => format(prefix, body, width, suffix),
+    }
+}
+
+/// The number of decimal digits of `n` (1 for 0).
+pub fn digit_count(n: u128) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }

@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 use seriesguard::input::Value;
 use seriesguard::range::{validate, Count, Padding, RuleValues, SeriesRules};
-use seriesguard::serial::{self, parse};
+use seriesguard::serial::{self, parse, PrefixRule};
 use seriesguard::Field;
 
 fn codes(start: Value, end: Value, rules: &SeriesRules) -> Vec<&'static str> {
@@ -55,7 +55,7 @@ fn identifiers_from_the_field_parse_into_their_parts() {
         ("0", "", "0", 0, ""),
     ];
     for &(text, prefix, digits, body, suffix) in table {
-        let s = parse(text, Field::Serial, None).unwrap();
+        let s = parse(text, Field::Serial, PrefixRule::Natural).unwrap();
         assert_eq!(
             (s.prefix(), s.digits(), s.body(), s.suffix(), s.width()),
             (prefix, digits, body, suffix, digits.len()),
@@ -69,13 +69,20 @@ fn identifiers_from_the_field_parse_into_their_parts() {
 fn thirty_eight_digits_are_exact_and_thirty_nine_are_refused_with_the_limit() {
     let max = "9".repeat(38);
     assert_eq!(
-        parse(&max, Field::Start, None).unwrap().body(),
+        parse(&max, Field::Start, PrefixRule::Natural)
+            .unwrap()
+            .body(),
         10u128.pow(38) - 1
     );
-    let err = parse(&"9".repeat(39), Field::Start, None).unwrap_err();
+    let err = parse(&"9".repeat(39), Field::Start, PrefixRule::Natural).unwrap_err();
     assert_eq!(err.code(), "START_INVALID");
     assert!(err.to_string().contains("at most 38"), "{err}");
-    let err = parse(&format!("V{}", "1".repeat(39)), Field::End, None).unwrap_err();
+    let err = parse(
+        &format!("V{}", "1".repeat(39)),
+        Field::End,
+        PrefixRule::Natural,
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "END_INVALID");
     assert_eq!(
         count(&"0".repeat(38), &max),
@@ -99,13 +106,13 @@ fn unreadable_identifiers_get_the_invalid_code_of_their_field() {
         ("V\u{a0}12", "not ASCII"), // no-break space inside
     ];
     for &(text, says) in table {
-        let err = parse(text, Field::Start, None).unwrap_err();
+        let err = parse(text, Field::Start, PrefixRule::Natural).unwrap_err();
         assert_eq!(err.code(), "START_INVALID", "{text:?}");
         assert!(err.to_string().contains(says), "{text:?}: {err}");
         assert_eq!(err.field(), Field::Start);
     }
     let long = "1".repeat(1 << 20);
-    assert!(parse(&long, Field::End, None)
+    assert!(parse(&long, Field::End, PrefixRule::Natural)
         .unwrap_err()
         .to_string()
         .contains("at most 128"));
@@ -183,6 +190,7 @@ fn every_issue_of_an_input_is_reported_at_once() {
         prefix: Some("V".into()),
         max_count: None,
         numeric_only: true,
+        ..SeriesRules::default()
     };
     let got = codes(Value::Text("V123"), Value::Text("１"), &rules);
     assert_eq!(got, ["START_INVALID", "WIDTH_MISMATCH", "END_INVALID"]);
@@ -246,6 +254,7 @@ fn rule_options_are_typed_exactly_and_wrong_ones_are_coded() {
         prefix: Value::Text("V"),
         max_count: Value::BigInt(Some(10u128.pow(30))),
         numeric_only: Value::Bool(false),
+        ..RuleValues::default()
     });
     assert!(issues.is_empty());
     assert_eq!(rules.width, Some(38));
@@ -361,7 +370,7 @@ proptest! {
         suffix in "([A-Z-]{1,3})?",
     ) {
         let text = format!("{prefix}{body}{suffix}");
-        let s = parse(&text, Field::Serial, None).unwrap();
+        let s = parse(&text, Field::Serial, PrefixRule::Natural).unwrap();
         prop_assert_eq!((s.prefix(), s.digits(), s.suffix()), (prefix.as_str(), body.as_str(), suffix.as_str()));
         prop_assert_eq!(serial::format(s.prefix(), s.body(), s.width(), s.suffix()), text);
     }

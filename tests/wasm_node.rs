@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use js_sys::{Array, Function, Object, Reflect, Symbol};
-use seriesguard::wasm::{count_raw, parse_raw, validate_raw};
+use seriesguard::wasm::{
+    check_digit_raw, count_raw, parse_raw, validate_raw, verify_check_digit_raw,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -109,6 +111,10 @@ fn hostile_values_everywhere_get_coded_answers() {
             count_raw(&value, &"V2".into(), &JsValue::UNDEFINED),
             count_raw(&"V1".into(), &value, &value),
             parse_raw(&value, &value),
+            check_digit_raw(&value, &"12".into()),
+            check_digit_raw(&"luhn".into(), &value),
+            verify_check_digit_raw(&value, &"79927398713".into()),
+            verify_check_digit_raw(&"s10".into(), &value),
         ] {
             let (ok, _, codes) = decode(&answer);
             if !ok {
@@ -156,5 +162,20 @@ fn rules_arrive_as_js_values() {
     assert_eq!(codes, ["RANGE_TOO_LARGE"]);
     let (ok, head, _) = decode(&parse_raw(&" 0000000042 ".into(), &rules));
     assert!(ok);
-    assert_eq!(&head[1..], ["0000000042", "", "0000000042", ""]);
+    assert_eq!(&head[1..], ["0000000042", "", "0000000042", "", ""]);
+}
+
+#[wasm_bindgen_test]
+fn check_digits_cross_the_boundary() {
+    assert_eq!(
+        check_digit_raw(&"s10".into(), &"47312482".into()),
+        "1\u{1f}9"
+    );
+    assert_eq!(
+        verify_check_digit_raw(&"awb".into(), &"020-81140743".into()),
+        "1\u{1f}true"
+    );
+    let (ok, _, codes) = decode(&verify_check_digit_raw(&"md5".into(), &"1".into()));
+    assert!(!ok);
+    assert_eq!(codes, ["SCHEME_INVALID"]);
 }

@@ -57,6 +57,24 @@ pub fn parse_raw(text: &JsValue, rules: &JsValue) -> String {
     wire::serial(serial.as_ref(), &issues)
 }
 
+/// The check digit `scheme` (a scheme or format name) gives `serial`; never throws.
+/// Encoded by [`wire::answer`]: the digit, or the issue.
+#[wasm_bindgen(js_name = checkDigitRaw)]
+pub fn check_digit_raw(scheme: &JsValue, serial: &JsValue) -> String {
+    let scheme = Held::from_js(scheme);
+    let serial = Held::from_js(serial);
+    wire::answer(range::check_digit_of(scheme.view(), serial.view()))
+}
+
+/// Whether `id` is well formed with a right check digit under `scheme`;
+/// never throws. Encoded by [`wire::answer`]: `true`/`false`, or the issue.
+#[wasm_bindgen(js_name = verifyCheckDigitRaw)]
+pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> String {
+    let scheme = Held::from_js(scheme);
+    let id = Held::from_js(id);
+    wire::answer(range::verify_check_digit(scheme.view(), id.view()))
+}
+
 /// Types a JS rules object; absent means the defaults.
 fn read_rules(rules: &JsValue) -> (SeriesRules, Vec<SeriesError>) {
     let kind = Held::kind_of(rules);
@@ -70,10 +88,14 @@ fn read_rules(rules: &JsValue) -> (SeriesRules, Vec<SeriesError>) {
     let prefix = Held::field(rules, "prefix");
     let max_count = Held::field(rules, "maxCount");
     let numeric_only = Held::field(rules, "numericOnly");
+    let scheme = Held::field(rules, "scheme");
+    let format = Held::field(rules, "format");
     SeriesRules::from_values(&RuleValues {
         width: width.view(),
         prefix: prefix.view(),
         max_count: max_count.view(),
         numeric_only: numeric_only.view(),
+        scheme: scheme.view(),
+        format: format.view(),
     })
 }

@@ -5,7 +5,8 @@
 //! control characters and messages never echo raw input.
 //!
 //! validation: `ok US count US start US end` then `RS code US field US message` per issue
-//! serial:     `ok US text US prefix US digits US suffix` then issues as above
+//! serial:     `ok US text US prefix US digits US suffix US check` then issues as above
+//! answer:     `1 US value`, or `0` then the issue
 //! `ok` is `1` or `0`; count, start and end are empty when there is no range.
 
 use std::fmt::Write;
@@ -48,15 +49,30 @@ pub(crate) fn serial(serial: Option<&Serial<'_>>, issues: &[SeriesError]) -> Str
     if let Some(s) = serial {
         let _ = write!(
             out,
-            "{US}{}{US}{}{US}{}{US}{}",
+            "{US}{}{US}{}{US}{}{US}{}{US}",
             s.text(),
             s.prefix(),
             s.digits(),
             s.suffix()
         );
+        if let Some(check) = s.check_digit() {
+            let _ = write!(out, "{check}");
+        }
     }
     push_issues(&mut out, issues);
     out
+}
+
+/// Encodes a single value or the one error that stopped it.
+pub(crate) fn answer<T: std::fmt::Display>(result: Result<T, SeriesError>) -> String {
+    match result {
+        Ok(value) => format!("1{US}{value}"),
+        Err(issue) => {
+            let mut out = String::from("0");
+            push_issues(&mut out, std::slice::from_ref(&issue));
+            out
+        }
+    }
 }
 
 fn push_issues(out: &mut String, issues: &[SeriesError]) {

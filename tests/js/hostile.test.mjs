@@ -3,7 +3,7 @@
 // hang), and afterwards the module must still answer correctly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateSeries, countSeries, parseSerial, SeriesError } from 'seriesguard';
+import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError } from 'seriesguard';
 
 const throwing = Object.defineProperty({}, 'start', { get() { throw new Error('boom'); } });
 const proxy = new Proxy({}, { get() { throw new Error('trap'); } });
@@ -39,6 +39,7 @@ function expectCodedOrAnswer(fn) {
 
 function stillAnswers() {
   assert.equal(countSeries('V10000051', 'V10000060'), 10n);
+  assert.equal(verifyCheckDigit('s10', 'RR473124829GB'), true);
   assert.deepEqual(validateSeries({ start: 'V10000060', end: 'V10000051' }).issues.map((i) => i.code), ['START_AFTER_END']);
 }
 
@@ -61,6 +62,13 @@ test(`${hostile.length} hostile values in every position get coded answers`, () 
     expectCodedOrAnswer(() => countSeries('V1', value));
     expectCodedOrAnswer(() => parseSerial(value));
     expectCodedOrAnswer(() => parseSerial('V1', value));
+    expectCodedOrAnswer(() => parseSerial('V1', { scheme: value, format: value }));
+    for (const scheme of ['luhn', 's10', 'awb', value]) {
+      const digit = expectCodedOrAnswer(() => checkDigit(scheme, value));
+      assert.ok(digit === undefined || /^[0-9]$/.test(digit));
+      const verdict = expectCodedOrAnswer(() => verifyCheckDigit(scheme, value));
+      assert.ok(verdict === undefined || typeof verdict === 'boolean');
+    }
     stillAnswers();
   }
 });

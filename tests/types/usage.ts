@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
 // from the documented API, this file stops type-checking.
-import { validateSeries, countSeries, parseSerial, SeriesError, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -10,6 +10,13 @@ const firstCode: Issue['code'] | undefined = v.issues[0]?.code;
 const exact: bigint = countSeries('V10000051', 'V10000060');
 const serial: Serial = parseSerial('AB-000123-X');
 const width: number = serial.width;
+const check: string | undefined = parseSerial('RR473124829GB', { format: 's10' }).checkDigit;
+const scheme: Scheme = 'luhn';
+const format: Format = 'awb';
+const digit: string = checkDigit(scheme, '7992739871');
+const valid: boolean = verifyCheckDigit(format, '02012345675');
+// @ts-expect-error: not a scheme
+checkDigit('crc32', '1');
 try {
   countSeries('V2', 'V1');
 } catch (e) {
@@ -28,4 +35,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void count; void firstCode; void exact; void width; void browser; void wrong;
+void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
