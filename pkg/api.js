@@ -41,10 +41,26 @@ function decodeValidation(text) {
 }
 
 function answer(text) {
-  const records = text.split(RS);
-  const [ok, value] = records[0].split(US);
-  if (ok !== '1') throw fail(decodeIssues(records));
-  return value;
+  if (text.charCodeAt(0) === 49 /* '1' */) return text.slice(2);
+  throw fail(decodeIssues(text.split(RS)));
+}
+
+// The parameters joined, when every one already is a string: one string then
+// crosses into wasm instead of one per parameter. Anything else (numbers,
+// bad values, proxies) takes the general path, which types and reports it.
+function joinStrings(params) {
+  try {
+    if (!Array.isArray(params)) return null;
+    let joined = '';
+    for (let i = 0; i < params.length; i++) {
+      const param = params[i];
+      if (typeof param !== 'string') return null;
+      joined += param;
+    }
+    return joined;
+  } catch {
+    return null;
+  }
 }
 
 function fail(issues) {
@@ -86,5 +102,43 @@ export function bind(raw) {
     return answer(raw.verifyCheckDigitRaw(scheme, id)) === 'true';
   }
 
-  return { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError };
+  /** MOR request hash: lowercase hex SHA-1 of the params in order, then the secret. */
+  function morHash(params, secret) {
+    const joined = joinStrings(params);
+    return answer(
+      joined !== null && typeof secret === 'string'
+        ? raw.morHashStrings(joined, secret)
+        : raw.morHashRaw(params, secret),
+    );
+  }
+
+  /** Constant-time check of a MOR hash; false for any wrong, short, uppercase or non-hex hash. */
+  function verifyMorHash(params, secret, hash) {
+    const joined = joinStrings(params);
+    return answer(
+      joined !== null && typeof secret === 'string' && typeof hash === 'string'
+        ? raw.verifyMorHashStrings(joined, secret, hash)
+        : raw.verifyMorHashRaw(params, secret, hash),
+    ) === 'true';
+  }
+
+  /** HMAC-SHA256 of message under key (UTF-8), as 'hex' (default) or 'base64url'. */
+  function hmacSha256(key, message, encoding) {
+    return answer(raw.hmacSha256Raw(key, message, encoding));
+  }
+
+  /** Constant-time check of an HMAC-SHA256 signature given in hex or base64url. */
+  function verifyHmacSha256(key, message, signature) {
+    return answer(raw.verifyHmacSha256Raw(key, message, signature)) === 'true';
+  }
+
+  /** Canonical SHA-256 of a series (pool, first, last, item code, type): an idempotency key. */
+  function fingerprint(series, rules) {
+    return answer(raw.fingerprintRaw(series, rules));
+  }
+
+  return {
+    validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+    morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError,
+  };
 }

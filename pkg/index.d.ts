@@ -41,7 +41,10 @@ export type IssueCode =
   | 'START_REQUIRED' | 'END_REQUIRED' | 'START_INVALID' | 'END_INVALID'
   | 'SERIAL_REQUIRED' | 'SERIAL_INVALID' | 'INPUT_INVALID' | 'RULES_INVALID' | 'SCHEME_INVALID'
   | 'PREFIX_MISMATCH' | 'SUFFIX_MISMATCH' | 'WIDTH_MISMATCH' | 'CHECK_DIGIT_INVALID'
-  | 'START_AFTER_END' | 'RANGE_TOO_LARGE';
+  | 'START_AFTER_END' | 'RANGE_TOO_LARGE'
+  | 'ITEM_CODE_REQUIRED' | 'ITEM_CODE_INVALID' | 'TYPE_INVALID'
+  | 'PARAMS_INVALID' | 'SECRET_REQUIRED' | 'SECRET_INVALID' | 'HASH_INVALID'
+  | 'KEY_REQUIRED' | 'KEY_INVALID' | 'MESSAGE_INVALID' | 'ENCODING_INVALID';
 
 /** One broken rule, placed on the field it concerns. */
 export interface Issue {
@@ -92,6 +95,27 @@ export function parseSerial(text: string, rules?: SeriesRules): Serial;
 export function checkDigit(scheme: Scheme | Format, body: string): string;
 /** True when `id` is well formed with the right check digit; throws only for an unknown scheme or a non-string `id`. */
 export function verifyCheckDigit(scheme: Scheme | Format, id: string): boolean;
+
+/** A MOR request parameter: a string, or a non-negative integer written in decimal. */
+export type MorParam = string | number | bigint;
+
+/**
+ * MOR's request hash: lowercase hex SHA-1 of the params concatenated in order, then the secret
+ * (UTF-8; lone surrogates become U+FFFD, as in node:crypto). Throws `SeriesError`.
+ */
+export function morHash(params: readonly MorParam[], secret: string): string;
+/** Constant-time check of a MOR hash; `false` for a wrong, short, uppercase or non-hex hash. */
+export function verifyMorHash(params: readonly MorParam[], secret: string, hash: string): boolean;
+/** HMAC-SHA256 of `message` under `key` (UTF-8), lowercase hex (default) or unpadded base64url. */
+export function hmacSha256(key: string, message: string, encoding?: 'hex' | 'base64url'): string;
+/** Constant-time check of an HMAC-SHA256 signature in lowercase hex (64 chars) or base64url (43). */
+export function verifyHmacSha256(key: string, message: string, signature: string): boolean;
+/**
+ * Canonical SHA-256 (hex) of a series: pool (prefix, suffix, padding, scheme), first and last
+ * serial, trimmed item code, type (default 'virtual'). Equal for equivalent inputs; an idempotency key.
+ * Throws `SeriesError` with every issue when the series is invalid.
+ */
+export function fingerprint(series: SeriesInput, rules?: SeriesRules): string;
 
 /** The error seriesguard throws. */
 export class SeriesError extends Error {

@@ -2,5 +2,8 @@
 // process that mixes both module systems shares one wasm instance.
 import api from './node.cjs';
 
-export const { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError } = api;
+export const {
+  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError,
+} = api;
 export default api;

@@ -5,6 +5,9 @@ import init, { initSync } from './dist/web/seriesguard.js';
 import * as raw from './dist/web/seriesguard.js';
 import { bind } from './api.js';
 
-export const { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError } = bind(raw);
+export const {
+  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError,
+} = bind(raw);
 export { initSync };
 export default init;

@@ -23,6 +23,22 @@ pub enum Field {
     Scheme,
     /// The input object as a whole (`validateSeries(42)`).
     Input,
+    /// A series' item code.
+    ItemCode,
+    /// A series' type (`physical` or `virtual`).
+    Type,
+    /// The ordered parameters of a MOR request hash.
+    Params,
+    /// A shared secret (MOR's API secret key).
+    Secret,
+    /// A hash or signature to verify.
+    Hash,
+    /// An HMAC key.
+    Key,
+    /// A message to sign.
+    Message,
+    /// An output encoding name (`hex`, `base64url`).
+    Encoding,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
 }
@@ -55,6 +71,14 @@ impl Field {
             Field::Serial => "serial",
             Field::Scheme => "scheme",
             Field::Input => "input",
+            Field::ItemCode => "item_code",
+            Field::Type => "type",
+            Field::Params => "params",
+            Field::Secret => "secret",
+            Field::Hash => "hash",
+            Field::Key => "key",
+            Field::Message => "message",
+            Field::Encoding => "encoding",
             Field::Rules(RuleOption::Whole) => "rules",
             Field::Rules(RuleOption::Width) => "rules.width",
             Field::Rules(RuleOption::Prefix) => "rules.prefix",
@@ -62,6 +86,28 @@ impl Field {
             Field::Rules(RuleOption::NumericOnly) => "rules.numericOnly",
             Field::Rules(RuleOption::Scheme) => "rules.scheme",
             Field::Rules(RuleOption::Format) => "rules.format",
+        }
+    }
+}
+
+impl Field {
+    /// The codes for this field being missing and being unreadable.
+    fn codes(self) -> (&'static str, &'static str) {
+        match self {
+            Field::Start => ("START_REQUIRED", "START_INVALID"),
+            Field::End => ("END_REQUIRED", "END_INVALID"),
+            Field::Serial => ("SERIAL_REQUIRED", "SERIAL_INVALID"),
+            Field::Scheme => ("SCHEME_INVALID", "SCHEME_INVALID"),
+            Field::Input => ("INPUT_INVALID", "INPUT_INVALID"),
+            Field::Rules(_) => ("RULES_INVALID", "RULES_INVALID"),
+            Field::ItemCode => ("ITEM_CODE_REQUIRED", "ITEM_CODE_INVALID"),
+            Field::Type => ("TYPE_INVALID", "TYPE_INVALID"),
+            Field::Params => ("PARAMS_INVALID", "PARAMS_INVALID"),
+            Field::Secret => ("SECRET_REQUIRED", "SECRET_INVALID"),
+            Field::Hash => ("HASH_INVALID", "HASH_INVALID"),
+            Field::Key => ("KEY_REQUIRED", "KEY_INVALID"),
+            Field::Message => ("MESSAGE_INVALID", "MESSAGE_INVALID"),
+            Field::Encoding => ("ENCODING_INVALID", "ENCODING_INVALID"),
         }
     }
 }
@@ -112,6 +158,13 @@ pub enum Invalid {
     NoSerialDigits,
     /// A name that is no known scheme or format.
     UnknownScheme,
+    /// A list element of the wrong type; `at` counts from 0.
+    Element {
+        /// 0-based position in the list.
+        at: usize,
+        /// The element's type name.
+        kind: &'static str,
+    },
     /// A rule option outside its allowed values; the text says which.
     Rule(&'static str),
 }
@@ -147,6 +200,10 @@ impl fmt::Display for Invalid {
             Invalid::NoSerialDigits => {
                 f.write_str("must have at least one digit before its check digit")
             }
+            Invalid::Element { at, kind } => write!(
+                f,
+                "must hold strings or integers; element {at} is {kind}"
+            ),
             Invalid::UnknownScheme => write!(
                 f,
                 "must be one of {} or a format: {}",
@@ -250,20 +307,8 @@ impl SeriesError {
     /// The stable code hosts branch on (`"START_AFTER_END"`, ...).
     pub fn code(&self) -> &'static str {
         match self {
-            SeriesError::Required { field } | SeriesError::Invalid { field, .. } => {
-                let required = matches!(self, SeriesError::Required { .. });
-                match (field, required) {
-                    (Field::Start, true) => "START_REQUIRED",
-                    (Field::Start, false) => "START_INVALID",
-                    (Field::End, true) => "END_REQUIRED",
-                    (Field::End, false) => "END_INVALID",
-                    (Field::Serial, true) => "SERIAL_REQUIRED",
-                    (Field::Serial, false) => "SERIAL_INVALID",
-                    (Field::Scheme, _) => "SCHEME_INVALID",
-                    (Field::Input, _) => "INPUT_INVALID",
-                    (Field::Rules(_), _) => "RULES_INVALID",
-                }
-            }
+            SeriesError::Required { field } => field.codes().0,
+            SeriesError::Invalid { field, .. } => field.codes().1,
             SeriesError::PrefixMismatch { .. } => "PREFIX_MISMATCH",
             SeriesError::SuffixMismatch { .. } => "SUFFIX_MISMATCH",
             SeriesError::WidthMismatch { .. } => "WIDTH_MISMATCH",

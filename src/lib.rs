@@ -21,6 +21,7 @@ pub mod formats;
 pub mod input;
 pub mod range;
 pub mod serial;
+pub mod signing;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -7,7 +7,8 @@
 
 use js_sys::{Array, Function, Object, Reflect, Symbol};
 use seriesguard::wasm::{
-    check_digit_raw, count_raw, parse_raw, validate_raw, verify_check_digit_raw,
+    check_digit_raw, count_raw, fingerprint_raw, hmac_sha256_raw, mor_hash_raw, parse_raw,
+    validate_raw, verify_check_digit_raw, verify_hmac_sha256_raw, verify_mor_hash_raw,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -115,6 +116,12 @@ fn hostile_values_everywhere_get_coded_answers() {
             check_digit_raw(&"luhn".into(), &value),
             verify_check_digit_raw(&value, &"79927398713".into()),
             verify_check_digit_raw(&"s10".into(), &value),
+            mor_hash_raw(&value, &value),
+            mor_hash_raw(&Array::of2(&"1".into(), &value).into(), &"s".into()),
+            verify_mor_hash_raw(&Array::of1(&"1".into()).into(), &"s".into(), &value),
+            hmac_sha256_raw(&value, &value, &value),
+            verify_hmac_sha256_raw(&"k".into(), &"m".into(), &value),
+            fingerprint_raw(&value, &value),
         ] {
             let (ok, _, codes) = decode(&answer);
             if !ok {
@@ -123,7 +130,8 @@ fn hostile_values_everywhere_get_coded_answers() {
                     assert!(
                         code.ends_with("_REQUIRED")
                             || code.ends_with("_INVALID")
-                            || code.ends_with("_MISMATCH"),
+                            || code.ends_with("_MISMATCH")
+                            || code == "START_AFTER_END",
                         "{code}"
                     );
                 }
@@ -178,4 +186,20 @@ fn check_digits_cross_the_boundary() {
     let (ok, _, codes) = decode(&verify_check_digit_raw(&"md5".into(), &"1".into()));
     assert!(!ok);
     assert_eq!(codes, ["SCHEME_INVALID"]);
+}
+
+#[wasm_bindgen_test]
+fn signing_crosses_the_boundary() {
+    let params = Array::of3(
+        &"1".into(),
+        &JsValue::from_f64(1000000025.0),
+        &JsValue::from(1000000035u64),
+    );
+    assert_eq!(
+        mor_hash_raw(&params.into(), &"secret".into()),
+        "1\u{1f}7e112ededcfee097cce21b6201c6d2a00dda1f4c"
+    );
+    let (ok, _, codes) = decode(&mor_hash_raw(&"1,2".into(), &"secret".into()));
+    assert!(!ok);
+    assert_eq!(codes, ["PARAMS_INVALID"]);
 }

@@ -8,8 +8,11 @@
 //! calls back into JS while it holds anything, so a hostile value cannot
 //! leave the instance half-borrowed.
 
+mod signing;
 mod value;
 mod wire;
+
+pub use signing::*;
 
 use wasm_bindgen::prelude::*;
 
@@ -76,7 +79,7 @@ pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> String {
 }
 
 /// Types a JS rules object; absent means the defaults.
-fn read_rules(rules: &JsValue) -> (SeriesRules, Vec<SeriesError>) {
+pub(crate) fn read_rules(rules: &JsValue) -> (SeriesRules, Vec<SeriesError>) {
     let kind = Held::kind_of(rules);
     if let Some(issue) = kind.view().expect_object(Field::Rules(RuleOption::Whole)) {
         return (SeriesRules::default(), vec![issue]);

@@ -63,15 +63,18 @@ pub(crate) fn serial(serial: Option<&Serial<'_>>, issues: &[SeriesError]) -> Str
     out
 }
 
+/// Encodes a failure with every issue that caused it.
+pub(crate) fn issues(issues: &[SeriesError]) -> String {
+    let mut out = String::from("0");
+    push_issues(&mut out, issues);
+    out
+}
+
 /// Encodes a single value or the one error that stopped it.
 pub(crate) fn answer<T: std::fmt::Display>(result: Result<T, SeriesError>) -> String {
     match result {
         Ok(value) => format!("1{US}{value}"),
-        Err(issue) => {
-            let mut out = String::from("0");
-            push_issues(&mut out, std::slice::from_ref(&issue));
-            out
-        }
+        Err(issue) => issues(std::slice::from_ref(&issue)),
     }
 }
 

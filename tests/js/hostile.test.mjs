@@ -3,7 +3,10 @@
 // hang), and afterwards the module must still answer correctly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError } from 'seriesguard';
+import {
+  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError,
+} from 'seriesguard';
 
 const throwing = Object.defineProperty({}, 'start', { get() { throw new Error('boom'); } });
 const proxy = new Proxy({}, { get() { throw new Error('trap'); } });
@@ -40,6 +43,7 @@ function expectCodedOrAnswer(fn) {
 function stillAnswers() {
   assert.equal(countSeries('V10000051', 'V10000060'), 10n);
   assert.equal(verifyCheckDigit('s10', 'RR473124829GB'), true);
+  assert.equal(morHash(['1', '1000000025', '1000000035'], 'secret'), '7e112ededcfee097cce21b6201c6d2a00dda1f4c');
   assert.deepEqual(validateSeries({ start: 'V10000060', end: 'V10000051' }).issues.map((i) => i.code), ['START_AFTER_END']);
 }
 
@@ -68,6 +72,17 @@ test(`${hostile.length} hostile values in every position get coded answers`, () 
       assert.ok(digit === undefined || /^[0-9]$/.test(digit));
       const verdict = expectCodedOrAnswer(() => verifyCheckDigit(scheme, value));
       assert.ok(verdict === undefined || typeof verdict === 'boolean');
+    }
+    for (const call of [
+      () => morHash([value], 'secret'), () => morHash(value, value), () => morHash(['1', value], 'secret'),
+      () => verifyMorHash(['1'], 'secret', value), () => verifyMorHash(value, 'secret', 'ab'),
+      () => hmacSha256(value, 'm'), () => hmacSha256('k', value), () => hmacSha256('k', 'm', value),
+      () => verifyHmacSha256('k', 'm', value), () => verifyHmacSha256(value, value, value),
+      () => fingerprint(value), () => fingerprint({ start: 'V1', end: 'V2', item_code: value, type: value }),
+      () => fingerprint({ start: value, end: 'V2' }, value),
+    ]) {
+      const answer = expectCodedOrAnswer(call);
+      assert.ok(answer === undefined || typeof answer === 'string' || typeof answer === 'boolean');
     }
     stillAnswers();
   }

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
 // from the documented API, this file stops type-checking.
-import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, SeriesError, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -15,6 +15,13 @@ const scheme: Scheme = 'luhn';
 const format: Format = 'awb';
 const digit: string = checkDigit(scheme, '7992739871');
 const valid: boolean = verifyCheckDigit(format, '02012345675');
+const hash: string = morHash(['1', 1000000025, 1000000035n], 'secret');
+const hashOk: boolean = verifyMorHash(['1'], 'secret', hash);
+const mac: string = hmacSha256('key', 'message', 'base64url');
+const macOk: boolean = verifyHmacSha256('key', 'message', mac);
+const key: string = fingerprint({ start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt', type: 'virtual' });
+// @ts-expect-error: only hex or base64url
+hmacSha256('key', 'message', 'base32');
 // @ts-expect-error: not a scheme
 checkDigit('crc32', '1');
 try {
@@ -35,4 +42,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void hashOk; void macOk; void key; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;

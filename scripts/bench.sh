@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the release package and runs the benchmarks side by side with the
+# peers, writing BENCHMARKS.md. Fails when the wasm exceeds its size budget.
+# Not part of the test command: timings are not tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+node benches/js/run.mjs
