@@ -70,21 +70,39 @@ function fail(issues) {
 
 /** Binds the raw wasm exports of one build into the public API. */
 export function bind(raw) {
+  // Answers are read in place from wasm memory (see src/wasm/wire.rs). The
+  // memory is looked up on first use (a web build is instantiated after
+  // bind) and the view renewed whenever the memory has grown.
+  // Node's Buffer decodes a short UTF-8 slice in about half the time of
+  // TextDecoder (measured 50 ns vs 85 ns for 42 bytes); browsers use TextDecoder.
+  const NodeBuffer = typeof globalThis.Buffer === 'function' ? globalThis.Buffer : null;
+  const decoder = new TextDecoder();
+  let memory = null;
+  let view = null;
+  function take(length) {
+    if (memory === null) memory = raw.wasmMemory();
+    if (view === null || view.buffer !== memory.buffer) {
+      view = NodeBuffer ? NodeBuffer.from(memory.buffer) : new Uint8Array(memory.buffer);
+    }
+    const start = raw.outPtr();
+    return NodeBuffer ? view.utf8Slice(start, start + length) : decoder.decode(view.subarray(start, start + length));
+  }
+
   /** Validates a series for a form: never throws, reports every issue. */
   function validateSeries(input, rules) {
-    return decodeValidation(raw.validateRaw(input, rules));
+    return decodeValidation(take(raw.validateRaw(input, rules)));
   }
 
   /** The exact count of start..end as a bigint; throws SeriesError when invalid. */
   function countSeries(start, end, rules) {
-    const validation = decodeValidation(raw.countRaw(start, end, rules));
+    const validation = decodeValidation(take(raw.countRaw(start, end, rules)));
     if (!validation.ok) throw fail(validation.issues);
     return validation.count;
   }
 
   /** Reads one identifier into its parts; throws SeriesError when invalid. */
   function parseSerial(text, rules) {
-    const records = raw.parseRaw(text, rules).split(RS);
+    const records = take(raw.parseRaw(text, rules)).split(RS);
     const [ok, normalized, prefix, body, suffix, check] = records[0].split(US);
     if (ok !== '1') throw fail(decodeIssues(records));
     const serial = { text: normalized, prefix, body, width: body.length, suffix };
@@ -94,12 +112,12 @@ export function bind(raw) {
 
   /** The check digit a scheme or format gives a serial (digits only); throws SeriesError. */
   function checkDigit(scheme, body) {
-    return answer(raw.checkDigitRaw(scheme, body));
+    return answer(take(raw.checkDigitRaw(scheme, body)));
   }
 
   /** True when `id` is well formed with a right check digit; throws only for a bad scheme or a non-string id. */
   function verifyCheckDigit(scheme, id) {
-    return answer(raw.verifyCheckDigitRaw(scheme, id)) === 'true';
+    return answer(take(raw.verifyCheckDigitRaw(scheme, id))) === 'true';
   }
 
   /** MOR request hash: lowercase hex SHA-1 of the params in order, then the secret. */
@@ -107,8 +125,8 @@ export function bind(raw) {
     const joined = joinStrings(params);
     return answer(
       joined !== null && typeof secret === 'string'
-        ? raw.morHashStrings(joined, secret)
-        : raw.morHashRaw(params, secret),
+        ? take(raw.morHashStrings(joined, secret))
+        : take(raw.morHashRaw(params, secret)),
     );
   }
 
@@ -117,24 +135,24 @@ export function bind(raw) {
     const joined = joinStrings(params);
     return answer(
       joined !== null && typeof secret === 'string' && typeof hash === 'string'
-        ? raw.verifyMorHashStrings(joined, secret, hash)
-        : raw.verifyMorHashRaw(params, secret, hash),
+        ? take(raw.verifyMorHashStrings(joined, secret, hash))
+        : take(raw.verifyMorHashRaw(params, secret, hash)),
     ) === 'true';
   }
 
   /** HMAC-SHA256 of message under key (UTF-8), as 'hex' (default) or 'base64url'. */
   function hmacSha256(key, message, encoding) {
-    return answer(raw.hmacSha256Raw(key, message, encoding));
+    return answer(take(raw.hmacSha256Raw(key, message, encoding)));
   }
 
   /** Constant-time check of an HMAC-SHA256 signature given in hex or base64url. */
   function verifyHmacSha256(key, message, signature) {
-    return answer(raw.verifyHmacSha256Raw(key, message, signature)) === 'true';
+    return answer(take(raw.verifyHmacSha256Raw(key, message, signature))) === 'true';
   }
 
   /** Canonical SHA-256 of a series (pool, first, last, item code, type): an idempotency key. */
   function fingerprint(series, rules) {
-    return answer(raw.fingerprintRaw(series, rules));
+    return answer(take(raw.fingerprintRaw(series, rules)));
   }
 
   return {

@@ -13,6 +13,7 @@ mod value;
 mod wire;
 
 pub use signing::*;
+pub use wire::{last_answer, out_ptr, wasm_memory};
 
 use wasm_bindgen::prelude::*;
 
@@ -24,58 +25,64 @@ use value::Held;
 /// Validates `input.start..input.end` under `rules`; never throws.
 /// The answer is encoded by [`wire::validation`] for `pkg/api.js`.
 #[wasm_bindgen(js_name = validateRaw)]
-pub fn validate_raw(input: &JsValue, rules: &JsValue) -> String {
+pub fn validate_raw(input: &JsValue, rules: &JsValue) -> u32 {
     let (rules, mut issues) = read_rules(rules);
     let kind = Held::kind_of(input);
     if let Some(issue) = kind.view().expect_object(Field::Input) {
         issues.push(issue);
-        return wire::validation(None, &issues);
+        return wire::emit(wire::validation(None, &issues));
     }
     let start = Held::field(input, "start");
     let end = Held::field(input, "end");
     let validation = range::validate(start.view(), end.view(), &rules);
     issues.extend(validation.issues);
-    wire::validation(validation.range.as_ref(), &issues)
+    wire::emit(wire::validation(validation.range.as_ref(), &issues))
 }
 
 /// Validates the series `start..end` given as two values; never throws.
 /// Same encoding as [`validate_raw`]; `countSeries` throws from it in JS.
 #[wasm_bindgen(js_name = countRaw)]
-pub fn count_raw(start: &JsValue, end: &JsValue, rules: &JsValue) -> String {
+pub fn count_raw(start: &JsValue, end: &JsValue, rules: &JsValue) -> u32 {
     let (rules, mut issues) = read_rules(rules);
     let start = Held::from_js(start);
     let end = Held::from_js(end);
     let validation = range::validate(start.view(), end.view(), &rules);
     issues.extend(validation.issues);
-    wire::validation(validation.range.as_ref(), &issues)
+    wire::emit(wire::validation(validation.range.as_ref(), &issues))
 }
 
 /// Reads one identifier under `rules`; never throws.
 /// The answer is encoded by [`wire::serial`] for `pkg/api.js`.
 #[wasm_bindgen(js_name = parseRaw)]
-pub fn parse_raw(text: &JsValue, rules: &JsValue) -> String {
+pub fn parse_raw(text: &JsValue, rules: &JsValue) -> u32 {
     let (rules, mut issues) = read_rules(rules);
     let text = Held::from_js(text);
     let serial = range::read(text.view(), Field::Serial, &rules, &mut issues);
-    wire::serial(serial.as_ref(), &issues)
+    wire::emit(wire::serial(serial.as_ref(), &issues))
 }
 
 /// The check digit `scheme` (a scheme or format name) gives `serial`; never throws.
 /// Encoded by [`wire::answer`]: the digit, or the issue.
 #[wasm_bindgen(js_name = checkDigitRaw)]
-pub fn check_digit_raw(scheme: &JsValue, serial: &JsValue) -> String {
+pub fn check_digit_raw(scheme: &JsValue, serial: &JsValue) -> u32 {
     let scheme = Held::from_js(scheme);
     let serial = Held::from_js(serial);
-    wire::answer(range::check_digit_of(scheme.view(), serial.view()))
+    wire::emit(wire::answer(range::check_digit_of(
+        scheme.view(),
+        serial.view(),
+    )))
 }
 
 /// Whether `id` is well formed with a right check digit under `scheme`;
 /// never throws. Encoded by [`wire::answer`]: `true`/`false`, or the issue.
 #[wasm_bindgen(js_name = verifyCheckDigitRaw)]
-pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> String {
+pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> u32 {
     let scheme = Held::from_js(scheme);
     let id = Held::from_js(id);
-    wire::answer(range::verify_check_digit(scheme.view(), id.view()))
+    wire::emit(wire::answer(range::verify_check_digit(
+        scheme.view(),
+        id.view(),
+    )))
 }
 
 /// Types a JS rules object; absent means the defaults.

@@ -16,43 +16,53 @@ use crate::SeriesError;
 
 /// MOR hash of parameters already joined into one string; never throws.
 #[wasm_bindgen(js_name = morHashStrings)]
-pub fn mor_hash_strings(joined: &str, secret: &str) -> String {
-    wire::answer(signing::mor_hash(&[joined], secret))
+pub fn mor_hash_strings(joined: &str, secret: &str) -> u32 {
+    wire::emit(wire::answer(signing::mor_hash(&[joined], secret)))
 }
 
 /// MOR hash of a JS array of parameters; never throws.
 #[wasm_bindgen(js_name = morHashRaw)]
-pub fn mor_hash_raw(params: &JsValue, secret: &JsValue) -> String {
-    wire::answer(with_params(params, secret, |params, secret| {
-        signing::mor_hash(params, secret)
-    }))
+pub fn mor_hash_raw(params: &JsValue, secret: &JsValue) -> u32 {
+    wire::emit(wire::answer(with_params(
+        params,
+        secret,
+        |params, secret| signing::mor_hash(params, secret),
+    )))
 }
 
 /// Verifies a MOR hash against parameters already joined; never throws.
 #[wasm_bindgen(js_name = verifyMorHashStrings)]
-pub fn verify_mor_hash_strings(joined: &str, secret: &str, hash: &str) -> String {
-    wire::answer(signing::verify_mor_hash(&[joined], secret, hash))
+pub fn verify_mor_hash_strings(joined: &str, secret: &str, hash: &str) -> u32 {
+    wire::emit(wire::answer(signing::verify_mor_hash(
+        &[joined],
+        secret,
+        hash,
+    )))
 }
 
 /// Verifies a MOR hash against a JS array of parameters; never throws.
 #[wasm_bindgen(js_name = verifyMorHashRaw)]
-pub fn verify_mor_hash_raw(params: &JsValue, secret: &JsValue, hash: &JsValue) -> String {
+pub fn verify_mor_hash_raw(params: &JsValue, secret: &JsValue, hash: &JsValue) -> u32 {
     let hash = Held::from_js(hash);
-    wire::answer(with_params(params, secret, |params, secret| {
-        let hash = signing::text_arg(hash.view(), Field::Hash)?;
-        signing::verify_mor_hash(params, secret, hash)
-    }))
+    wire::emit(wire::answer(with_params(
+        params,
+        secret,
+        |params, secret| {
+            let hash = signing::text_arg(hash.view(), Field::Hash)?;
+            signing::verify_mor_hash(params, secret, hash)
+        },
+    )))
 }
 
 /// HMAC-SHA256 in hex or base64url; never throws.
 #[wasm_bindgen(js_name = hmacSha256Raw)]
-pub fn hmac_sha256_raw(key: &JsValue, message: &JsValue, encoding: &JsValue) -> String {
+pub fn hmac_sha256_raw(key: &JsValue, message: &JsValue, encoding: &JsValue) -> u32 {
     let (key, message, encoding) = (
         Held::from_js(key),
         Held::from_js(message),
         Held::from_js(encoding),
     );
-    wire::answer((|| {
+    wire::emit(wire::answer((|| {
         let key = signing::text_arg(key.view(), Field::Key)?;
         let message = signing::text_arg(message.view(), Field::Message)?;
         signing::hmac_sha256(
@@ -60,35 +70,35 @@ pub fn hmac_sha256_raw(key: &JsValue, message: &JsValue, encoding: &JsValue) -> 
             message.as_bytes(),
             Encoding::from_value(encoding.view())?,
         )
-    })())
+    })()))
 }
 
 /// Verifies an HMAC-SHA256 signature (hex or base64url); never throws.
 #[wasm_bindgen(js_name = verifyHmacSha256Raw)]
-pub fn verify_hmac_sha256_raw(key: &JsValue, message: &JsValue, signature: &JsValue) -> String {
+pub fn verify_hmac_sha256_raw(key: &JsValue, message: &JsValue, signature: &JsValue) -> u32 {
     let (key, message, signature) = (
         Held::from_js(key),
         Held::from_js(message),
         Held::from_js(signature),
     );
-    wire::answer((|| {
+    wire::emit(wire::answer((|| {
         let key = signing::text_arg(key.view(), Field::Key)?;
         let message = signing::text_arg(message.view(), Field::Message)?;
         let signature = signing::text_arg(signature.view(), Field::Hash)?;
         signing::verify_hmac_sha256(key.as_bytes(), message.as_bytes(), signature)
-    })())
+    })()))
 }
 
 /// The fingerprint of `{ start, end, item_code?, type? }` under `rules`;
 /// never throws. Encoded as a validation whose count field holds the hash.
 #[wasm_bindgen(js_name = fingerprintRaw)]
-pub fn fingerprint_raw(input: &JsValue, rules: &JsValue) -> String {
+pub fn fingerprint_raw(input: &JsValue, rules: &JsValue) -> u32 {
     let (rules, mut issues) = read_rules(rules);
     if let Some(issue) = Held::kind_of(input).view().expect_object(Field::Input) {
         issues.push(issue);
     }
     if !issues.is_empty() {
-        return wire::issues(&issues);
+        return wire::emit(wire::issues(&issues));
     }
     let fields = ["start", "end", "item_code", "type"].map(|key| Held::field(input, key));
     let [start, end, item_code, kind] = &fields;
@@ -99,8 +109,8 @@ pub fn fingerprint_raw(input: &JsValue, rules: &JsValue) -> String {
         kind.view(),
         &rules,
     ) {
-        Ok(hash) => wire::answer::<String>(Ok(hash)),
-        Err(issues) => wire::issues(&issues),
+        Ok(hash) => wire::emit(wire::answer::<String>(Ok(hash))),
+        Err(issues) => wire::emit(wire::issues(&issues)),
     }
 }
 
