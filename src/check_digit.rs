@@ -12,7 +12,7 @@
 use std::fmt;
 
 /// A check-digit scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Scheme {
     /// No check digit: every digit of the body is serial.
     #[default]

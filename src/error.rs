@@ -39,6 +39,16 @@ pub enum Field {
     Message,
     /// An output encoding name (`hex`, `base64url`).
     Encoding,
+    /// A series as a whole (for overlaps).
+    Series,
+    /// A host's id for a stored series.
+    Id,
+    /// A quantity to allocate or a chunk size.
+    Quantity,
+    /// A pool description (for allocation).
+    Pool,
+    /// An inventory snapshot being loaded.
+    Snapshot,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
 }
@@ -79,6 +89,11 @@ impl Field {
             Field::Key => "key",
             Field::Message => "message",
             Field::Encoding => "encoding",
+            Field::Series => "series",
+            Field::Id => "id",
+            Field::Quantity => "quantity",
+            Field::Pool => "pool",
+            Field::Snapshot => "snapshot",
             Field::Rules(RuleOption::Whole) => "rules",
             Field::Rules(RuleOption::Width) => "rules.width",
             Field::Rules(RuleOption::Prefix) => "rules.prefix",
@@ -108,6 +123,11 @@ impl Field {
             Field::Key => ("KEY_REQUIRED", "KEY_INVALID"),
             Field::Message => ("MESSAGE_INVALID", "MESSAGE_INVALID"),
             Field::Encoding => ("ENCODING_INVALID", "ENCODING_INVALID"),
+            Field::Series => ("INPUT_INVALID", "INPUT_INVALID"),
+            Field::Id => ("ID_REQUIRED", "ID_INVALID"),
+            Field::Quantity => ("QUANTITY_OUT_OF_RANGE", "QUANTITY_OUT_OF_RANGE"),
+            Field::Pool => ("POOL_INVALID", "POOL_INVALID"),
+            Field::Snapshot => ("SNAPSHOT_INVALID", "SNAPSHOT_INVALID"),
         }
     }
 }
@@ -294,6 +314,13 @@ pub enum SeriesError {
         /// The normalized end identifier.
         end: String,
     },
+    /// The series collides with stored series.
+    Overlap {
+        /// The colliding sub-ranges (at most [`crate::inventory::MAX_REPORTED_CONFLICTS`]).
+        conflicts: Vec<crate::inventory::Conflict>,
+        /// How many more collisions there were beyond those listed.
+        more: usize,
+    },
     /// The series holds more numbers than `rules.maxCount`.
     RangeTooLarge {
         /// The series' exact count.
@@ -314,6 +341,7 @@ impl SeriesError {
             SeriesError::WidthMismatch { .. } => "WIDTH_MISMATCH",
             SeriesError::CheckDigitInvalid { .. } => "CHECK_DIGIT_INVALID",
             SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
+            SeriesError::Overlap { .. } => "OVERLAP",
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
         }
     }
@@ -328,6 +356,7 @@ impl SeriesError {
             | SeriesError::WidthMismatch { field, .. }
             | SeriesError::CheckDigitInvalid { field, .. } => *field,
             SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
+            SeriesError::Overlap { .. } => Field::Series,
         }
     }
 }
@@ -406,6 +435,21 @@ impl fmt::Display for SeriesError {
             ),
             SeriesError::StartAfterEnd { start, end } => {
                 write!(f, "start {start} is after end {end}")
+            }
+            SeriesError::Overlap { conflicts, more } => {
+                let total = conflicts.len() + more;
+                match conflicts.first() {
+                    Some(c) => write!(
+                        f,
+                        "{}..{} is already held by series {}",
+                        c.start, c.end, c.id
+                    )?,
+                    None => f.write_str("the series overlaps stored series")?,
+                }
+                if total > 1 {
+                    write!(f, " (and {} more overlap{})", total - 1, if total > 2 { "s" } else { "" })?;
+                }
+                Ok(())
             }
             SeriesError::RangeTooLarge { count, max } => write!(
                 f,

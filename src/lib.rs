@@ -19,6 +19,7 @@ pub mod check_digit;
 pub mod error;
 pub mod formats;
 pub mod input;
+pub mod inventory;
 pub mod range;
 pub mod serial;
 pub mod signing;
