@@ -6,6 +6,7 @@
 // This file is ES module source; scripts/build.sh writes api.cjs from it for
 // require(). Keep `export function bind` the only export.
 
+const GS = '\x1d';
 const RS = '\x1e';
 const US = '\x1f';
 
@@ -42,7 +43,7 @@ function decodeValidation(text) {
 
 function answer(text) {
   if (text.charCodeAt(0) === 49 /* '1' */) return text.slice(2);
-  throw fail(decodeIssues(text.split(RS)));
+  throw failure(text);
 }
 
 // The parameters joined, when every one already is a string: one string then
@@ -63,9 +64,181 @@ function joinStrings(params) {
   }
 }
 
-function fail(issues) {
+function fail(issues, conflicts) {
   const first = issues[0];
-  return new SeriesError(first.code, first.message, first.field, { issues });
+  const details = conflicts === undefined ? { issues } : { issues, conflicts };
+  return new SeriesError(first.code, first.message, first.field, details);
+}
+
+// A failed answer: issues, then after GS the conflicts of an OVERLAP.
+function failure(text) {
+  const [main, conflicts] = text.split(GS);
+  return fail(decodeIssues(main.split(RS)), conflicts === undefined ? undefined : decodeConflicts(conflicts));
+}
+
+// Throws unless the answer is a success; returns its records after the head.
+function records(text) {
+  if (text.charCodeAt(0) !== 49 /* '1' */) throw failure(text);
+  return text;
+}
+
+function decodeId(field) {
+  return field.charCodeAt(0) === 110 /* 'n' */ ? Number(field.slice(1)) : field.slice(1);
+}
+
+// Records of `id US start US end US count` (the first, empty or a head, skipped).
+function decodeConflicts(text) {
+  const list = text.split(RS);
+  const out = [];
+  for (let i = 1; i < list.length; i++) {
+    const [id, start, end, count] = list[i].split(US);
+    out.push({ id: decodeId(id), start, end, count: BigInt(count) });
+  }
+  return out;
+}
+
+// Records of `tag US start US end US count`.
+function decodePieces(text) {
+  const list = text.split(RS);
+  const out = [];
+  for (let i = 1; i < list.length; i++) {
+    const [, start, end, count] = list[i].split(US);
+    out.push({ start, end, count: BigInt(count) });
+  }
+  return out;
+}
+
+// Bulk records are written as UTF-8 bytes straight into one growing buffer:
+// no string per series, so a million series make no garbage to collect
+// (measured: packing through strings spent most of a 2 s load in the GC).
+// Records are split by RS, fields by US; a field starts with its JS type
+// (see src/wasm/index.rs unpack). A separator inside a value is written as
+// DEL, which every reader refuses as a control character, at the same place.
+const SEPARATORS = /[\x1d\x1e\x1f]/g;
+const textEncoder = new TextEncoder();
+class Packer {
+  constructor(size) {
+    this.bytes = new Uint8Array(Math.max(size, 64));
+    this.at = 0;
+  }
+
+  ensure(n) {
+    if (this.at + n <= this.bytes.length) return;
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n));
+    next.set(this.bytes.subarray(0, this.at));
+    this.bytes = next;
+  }
+
+  byte(b) {
+    this.ensure(1);
+    this.bytes[this.at++] = b;
+  }
+
+  text(s) {
+    this.ensure(s.length * 3);
+    const bytes = this.bytes;
+    let at = this.at;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        const rest = s.slice(i).replace(SEPARATORS, '\x7f');
+        at += textEncoder.encodeInto(rest, bytes.subarray(at)).written;
+        break;
+      }
+      bytes[at++] = c === 0x1d || c === 0x1e || c === 0x1f ? 0x7f : c;
+    }
+    this.at = at;
+  }
+
+  digits(n) {
+    this.ensure(16);
+    const start = this.at;
+    do {
+      this.bytes[this.at++] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+    this.bytes.subarray(start, this.at).reverse();
+  }
+
+  field(value) {
+    if (value === undefined || value === null) {
+      this.byte(117); // u
+      return;
+    }
+    switch (typeof value) {
+      case 'string':
+        this.byte(115); // s
+        this.text(value);
+        return;
+      case 'number':
+        this.byte(110); // n
+        if (Number.isSafeInteger(value) && value >= 0) this.digits(value);
+        else this.text(String(value));
+        return;
+      case 'bigint':
+        this.byte(98); // b
+        this.text(String(value));
+        return;
+      default:
+        this.byte(120); // x
+        this.text(Array.isArray(value) ? 'array' : typeof value);
+    }
+  }
+
+  // One record: RS before all but the first, US between fields.
+  record(values) {
+    if (this.at > 0) this.byte(0x1e);
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) this.byte(0x1f);
+      this.field(values[i]);
+    }
+  }
+
+  done() {
+    return this.bytes.subarray(0, this.at);
+  }
+}
+
+// Reads a property without letting a throwing getter escape.
+function read(object, key) {
+  try {
+    return object === undefined || object === null ? undefined : object[key];
+  } catch {
+    return Symbol.for('seriesguard.unreadable');
+  }
+}
+
+function packSeries(list) {
+  const packer = new Packer(list.length * 40);
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    packer.record([read(s, 'id'), read(s, 'start'), read(s, 'end'), read(s, 'scope')]);
+  }
+  return packer.done();
+}
+
+// A snapshot as toJSON() writes it, packed for one crossing. Shapes that do
+// not match are packed as they are and refused, with a message, in Rust.
+function packSnapshot(snapshot) {
+  let data = snapshot;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      data = null;
+    }
+  }
+  const packer = new Packer(1024);
+  packer.record(['H', read(data, 'format'), read(data, 'version')]);
+  const pools = read(data, 'pools');
+  for (const pool of Array.isArray(pools) ? pools : [pools]) {
+    packer.record(['P', ...['prefix', 'suffix', 'width', 'scheme', 'scope'].map((k) => read(pool, k))]);
+    const ranges = read(pool, 'ranges');
+    for (const range of Array.isArray(ranges) ? ranges : [ranges]) {
+      packer.record(Array.isArray(range) && range.length === 3 ? ['R', ...range] : [range]);
+    }
+  }
+  return packer.done();
 }
 
 /** Binds the raw wasm exports of one build into the public API. */
@@ -155,8 +328,172 @@ export function bind(raw) {
     return answer(take(raw.fingerprintRaw(series, rules)));
   }
 
+  /** Bytes of wasm memory in use by this instance (it grows, never shrinks). */
+  function memoryBytes() {
+    if (memory === null) memory = raw.wasmMemory();
+    return memory.buffer.byteLength;
+  }
+
+  /** start..end in chunks of at most maxPerChunk members, as identifiers. */
+  function splitSeries(start, end, maxPerChunk, rules) {
+    return decodePieces(records(take(raw.splitRaw(start, end, maxPerChunk, rules))));
+  }
+
+  // Frees the wasm side of indexes the program forgot to free().
+  const registry = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((inner) => inner.free())
+    : null;
+
+  /** An in-memory index of stored series: overlaps, gaps, plans, allocation. */
+  class SeriesIndex {
+    #raw;
+
+    /** rules: as for validateSeries; options.mergeAdjacent joins touching ranges of one id. */
+    constructor(rules, options) {
+      const inner = new raw.IndexRaw(rules, read(options, 'mergeAdjacent') === true);
+      const answer = take(inner.rulesIssues());
+      if (answer !== '1') {
+        inner.free();
+        throw failure(answer);
+      }
+      this.#raw = inner;
+      registry?.register(this, inner, this);
+    }
+
+    /** Stores { id, start, end, scope? }; throws SeriesError (OVERLAP with details.conflicts). */
+    add(series) {
+      records(take(this.#raw.add(series)));
+    }
+
+    /** Stores many series in one crossing, all or none. */
+    addMany(list) {
+      const isList = Array.isArray(list);
+      records(take(this.#raw.addMany(isList ? packSeries(list) : new Uint8Array(0), isList, list)));
+    }
+
+    /** Every stored sub-range colliding with the series, with its holder's id. */
+    overlaps(series) {
+      const start = read(series, 'start');
+      const end = read(series, 'end');
+      const scope = read(series, 'scope') ?? '';
+      const text = typeof start === 'string' && typeof end === 'string' && typeof scope === 'string'
+        ? take(this.#raw.overlapsStrings(start, end, scope))
+        : take(this.#raw.overlaps(series));
+      return decodeConflicts(records(text));
+    }
+
+    /** true when the series collides with anything stored; allocates nothing in wasm. */
+    hasOverlap(series) {
+      const start = read(series, 'start');
+      const end = read(series, 'end');
+      const scope = read(series, 'scope') ?? undefined;
+      if (typeof start === 'string' && typeof end === 'string' && (scope === undefined || typeof scope === 'string')) {
+        const answer = this.#raw.hasOverlap(start, end, scope);
+        if (answer >= 0) return answer === 1;
+      }
+      return this.overlaps(series).length > 0;
+    }
+
+    /** The free sub-ranges inside the series. */
+    gaps(series) {
+      return decodePieces(records(take(this.#raw.gaps(series))));
+    }
+
+    /** MOR-style partial creation: { create, skipped, created, requested }. */
+    plan(series) {
+      const text = records(take(this.#raw.plan(series)));
+      const [main, skipped] = text.split(GS);
+      const [, created, requested] = main.split(RS)[0].split(US);
+      return {
+        create: decodePieces(main),
+        skipped: decodeConflicts(skipped),
+        created: BigInt(created),
+        requested: BigInt(requested),
+      };
+    }
+
+    /**
+     * The first free block of `quantity` in pool { width, first, last, prefix?, suffix?, scheme?, scope? },
+     * reserved under `id` when given; null when no gap is large enough.
+     */
+    allocate(pool, quantity, id) {
+      const text = records(take(this.#raw.allocate(pool, quantity, id)));
+      if (text.length === 1) return null;
+      const [, start, end, count] = text.split(US);
+      return { start, end, count: BigInt(count) };
+    }
+
+    /** Removes every range stored under id; false when there was none. */
+    remove(id) {
+      return this.#raw.remove(id);
+    }
+
+    /** Bytes of wasm heap the stored ranges and their ids occupy. */
+    heldBytes() {
+      return this.#raw.heldBytes();
+    }
+
+    /** How many ranges are stored. */
+    get size() {
+      return this.#raw.size();
+    }
+
+    /** { ranges, numbers, pools: [{ prefix, suffix, width, scheme, scope, ranges, numbers }] } */
+    stats() {
+      const list = records(take(this.#raw.stats())).split(RS);
+      const [, ranges, numbers] = list[0].split(US);
+      const pools = list.slice(1).map((record) => {
+        const [prefix, suffix, width, scheme, scope, n, held] = record.split(US);
+        return { prefix, suffix, width: Number(width), scheme, scope, ranges: Number(n), numbers: BigInt(held) };
+      });
+      return { ranges: Number(ranges), numbers: numbers === '' ? null : BigInt(numbers), pools };
+    }
+
+    /** Every stored range in order: { id, start, end, count, scope }. */
+    entries() {
+      const list = records(take(this.#raw.entries())).split(RS);
+      const out = [];
+      for (let i = 1; i < list.length; i++) {
+        const [id, start, end, count, scope] = list[i].split(US);
+        out.push({ id: decodeId(id), start, end, count: BigInt(count), scope });
+      }
+      return out;
+    }
+
+    /** The snapshot (serials as decimal strings); JSON.stringify(index) writes it. */
+    toJSON() {
+      return JSON.parse(take(this.#raw.toJson()));
+    }
+
+    /** Loads a snapshot (object or JSON text) in one crossing, all or none. */
+    loadJSON(snapshot) {
+      records(take(this.#raw.loadPacked(packSnapshot(snapshot))));
+    }
+
+    /** A new index holding a snapshot. */
+    static fromJSON(snapshot, rules) {
+      const data = typeof snapshot === 'string' ? (() => { try { return JSON.parse(snapshot); } catch { return null; } })() : snapshot;
+      const index = new SeriesIndex(rules, { mergeAdjacent: read(data, 'mergeAdjacent') === true });
+      index.loadJSON(data ?? snapshot);
+      return index;
+    }
+
+    /** Frees the wasm memory now (later calls throw). */
+    free() {
+      if (this.#raw === null) return;
+      registry?.unregister(this);
+      this.#raw.free();
+      this.#raw = null;
+    }
+
+    [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
+      this.free();
+    }
+  }
+
   return {
     validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
-    morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError,
+    morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
+    memoryBytes, SeriesIndex, SeriesError,
   };
 }

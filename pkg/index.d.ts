@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // Types of the seriesguard API (Node and, after init, the browser).
 // Hand-written and checked by `tsc --noEmit` over tests/types/usage.ts.
 
@@ -44,7 +45,9 @@ export type IssueCode =
   | 'START_AFTER_END' | 'RANGE_TOO_LARGE'
   | 'ITEM_CODE_REQUIRED' | 'ITEM_CODE_INVALID' | 'TYPE_INVALID'
   | 'PARAMS_INVALID' | 'SECRET_REQUIRED' | 'SECRET_INVALID' | 'HASH_INVALID'
-  | 'KEY_REQUIRED' | 'KEY_INVALID' | 'MESSAGE_INVALID' | 'ENCODING_INVALID';
+  | 'KEY_REQUIRED' | 'KEY_INVALID' | 'MESSAGE_INVALID' | 'ENCODING_INVALID'
+  | 'OVERLAP' | 'ID_REQUIRED' | 'ID_INVALID' | 'SCOPE_INVALID' | 'QUANTITY_OUT_OF_RANGE'
+  | 'POOL_INVALID' | 'SNAPSHOT_INVALID';
 
 /** One broken rule, placed on the field it concerns. */
 export interface Issue {
@@ -117,11 +120,117 @@ export function verifyHmacSha256(key: string, message: string, signature: string
  */
 export function fingerprint(series: SeriesInput, rules?: SeriesRules): string;
 
+/** Bytes of wasm memory this instance uses (grows, never shrinks). */
+export function memoryBytes(): number;
+/** `start..end` in chunks of at most `maxPerChunk` members (e.g. aBILLity's 1000 per request). */
+export function splitSeries(start: string, end: string, maxPerChunk: number | bigint, rules?: SeriesRules): Piece[];
+
+/** A host's id for a stored series: an integer below 2^31, or a string without control characters. */
+export type SeriesId = number | string;
+
+/** A series to store: its id, its ends, and the scope it lives in (client, hub, card group, area code). */
+export interface StoredSeries {
+  id: SeriesId;
+  start: string;
+  end: string;
+  /** Series in different scopes never collide. Default: ''. */
+  scope?: string;
+}
+
+/** A series to ask about. */
+export interface SeriesQuery {
+  start: string;
+  end: string;
+  scope?: string;
+}
+
+/** A sub-range of identifiers, as the host writes them (prefix, zero padding, check digit, suffix). */
+export interface Piece {
+  start: string;
+  end: string;
+  count: bigint;
+}
+
+/** A stored sub-range colliding with a query, and who holds it. */
+export interface Conflict extends Piece {
+  id: SeriesId;
+}
+
+/** MOR-style partial creation (`Cards created: created/requested`). */
+export interface Plan {
+  create: Piece[];
+  skipped: Conflict[];
+  created: bigint;
+  requested: bigint;
+}
+
+/** Where `allocate` looks: a pool's shape and the bounds of its serials (digit strings or integers). */
+export interface PoolBounds {
+  width: number;
+  first: string | number | bigint;
+  last: string | number | bigint;
+  prefix?: string;
+  suffix?: string;
+  scheme?: Scheme;
+  scope?: string;
+}
+
+/** What an index holds. `numbers` is null only if the total exceeds 2^128. */
+export interface IndexStats {
+  ranges: number;
+  numbers: bigint | null;
+  pools: { prefix: string; suffix: string; width: number; scheme: Scheme; scope: string; ranges: number; numbers: bigint }[];
+}
+
+/** The JSON snapshot `toJSON()` writes: serials as decimal strings. */
+export interface IndexSnapshot {
+  format: 'seriesguard-index';
+  version: 1;
+  mergeAdjacent: boolean;
+  pools: { prefix: string; suffix: string; width: number; scheme: Scheme; scope: string; ranges: [string, string, SeriesId][] }[];
+}
+
+/** An in-memory index of stored series (sorted columns in wasm memory, 36 bytes a range). */
+export class SeriesIndex {
+  /** `rules` apply to every series added or asked about; `mergeAdjacent` joins touching ranges of one id. */
+  constructor(rules?: SeriesRules, options?: { mergeAdjacent?: boolean });
+  /** Stores a series, or throws `SeriesError` (`OVERLAP` with `details.conflicts`). */
+  add(series: StoredSeries): void;
+  /** Stores many series in one crossing into wasm, all or none. */
+  addMany(series: readonly StoredSeries[]): void;
+  /** Every stored sub-range that collides, in order, with its holder's id. */
+  overlaps(series: SeriesQuery): Conflict[];
+  /** Whether anything collides: the fast yes/no query. */
+  hasOverlap(series: SeriesQuery): boolean;
+  /** The free sub-ranges of the series. */
+  gaps(series: SeriesQuery): Piece[];
+  /** What creating the series would create and skip. */
+  plan(series: SeriesQuery): Plan;
+  /** The first free block of `quantity` within the pool's bounds, reserved under `id` when given; null if none is large enough. */
+  allocate(pool: PoolBounds, quantity: number | bigint, id?: SeriesId): Piece | null;
+  /** Removes every range stored under `id`. */
+  remove(id: SeriesId): boolean;
+  /** Ranges stored (a natural series crossing digit counts counts once per digit count). */
+  readonly size: number;
+  /** Heap bytes the stored ranges and ids occupy. */
+  heldBytes(): number;
+  stats(): IndexStats;
+  /** Every stored range in order. */
+  entries(): (Conflict & { scope: string })[];
+  toJSON(): IndexSnapshot;
+  /** Loads a snapshot (object or JSON text) in one crossing, all or none. */
+  loadJSON(snapshot: IndexSnapshot | string): void;
+  static fromJSON(snapshot: IndexSnapshot | string, rules?: SeriesRules): SeriesIndex;
+  /** Frees the wasm memory now; later calls throw. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
 /** The error seriesguard throws. */
 export class SeriesError extends Error {
   readonly name: 'SeriesError';
   readonly code: IssueCode;
   readonly field?: string;
-  readonly details?: { issues: Issue[] };
+  readonly details?: { issues: Issue[]; conflicts?: Conflict[] };
   constructor(code: string, message: string, field?: string, details?: unknown);
 }

@@ -7,7 +7,8 @@ import { bind } from './api.js';
 
 export const {
   validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
-  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError,
+  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
+  memoryBytes, SeriesIndex, SeriesError,
 } = bind(raw);
 export { initSync };
 export default init;

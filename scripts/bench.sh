@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-node benches/js/run.mjs
+node --expose-gc --max-old-space-size=8192 benches/js/run.mjs

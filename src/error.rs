@@ -49,6 +49,8 @@ pub enum Field {
     Pool,
     /// An inventory snapshot being loaded.
     Snapshot,
+    /// The host's scope of a series (client, hub, card group, area code).
+    Scope,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
 }
@@ -94,6 +96,7 @@ impl Field {
             Field::Quantity => "quantity",
             Field::Pool => "pool",
             Field::Snapshot => "snapshot",
+            Field::Scope => "scope",
             Field::Rules(RuleOption::Whole) => "rules",
             Field::Rules(RuleOption::Width) => "rules.width",
             Field::Rules(RuleOption::Prefix) => "rules.prefix",
@@ -128,6 +131,7 @@ impl Field {
             Field::Quantity => ("QUANTITY_OUT_OF_RANGE", "QUANTITY_OUT_OF_RANGE"),
             Field::Pool => ("POOL_INVALID", "POOL_INVALID"),
             Field::Snapshot => ("SNAPSHOT_INVALID", "SNAPSHOT_INVALID"),
+            Field::Scope => ("SCOPE_INVALID", "SCOPE_INVALID"),
         }
     }
 }

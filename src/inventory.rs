@@ -47,10 +47,26 @@ pub struct PoolKey {
     pub scope: String,
 }
 
-impl PoolKey {
+/// A pool key borrowing its texts (from the identifiers being read): what
+/// queries and inserts use, so they allocate nothing per series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyRef<'a> {
+    /// Text before the digits.
+    pub prefix: &'a str,
+    /// Text after the digits (and after the check digit).
+    pub suffix: &'a str,
+    /// Exact number of serial digits of every member.
+    pub width: usize,
+    /// Check-digit scheme of every member.
+    pub scheme: Scheme,
+    /// The host's scope, or empty.
+    pub scope: &'a str,
+}
+
+impl KeyRef<'_> {
     /// The identifier of the member whose serial is `body`.
     pub fn identifier(&self, body: u128) -> String {
-        serial::format_checked(&self.prefix, body, self.width, self.scheme, &self.suffix)
+        serial::format_checked(self.prefix, body, self.width, self.scheme, self.suffix)
     }
 
     /// The largest serial of the pool (`10^width - 1`).
@@ -60,24 +76,69 @@ impl PoolKey {
             .map_or(u128::MAX, |p| p - 1)
     }
 
-    /// A one-string form for lookups: parts joined by a control character
-    /// that no part can hold.
-    fn lookup(prefix: &str, suffix: &str, width: usize, scheme: Scheme, scope: &str) -> String {
-        format!(
-            "{prefix}\u{1f}{suffix}\u{1f}{width}\u{1f}{}\u{1f}{scope}",
-            scheme.name()
-        )
+    /// The owned key.
+    pub fn to_key(&self) -> PoolKey {
+        PoolKey {
+            prefix: self.prefix.to_owned(),
+            suffix: self.suffix.to_owned(),
+            width: self.width,
+            scheme: self.scheme,
+            scope: self.scope.to_owned(),
+        }
     }
 
-    fn lookup_key(&self) -> String {
-        Self::lookup(
-            &self.prefix,
-            &self.suffix,
+    fn hash(&self) -> u64 {
+        pool_hash(
+            self.prefix,
+            self.suffix,
             self.width,
             self.scheme,
-            &self.scope,
+            self.scope,
         )
     }
+}
+
+impl PoolKey {
+    /// The key borrowed.
+    pub fn as_ref(&self) -> KeyRef<'_> {
+        KeyRef {
+            prefix: &self.prefix,
+            suffix: &self.suffix,
+            width: self.width,
+            scheme: self.scheme,
+            scope: &self.scope,
+        }
+    }
+
+    /// The identifier of the member whose serial is `body`.
+    pub fn identifier(&self, body: u128) -> String {
+        self.as_ref().identifier(body)
+    }
+
+    /// The largest serial of the pool (`10^width - 1`).
+    pub fn max_body(&self) -> u128 {
+        self.as_ref().max_body()
+    }
+
+    fn hash(&self) -> u64 {
+        self.as_ref().hash()
+    }
+}
+
+/// FNV-1a over a pool's parts, separated by a byte no part can hold.
+fn pool_hash(prefix: &str, suffix: &str, width: usize, scheme: Scheme, scope: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(prefix.as_bytes());
+    eat(&[0x1f]);
+    eat(suffix.as_bytes());
+    eat(&[0x1f, width as u8, scheme as u8, 0x1f]);
+    eat(scope.as_bytes());
+    hash
 }
 
 /// A host's id for a stored series: a small integer or a text.
@@ -169,10 +230,10 @@ pub struct Plan {
 }
 
 /// One pool's part of a series.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment<'a> {
     /// The pool.
-    pub key: PoolKey,
+    pub key: KeyRef<'a>,
     /// First serial.
     pub first: u128,
     /// Last serial.
@@ -188,37 +249,152 @@ pub struct Segment {
 /// let parts: Vec<_> = segments(&v.range.unwrap(), "").iter().map(|s| (s.key.width, s.first, s.last)).collect();
 /// assert_eq!(parts, [(1, 9, 9), (2, 10, 99), (3, 100, 120)]);
 /// ```
-pub fn segments(range: &SeriesRange<'_>, scope: &str) -> Vec<Segment> {
-    let key = |width| PoolKey {
-        prefix: range.start().prefix().to_owned(),
-        suffix: range.start().suffix().to_owned(),
-        width,
-        scheme: range.scheme(),
-        scope: scope.to_owned(),
-    };
-    let (first, last) = (range.start().body(), range.end().body());
-    match range.padding() {
-        Padding::Fixed(width) => vec![Segment {
-            key: key(width),
+pub fn segments<'a>(range: &SeriesRange<'a>, scope: &'a str) -> Vec<Segment<'a>> {
+    widths(range)
+        .map(|(width, first, last)| Segment {
+            key: KeyRef {
+                prefix: range.start().prefix(),
+                suffix: range.start().suffix(),
+                width,
+                scheme: range.scheme(),
+                scope,
+            },
             first,
             last,
-        }],
-        Padding::Natural => (range.start().width()..=range.end().width())
-            .filter_map(|width| {
-                let low = if width == 1 {
-                    0
-                } else {
-                    10u128.pow(width as u32 - 1)
-                };
-                let high = 10u128.pow(width as u32) - 1;
-                let (a, b) = (first.max(low), last.min(high));
-                (a <= b).then(|| Segment {
-                    key: key(width),
-                    first: a,
-                    last: b,
-                })
-            })
-            .collect(),
+        })
+        .collect()
+}
+
+/// A series' parts by digit count: `(width, first, last)`, without allocating.
+fn widths(range: &SeriesRange<'_>) -> impl Iterator<Item = (usize, u128, u128)> {
+    let (first, last) = (range.start().body(), range.end().body());
+    let (from, to) = match range.padding() {
+        Padding::Fixed(width) => (width, width),
+        Padding::Natural => (range.start().width(), range.end().width()),
+    };
+    let natural = from != to;
+    (from..=to).filter_map(move |width| {
+        if !natural {
+            return Some((width, first, last));
+        }
+        let low = if width == 1 {
+            0
+        } else {
+            10u128.pow(width as u32 - 1)
+        };
+        let high = 10u128.pow(width as u32) - 1;
+        let (a, b) = (first.max(low), last.min(high));
+        (a <= b).then_some((width, a, b))
+    })
+}
+
+/// Types a host's scope: absent is the empty scope; otherwise a text of at
+/// most 256 bytes without control characters.
+pub fn scope_of(value: crate::input::Value<'_>) -> Result<&str, SeriesError> {
+    use crate::input::Value;
+    match value {
+        Value::Absent => Ok(""),
+        Value::Text(text) if text.len() <= MAX_ID_LEN && !text.chars().any(char::is_control) => {
+            Ok(text)
+        }
+        Value::Text(_) => Err(SeriesError::Invalid {
+            field: Field::Scope,
+            reason: Invalid::Rule("must be at most 256 bytes without control characters"),
+        }),
+        other => Err(SeriesError::Invalid {
+            field: Field::Scope,
+            reason: Invalid::NotText(other.kind()),
+        }),
+    }
+}
+
+/// A series given as host values, validated under `rules` and cut into
+/// its segments; every issue when it cannot be.
+pub fn series_segments<'a>(
+    start: crate::input::Value<'a>,
+    end: crate::input::Value<'a>,
+    scope: crate::input::Value<'a>,
+    rules: &crate::range::SeriesRules,
+) -> Result<Vec<Segment<'a>>, Vec<SeriesError>> {
+    let validation = crate::range::validate(start, end, rules);
+    let scope = scope_of(scope);
+    match (validation.range, scope) {
+        (Some(range), Ok(scope)) if validation.issues.is_empty() => Ok(segments(&range, scope)),
+        (_, scope) => {
+            let mut issues = validation.issues;
+            issues.extend(scope.err());
+            Err(issues)
+        }
+    }
+}
+
+impl PoolKey {
+    /// Types a pool given as parts (from a snapshot or an allocation
+    /// request): prefix and suffix as an identifier holds them, a width of
+    /// 1..=38, a known scheme, a scope as [`scope_of`] accepts it.
+    pub fn from_parts(
+        prefix: &str,
+        suffix: &str,
+        width: crate::input::Value<'_>,
+        scheme: &str,
+        scope: crate::input::Value<'_>,
+        field: Field,
+    ) -> Result<PoolKey, SeriesError> {
+        KeyRef::from_parts(prefix, suffix, width, scheme, scope, field).map(|k| k.to_key())
+    }
+}
+
+impl<'a> KeyRef<'a> {
+    /// Like [`PoolKey::from_parts`], borrowing the texts.
+    pub fn from_parts(
+        prefix: &'a str,
+        suffix: &'a str,
+        width: crate::input::Value<'_>,
+        scheme: &str,
+        scope: crate::input::Value<'a>,
+        field: Field,
+    ) -> Result<KeyRef<'a>, SeriesError> {
+        let invalid = |what| SeriesError::Invalid {
+            field,
+            reason: Invalid::Rule(what),
+        };
+        let part_ok = |part: &str| part.len() <= 64 && part.bytes().all(|b| b.is_ascii_graphic());
+        if !part_ok(prefix) || !part_ok(suffix) || suffix.bytes().any(|b| b.is_ascii_digit()) {
+            return Err(invalid(
+                "prefix and suffix must be printable ASCII (at most 64 characters; no digits in the suffix)",
+            ));
+        }
+        let width = width
+            .as_exact_u128()
+            .filter(|w| (1..=serial::MAX_DIGITS as u128).contains(w))
+            .ok_or_else(|| invalid("width must be an integer from 1 to 38"))?
+            as usize;
+        let scheme = Scheme::from_name(scheme)
+            .ok_or_else(|| invalid("scheme must be one of none, luhn, mod7, s10, gs1"))?;
+        Ok(KeyRef {
+            prefix,
+            suffix,
+            width,
+            scheme,
+            scope: scope_of(scope)?,
+        })
+    }
+
+    /// A snapshot's range as a segment of this pool, if it fits the pool.
+    pub fn segment(self, first: u128, last: u128) -> Result<Segment<'a>, SeriesError> {
+        if first > last || last > self.max_body() {
+            return Err(SeriesError::Invalid {
+                field: Field::Snapshot,
+                reason: Invalid::Rule(
+                    "holds a range with first after last, or wider than its pool",
+                ),
+            });
+        }
+        Ok(Segment {
+            key: self,
+            first,
+            last,
+        })
     }
 }
 
@@ -253,6 +429,20 @@ pub fn split(first: u128, last: u128, max: u128) -> Result<Vec<(u128, u128)>, Se
         }
         at = end + 1;
     }
+}
+
+/// A series split into chunks of at most `max` members, as identifiers
+/// (a natural series is cut by count, not by digit count).
+pub fn split_range(range: &SeriesRange<'_>, max: u128) -> Result<Vec<Piece>, SeriesError> {
+    let chunks = split(range.start().body(), range.end().body(), max)?;
+    Ok(chunks
+        .into_iter()
+        .map(|(a, b)| Piece {
+            start: range.identifier(a).unwrap_or_default(),
+            end: range.identifier(b).unwrap_or_default(),
+            count: b - a + 1,
+        })
+        .collect())
 }
 
 /// Who holds a range: a numeric id stored inline, or an index into the text arena.
@@ -386,7 +576,7 @@ impl Pool {
         self.owners = ranges.iter().map(|r| r.2).collect();
     }
 
-    fn triples(&self) -> impl Iterator<Item = (u128, u128, Owner)> + '_ {
+    fn triples(&self) -> impl ExactSizeIterator<Item = (u128, u128, Owner)> + '_ {
         self.starts
             .iter()
             .zip(&self.ends)
@@ -410,7 +600,8 @@ pub struct Stats {
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
     pools: Vec<Pool>,
-    lookup: HashMap<String, usize>,
+    /// (hash of the key, index into `pools`), sorted: found by binary search.
+    lookup: Vec<(u64, usize)>,
     ids: Ids,
     merge_adjacent: bool,
 }
@@ -430,26 +621,61 @@ impl Inventory {
         self.merge_adjacent
     }
 
-    fn pool(&self, key: &PoolKey) -> Option<&Pool> {
-        let index = *self.lookup.get(&key.lookup_key())?;
-        self.pools.get(index)
+    fn find(&self, key: &KeyRef<'_>) -> Option<usize> {
+        let hash = key.hash();
+        let from = self.lookup.partition_point(|&(h, _)| h < hash);
+        self.lookup
+            .get(from..)?
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, index)| index)
+            .find(|&index| {
+                self.pools
+                    .get(index)
+                    .is_some_and(|p| p.key.as_ref() == *key)
+            })
     }
 
-    fn pool_index(&mut self, key: &PoolKey) -> usize {
-        let lookup = key.lookup_key();
-        match self.lookup.get(&lookup) {
-            Some(&index) => index,
-            None => {
-                self.pools.push(Pool::new(key.clone()));
-                let index = self.pools.len() - 1;
-                self.lookup.insert(lookup, index);
-                index
-            }
+    fn pool(&self, key: &KeyRef<'_>) -> Option<&Pool> {
+        self.pools.get(self.find(key)?)
+    }
+
+    /// The index of `key`'s pool, created if new. Pools stay sorted by key
+    /// (a new pool is rare: the lookup table is rebuilt then), so every
+    /// listing is in order without sorting.
+    fn pool_index(&mut self, key: &KeyRef<'_>) -> usize {
+        if let Some(index) = self.find(key) {
+            return index;
         }
+        let at = self.pools.partition_point(|p| p.key.as_ref() < *key);
+        self.pools.insert(at, Pool::new(key.to_key()));
+        self.lookup = self
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.hash(), i))
+            .collect();
+        self.lookup.sort_unstable();
+        at
+    }
+
+    /// True when any stored range collides with `range` in `scope`: the
+    /// yes/no query, which allocates nothing.
+    pub fn any_overlap_in(&self, range: &SeriesRange<'_>, scope: &str) -> bool {
+        widths(range).any(|(width, first, last)| {
+            let key = KeyRef {
+                prefix: range.start().prefix(),
+                suffix: range.start().suffix(),
+                width,
+                scheme: range.scheme(),
+                scope,
+            };
+            self.pool(&key).is_some_and(|pool| pool.any(first, last))
+        })
     }
 
     /// True when any stored range collides with a segment: the yes/no query.
-    pub fn any_overlap(&self, segments: &[Segment]) -> bool {
+    pub fn any_overlap(&self, segments: &[Segment<'_>]) -> bool {
         segments.iter().any(|s| {
             self.pool(&s.key)
                 .is_some_and(|pool| pool.any(s.first, s.last))
@@ -457,7 +683,7 @@ impl Inventory {
     }
 
     /// Every colliding sub-range, in order, with its holder.
-    pub fn overlaps(&self, segments: &[Segment]) -> Vec<Conflict> {
+    pub fn overlaps(&self, segments: &[Segment<'_>]) -> Vec<Conflict> {
         let mut out = Vec::new();
         for s in segments {
             if let Some(pool) = self.pool(&s.key) {
@@ -473,12 +699,12 @@ impl Inventory {
     }
 
     /// The free sub-ranges inside the segments, in order.
-    pub fn gaps(&self, segments: &[Segment]) -> Vec<Piece> {
+    pub fn gaps(&self, segments: &[Segment<'_>]) -> Vec<Piece> {
         self.plan(segments).create
     }
 
     /// What creating the segments would create and skip.
-    pub fn plan(&self, segments: &[Segment]) -> Plan {
+    pub fn plan(&self, segments: &[Segment<'_>]) -> Plan {
         let mut plan = Plan {
             create: Vec::new(),
             skipped: Vec::new(),
@@ -521,24 +747,62 @@ impl Inventory {
 
     /// Stores a series under `id`, all segments or none: a collision is
     /// [`SeriesError::Overlap`] listing the conflicts.
-    pub fn insert(&mut self, id: &SeriesId, segments: &[Segment]) -> Result<(), SeriesError> {
+    pub fn insert(&mut self, id: &SeriesId, segments: &[Segment<'_>]) -> Result<(), SeriesError> {
         self.insert_many(&[(id.clone(), segments.to_vec())])
     }
 
     /// Stores many series at once, all or none. Collisions with stored
     /// ranges and between the new series are both reported. Sorts the new
     /// ranges once per pool and merges: O(m log m + n).
-    pub fn insert_many(&mut self, series: &[(SeriesId, Vec<Segment>)]) -> Result<(), SeriesError> {
+    pub fn insert_many(
+        &mut self,
+        series: &[(SeriesId, Vec<Segment<'_>>)],
+    ) -> Result<(), SeriesError> {
+        let items = series
+            .iter()
+            .map(|(id, segs)| Ok((id.clone(), segs.clone())));
+        self.insert_all(items).map_err(|mut issues| {
+            issues.pop().unwrap_or(SeriesError::Invalid {
+                field: Field::Series,
+                reason: Invalid::Rule("could not be stored"),
+            })
+        })
+    }
+
+    /// Stores series as they are read, all or none: items that could not
+    /// be read (their issues) and collisions both cancel the whole batch.
+    /// Each item's segments are grouped by pool at once and dropped, so a
+    /// bulk load holds little more than the grouped ranges.
+    pub fn insert_all<'a>(
+        &mut self,
+        series: impl IntoIterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+    ) -> Result<(), Vec<SeriesError>> {
         let mark = self.ids.mark();
-        let mut by_pool: HashMap<PoolKey, Vec<(u128, u128, Owner)>> = HashMap::new();
-        for (id, segs) in series {
-            let owner = self.ids.owner(id);
-            for s in segs {
-                by_pool
-                    .entry(s.key.clone())
-                    .or_default()
-                    .push((s.first, s.last, owner));
+        let mut by_pool: HashMap<KeyRef<'a>, Vec<(u128, u128, Owner)>> = HashMap::new();
+        let mut unread = Vec::new();
+        for item in series {
+            match item {
+                Ok((id, segs)) if unread.is_empty() => {
+                    let owner = self.ids.owner(&id);
+                    for s in segs {
+                        by_pool
+                            .entry(s.key)
+                            .or_default()
+                            .push((s.first, s.last, owner));
+                    }
+                }
+                Ok(_) => {}
+                Err(issues) => {
+                    unread.extend(issues);
+                    if unread.len() >= MAX_REPORTED_CONFLICTS {
+                        break;
+                    }
+                }
             }
+        }
+        if !unread.is_empty() {
+            self.ids.rollback(mark);
+            return Err(unread);
         }
         let mut conflicts = Vec::new();
         let mut total_conflicts = 0usize;
@@ -551,9 +815,9 @@ impl Inventory {
         for new in by_pool.values_mut() {
             new.sort_unstable_by_key(|r| (r.0, r.1));
         }
-        let mut keys: Vec<&PoolKey> = by_pool.keys().collect();
-        keys.sort();
-        for key in keys {
+        let mut keys: Vec<KeyRef<'_>> = by_pool.keys().copied().collect();
+        keys.sort_unstable();
+        for key in &keys {
             let Some(new) = by_pool.get(key) else {
                 continue;
             };
@@ -584,14 +848,12 @@ impl Inventory {
         }
         if total_conflicts > 0 {
             self.ids.rollback(mark);
-            return Err(SeriesError::Overlap {
+            return Err(vec![SeriesError::Overlap {
                 conflicts,
                 more: total_conflicts.saturating_sub(MAX_REPORTED_CONFLICTS),
-            });
+            }]);
         }
         let merge = self.merge_adjacent;
-        let mut keys: Vec<PoolKey> = by_pool.keys().cloned().collect();
-        keys.sort();
         for key in keys {
             let new = by_pool.remove(&key).unwrap_or_default();
             let index = self.pool_index(&key);
@@ -624,7 +886,7 @@ impl Inventory {
     /// `first` and `last` (inclusive), or `None` when no gap is that large.
     pub fn find_free(
         &self,
-        key: &PoolKey,
+        key: &KeyRef<'_>,
         first: u128,
         last: u128,
         quantity: u128,
@@ -651,9 +913,7 @@ impl Inventory {
     /// Every stored range in order (pools in key order, ranges by start):
     /// its pool, first and last serial, and id.
     pub fn iter(&self) -> impl Iterator<Item = (&PoolKey, u128, u128, SeriesId)> + '_ {
-        let mut order: Vec<&Pool> = self.pools.iter().collect();
-        order.sort_by(|a, b| a.key.cmp(&b.key));
-        order.into_iter().flat_map(move |pool| {
+        self.pools.iter().flat_map(move |pool| {
             pool.triples()
                 .map(move |(a, b, o)| (&pool.key, a, b, self.ids.id(o)))
         })
@@ -661,18 +921,28 @@ impl Inventory {
 
     /// Ranges and identifiers held, in total and per pool.
     pub fn stats(&self) -> Stats {
-        let mut pools: Vec<(PoolKey, usize, u128)> = self
+        let pools: Vec<(PoolKey, usize, u128)> = self
             .pools
             .iter()
             .filter(|p| p.len() > 0)
             .map(|p| (p.key.clone(), p.len(), p.numbers()))
             .collect();
-        pools.sort();
         Stats {
             ranges: pools.iter().map(|p| p.1).sum(),
             numbers: pools.iter().try_fold(0u128, |sum, p| sum.checked_add(p.2)),
             pools,
         }
+    }
+
+    /// Bytes of heap the stored ranges and ids occupy (column capacities,
+    /// id text and offsets; the pool table not counted).
+    pub fn held_bytes(&self) -> usize {
+        let columns: usize = self
+            .pools
+            .iter()
+            .map(|p| p.starts.capacity() * 16 + p.ends.capacity() * 16 + p.owners.capacity() * 4)
+            .sum();
+        columns + self.ids.text.capacity() + self.ids.ends.capacity() * 4
     }
 
     /// How many ranges are stored.
@@ -682,35 +952,25 @@ impl Inventory {
 
     /// Stores ranges given by pool and serials (a snapshot being loaded),
     /// all or none, with the same checks as [`Inventory::insert_many`].
-    pub fn load(
-        &mut self,
-        ranges: Vec<(PoolKey, u128, u128, SeriesId)>,
-    ) -> Result<(), SeriesError> {
-        let mut series: Vec<(SeriesId, Vec<Segment>)> = Vec::with_capacity(ranges.len());
-        for (key, first, last, id) in ranges {
-            if first > last || last > key.max_body() {
-                return Err(SeriesError::Invalid {
-                    field: Field::Snapshot,
-                    reason: Invalid::Rule(
-                        "holds a range with first after last, or wider than its pool",
-                    ),
-                });
-            }
-            series.push((id, vec![Segment { key, first, last }]));
-        }
-        self.insert_many(&series)
+    pub fn load(&mut self, ranges: &[(PoolKey, u128, u128, SeriesId)]) -> Result<(), SeriesError> {
+        let items = ranges.iter().map(|(key, first, last, id)| {
+            let segment = key.as_ref().segment(*first, *last).map_err(|e| vec![e])?;
+            Ok((id.clone(), vec![segment]))
+        });
+        self.insert_all(items)
+            .map_err(|mut issues| issues.swap_remove(0))
     }
 }
 
 /// Merges two sorted runs of disjoint ranges; with `merge`, touching ranges
 /// of one owner become one.
 fn merge_sorted(
-    a: impl Iterator<Item = (u128, u128, Owner)>,
-    b: impl Iterator<Item = (u128, u128, Owner)>,
+    a: impl ExactSizeIterator<Item = (u128, u128, Owner)>,
+    b: impl ExactSizeIterator<Item = (u128, u128, Owner)>,
     merge: bool,
 ) -> Vec<(u128, u128, Owner)> {
+    let mut out: Vec<(u128, u128, Owner)> = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.peekable(), b.peekable());
-    let mut out: Vec<(u128, u128, Owner)> = Vec::new();
     loop {
         let next = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
@@ -727,6 +987,65 @@ fn merge_sorted(
             _ => out.push(range),
         }
     }
-    out.shrink_to_fit();
+    out
+}
+
+/// The snapshot format's name, written into every snapshot.
+pub const SNAPSHOT_FORMAT: &str = "seriesguard-index";
+
+impl Inventory {
+    /// The inventory as JSON, serials as decimal strings:
+    /// `{"format":"seriesguard-index","version":1,"mergeAdjacent":false,"pools":[{"prefix":"V","suffix":"",
+    /// "width":8,"scheme":"none","scope":"","ranges":[["10000051","10000060","S1"]]}]}`;
+    /// numeric ids stay numbers.
+    pub fn to_json(&self) -> String {
+        let mut out = format!(
+            "{{\"format\":\"{SNAPSHOT_FORMAT}\",\"version\":1,\"mergeAdjacent\":{},\"pools\":[",
+            self.merge_adjacent
+        );
+        let pools = self.pools.iter().filter(|p| p.len() > 0);
+        for (i, pool) in pools.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let k = &pool.key;
+            out.push_str(&format!(
+                "{{\"prefix\":{},\"suffix\":{},\"width\":{},\"scheme\":\"{}\",\"scope\":{},\"ranges\":[",
+                json_string(&k.prefix),
+                json_string(&k.suffix),
+                k.width,
+                k.scheme.name(),
+                json_string(&k.scope)
+            ));
+            for (j, (a, b, o)) in pool.triples().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                let id = match self.ids.id(o) {
+                    SeriesId::Number(n) => n.to_string(),
+                    SeriesId::Text(t) => json_string(&t),
+                };
+                out.push_str(&format!("[\"{a}\",\"{b}\",{id}]"));
+            }
+            out.push_str("]}");
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+/// A JSON string literal.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }

@@ -9,14 +9,19 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use seriesguard::check_digit::Scheme;
 use seriesguard::input::Value;
-use seriesguard::inventory::{segments, split, Inventory, PoolKey, Segment, SeriesId};
+use seriesguard::inventory::{segments, split, Inventory, KeyRef, PoolKey, Segment, SeriesId};
 use seriesguard::range::{validate, RuleValues, SeriesRules};
 
-fn segs(start: &str, end: &str) -> Vec<Segment> {
+fn segs<'a>(start: &'a str, end: &'a str) -> Vec<Segment<'a>> {
     segs_in(start, end, "", &SeriesRules::default())
 }
 
-fn segs_in(start: &str, end: &str, scope: &str, rules: &SeriesRules) -> Vec<Segment> {
+fn segs_in<'a>(
+    start: &'a str,
+    end: &'a str,
+    scope: &'a str,
+    rules: &SeriesRules,
+) -> Vec<Segment<'a>> {
     let v = validate(Value::Text(start), Value::Text(end), rules);
     assert!(v.ok(), "{start}..{end}: {:?}", v.issues);
     segments(&v.range.unwrap(), scope)
@@ -137,13 +142,14 @@ fn merge_adjacent_joins_touching_ranges_of_one_id() {
 fn allocation_finds_the_first_free_block_within_bounds() {
     let mut inv = Inventory::new(false);
     let rules = SeriesRules::default();
-    let key = PoolKey {
+    let owned = PoolKey {
         prefix: String::new(),
         suffix: String::new(),
         width: 7,
         scheme: Scheme::None,
         scope: "0161".into(),
     };
+    let key = owned.as_ref();
     inv.insert(&text("a"), &segs_in("4960000", "4960009", "0161", &rules))
         .unwrap();
     inv.insert(&text("b"), &segs_in("4960015", "4960019", "0161", &rules))
@@ -159,9 +165,9 @@ fn allocation_finds_the_first_free_block_within_bounds() {
     assert_eq!(inv.find_free(&key, 4960000, 4960019, 6), None);
     assert_eq!(inv.find_free(&key, 4960000, 4960019, 0), None);
     // Another scope is another pool.
-    let other = PoolKey {
-        scope: "020".into(),
-        ..key.clone()
+    let other = KeyRef {
+        scope: "020",
+        ..key
     };
     assert_eq!(
         inv.find_free(&other, 4960000, 4960019, 20),
@@ -216,7 +222,7 @@ fn snapshots_load_back_to_the_same_inventory() {
         .map(|(k, a, b, id)| (k.clone(), a, b, id))
         .collect();
     let mut copy = Inventory::new(false);
-    copy.load(ranges.clone()).unwrap();
+    copy.load(&ranges).unwrap();
     let again: Vec<_> = copy
         .iter()
         .map(|(k, a, b, id)| (k.clone(), a, b, id))
@@ -226,7 +232,7 @@ fn snapshots_load_back_to_the_same_inventory() {
     let mut bad = ranges.clone();
     bad[0].1 = bad[0].2 + 1;
     assert_eq!(
-        Inventory::new(false).load(bad).unwrap_err().code(),
+        Inventory::new(false).load(&bad).unwrap_err().code(),
         "SNAPSHOT_INVALID"
     );
 }
@@ -244,17 +250,17 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn key3() -> PoolKey {
-    PoolKey {
-        prefix: "N".into(),
-        suffix: String::new(),
+fn key3() -> KeyRef<'static> {
+    KeyRef {
+        prefix: "N",
+        suffix: "",
         width: 3,
         scheme: Scheme::None,
-        scope: String::new(),
+        scope: "",
     }
 }
 
-fn seg(a: u128, b: u128) -> Vec<Segment> {
+fn seg(a: u128, b: u128) -> Vec<Segment<'static>> {
     vec![Segment {
         key: key3(),
         first: a,

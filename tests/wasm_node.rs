@@ -218,3 +218,38 @@ fn signing_crosses_the_boundary() {
     assert!(!ok);
     assert_eq!(codes, ["PARAMS_INVALID"]);
 }
+
+#[wasm_bindgen_test]
+fn the_index_answers_from_inside_wasm() {
+    use seriesguard::wasm::IndexRaw;
+    let index = IndexRaw::new(&JsValue::UNDEFINED, false);
+    let stored = object(&[
+        ("id", "S1".into()),
+        ("start", "V10000051".into()),
+        ("end", "V10000060".into()),
+    ]);
+    assert_eq!(ans(index.add(&stored)), "1");
+    assert_eq!(
+        ans(index.overlaps_strings("V10000055", "V10000070", "")),
+        "1\u{1e}sS1\u{1f}V10000055\u{1f}V10000060\u{1f}6"
+    );
+    assert_eq!(index.has_overlap("V10000061", "V10000070", None), 0);
+    assert_eq!(index.has_overlap("V2", "V1", None), -1);
+    let (ok, _, codes) = decode(&ans(index.add(&stored)));
+    assert!(!ok);
+    assert_eq!(codes[0], "OVERLAP");
+    for value in hostile_values() {
+        for answer in [
+            ans(index.add(&value)),
+            ans(index.overlaps(&value)),
+            ans(index.plan(&value)),
+            ans(index.gaps(&value)),
+            ans(index.allocate(&value, &value, &value)),
+        ] {
+            let (ok, _, codes) = decode(&answer);
+            assert!(ok || !codes.is_empty(), "{answer:?}");
+        }
+        let _ = index.remove(&value);
+    }
+    assert_eq!(index.size(), 1);
+}

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../../', import.meta.url);
-const suites = ['./hashing.mjs'];
+const suites = ['./overlap.mjs', './hashing.mjs'];
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 400);
 const SIZE_BUDGET_GZ = 100 * 1024;
 
@@ -66,6 +66,10 @@ for (const path of suites) {
   const parts = [`## ${suite.title}\n\n${suite.description}`];
   for (const group of groups) {
     console.error(`running: ${suite.title} / ${group.title}`);
+    if (group.table) {
+      parts.push(`### ${group.title}\n\n${group.table}`);
+      continue;
+    }
     const rows = await runGroup(group);
     parts.push(`### ${group.title}\n\n${table(rows)}`);
   }

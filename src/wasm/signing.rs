@@ -98,7 +98,7 @@ pub fn fingerprint_raw(input: &JsValue, rules: &JsValue) -> u32 {
         issues.push(issue);
     }
     if !issues.is_empty() {
-        return wire::emit(wire::issues(&issues));
+        return wire::emit(wire::failure(&issues));
     }
     let fields = ["start", "end", "item_code", "type"].map(|key| Held::field(input, key));
     let [start, end, item_code, kind] = &fields;
@@ -110,7 +110,7 @@ pub fn fingerprint_raw(input: &JsValue, rules: &JsValue) -> u32 {
         &rules,
     ) {
         Ok(hash) => wire::emit(wire::answer::<String>(Ok(hash))),
-        Err(issues) => wire::emit(wire::issues(&issues)),
+        Err(issues) => wire::emit(wire::failure(&issues)),
     }
 }
 

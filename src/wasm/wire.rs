@@ -7,6 +7,8 @@
 //! validation: `ok US count US start US end` then `RS code US field US message` per issue
 //! serial:     `ok US text US prefix US digits US suffix US check` then issues as above
 //! answer:     `1 US value`, or `0` then the issue
+//! failures:   `0` then issues; after GS (U+001D) the conflicts of an `OVERLAP`
+//! index:      lists of records, each described where it is encoded below
 //! `ok` is `1` or `0`; count, start and end are empty when there is no range.
 //!
 //! An answer is not returned as a JS string: [`emit`] keeps it in one
@@ -19,6 +21,7 @@ use std::fmt::Write;
 
 use wasm_bindgen::prelude::*;
 
+use crate::inventory::{Conflict, Inventory, Piece, Plan, PoolKey, SeriesId, Stats};
 use crate::range::SeriesRange;
 use crate::serial::Serial;
 use crate::SeriesError;
@@ -103,18 +106,11 @@ pub(crate) fn serial(serial: Option<&Serial<'_>>, issues: &[SeriesError]) -> Str
     out
 }
 
-/// Encodes a failure with every issue that caused it.
-pub(crate) fn issues(issues: &[SeriesError]) -> String {
-    let mut out = String::from("0");
-    push_issues(&mut out, issues);
-    out
-}
-
 /// Encodes a single value or the one error that stopped it.
 pub(crate) fn answer<T: std::fmt::Display>(result: Result<T, SeriesError>) -> String {
     match result {
         Ok(value) => format!("1{US}{value}"),
-        Err(issue) => issues(std::slice::from_ref(&issue)),
+        Err(issue) => failure(std::slice::from_ref(&issue)),
     }
 }
 
@@ -122,4 +118,149 @@ fn push_issues(out: &mut String, issues: &[SeriesError]) {
     for issue in issues {
         let _ = write!(out, "{RS}{}{US}{}{US}{issue}", issue.code(), issue.field());
     }
+}
+
+/// Group separator: after the issues, the conflicts an `OVERLAP` carries.
+const GS: char = '\u{1d}';
+
+/// `s` + text or `n` + number: an id with its JS type.
+fn push_id(out: &mut String, id: &SeriesId) {
+    let _ = match id {
+        SeriesId::Number(n) => write!(out, "n{n}"),
+        SeriesId::Text(t) => write!(out, "s{t}"),
+    };
+}
+
+fn push_conflicts(out: &mut String, conflicts: &[Conflict]) {
+    for c in conflicts {
+        out.push(RS);
+        push_id(out, &c.id);
+        let _ = write!(out, "{US}{}{US}{}{US}{}", c.start, c.end, c.count);
+    }
+}
+
+/// Encodes issues, then after GS the conflicts of an `OVERLAP` among them.
+pub(crate) fn failure(issues: &[SeriesError]) -> String {
+    let mut out = String::from("0");
+    push_issues(&mut out, issues);
+    for issue in issues {
+        if let SeriesError::Overlap { conflicts, .. } = issue {
+            out.push(GS);
+            push_conflicts(&mut out, conflicts);
+        }
+    }
+    out
+}
+
+/// `1`, or the issues.
+pub(crate) fn issues_or_ok(issues: &[SeriesError]) -> String {
+    if issues.is_empty() {
+        "1".to_owned()
+    } else {
+        failure(issues)
+    }
+}
+
+/// `1` for done, or why not.
+pub(crate) fn done(result: Result<(), Vec<SeriesError>>) -> String {
+    match result {
+        Ok(()) => "1".to_owned(),
+        Err(issues) => failure(&issues),
+    }
+}
+
+/// `1` then one record per conflict: `id US start US end US count`.
+pub(crate) fn conflicts(result: Result<Vec<Conflict>, Vec<SeriesError>>) -> String {
+    match result {
+        Ok(list) => {
+            let mut out = String::from("1");
+            push_conflicts(&mut out, &list);
+            out
+        }
+        Err(issues) => failure(&issues),
+    }
+}
+
+fn push_pieces(out: &mut String, tag: &str, pieces: &[Piece]) {
+    for p in pieces {
+        let _ = write!(out, "{RS}{tag}{US}{}{US}{}{US}{}", p.start, p.end, p.count);
+    }
+}
+
+/// `1` then one record per free piece: `start US end US count` (tagged `c`).
+pub(crate) fn pieces(result: Result<Vec<Piece>, Vec<SeriesError>>) -> String {
+    match result {
+        Ok(list) => {
+            let mut out = String::from("1");
+            push_pieces(&mut out, "c", &list);
+            out
+        }
+        Err(issues) => failure(&issues),
+    }
+}
+
+/// `1 US created US requested`, then `c` pieces to create and, after GS,
+/// the skipped conflicts.
+pub(crate) fn plan(result: Result<Plan, Vec<SeriesError>>) -> String {
+    match result {
+        Ok(plan) => {
+            let mut out = format!("1{US}{}{US}{}", plan.created, plan.requested);
+            push_pieces(&mut out, "c", &plan.create);
+            out.push(GS);
+            push_conflicts(&mut out, &plan.skipped);
+            out
+        }
+        Err(issues) => failure(&issues),
+    }
+}
+
+/// `1 US start US end US count` for a block, `1` alone for none.
+pub(crate) fn block(result: Result<Option<(String, String, u128)>, Vec<SeriesError>>) -> String {
+    match result {
+        Ok(Some((start, end, count))) => format!("1{US}{start}{US}{end}{US}{count}"),
+        Ok(None) => "1".to_owned(),
+        Err(issues) => failure(&issues),
+    }
+}
+
+fn push_key(out: &mut String, key: &PoolKey) {
+    let _ = write!(
+        out,
+        "{}{US}{}{US}{}{US}{}{US}{}",
+        key.prefix,
+        key.suffix,
+        key.width,
+        key.scheme.name(),
+        key.scope
+    );
+}
+
+/// `1 US ranges US numbers` then per pool `key… US ranges US numbers`.
+pub(crate) fn stats(stats: &Stats) -> String {
+    let numbers = stats.numbers.map(|n| n.to_string()).unwrap_or_default();
+    let mut out = format!("1{US}{}{US}{numbers}", stats.ranges);
+    for (key, ranges, numbers) in &stats.pools {
+        out.push(RS);
+        push_key(&mut out, key);
+        let _ = write!(out, "{US}{ranges}{US}{numbers}");
+    }
+    out
+}
+
+/// `1` then per stored range `id US start US end US count US scope`.
+pub(crate) fn entries(inventory: &Inventory) -> String {
+    let mut out = String::from("1");
+    for (key, first, last, id) in inventory.iter() {
+        out.push(RS);
+        push_id(&mut out, &id);
+        let _ = write!(
+            out,
+            "{US}{}{US}{}{US}{}{US}{}",
+            key.identifier(first),
+            key.identifier(last),
+            last - first + 1,
+            key.scope
+        );
+    }
+    out
 }

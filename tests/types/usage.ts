@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
 // from the documented API, this file stops type-checking.
-import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, SeriesError, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -20,6 +20,18 @@ const hashOk: boolean = verifyMorHash(['1'], 'secret', hash);
 const mac: string = hmacSha256('key', 'message', 'base64url');
 const macOk: boolean = verifyHmacSha256('key', 'message', mac);
 const key: string = fingerprint({ start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt', type: 'virtual' });
+const index = new SeriesIndex({ width: 8 }, { mergeAdjacent: false });
+index.add({ id: 'S1', start: 'V10000051', end: 'V10000060' });
+index.addMany([{ id: 2, start: 'V10000061', end: 'V10000070', scope: 'GL438' }]);
+const conflicts: Conflict[] = index.overlaps({ start: 'V10000055', end: 'V10000070' });
+const yes: boolean = index.hasOverlap({ start: 'V10000055', end: 'V10000070' });
+const plan: Plan = index.plan({ start: 'V10000055', end: 'V10000070' });
+const block: Piece | null = index.allocate({ width: 7, first: '4960000', last: '4960999', scope: '0161' }, 10, 'order-1');
+const chunks: Piece[] = splitSeries('1', '2500', 1000);
+const copy: SeriesIndex = SeriesIndex.fromJSON(index.toJSON());
+const bytes: number = memoryBytes() + index.heldBytes() + copy.size;
+// @ts-expect-error: an id is a string or a number
+index.add({ id: {}, start: 'V1', end: 'V2' });
 // @ts-expect-error: only hex or base64url
 hmacSha256('key', 'message', 'base32');
 // @ts-expect-error: not a scheme
@@ -42,4 +54,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void hashOk; void macOk; void key; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;

@@ -1,0 +1,391 @@
+//! The `SeriesIndex` binding: one [`Inventory`] behind a `RefCell`, every
+//! method taking `&self`. JS values are read before the inventory is
+//! borrowed and no JS runs while it is, so a re-entrant call from a getter
+//! cannot find it borrowed. Answers go through [`super::wire`].
+//!
+//! Bulk calls take one packed string (records split by RS, fields by US; a
+//! field's first character gives its JS type, see `pkg/api.js` `pack`), so a
+//! million series cross the boundary once.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use super::value::Held;
+use super::{read_rules, wire};
+use crate::error::{Field, Invalid};
+use crate::input::Value;
+use crate::inventory::{self, Inventory, KeyRef, PoolKey, Segment, SeriesId};
+use crate::range::SeriesRules;
+use crate::SeriesError;
+
+/// The inventory behind the JS `SeriesIndex`.
+#[wasm_bindgen(js_name = IndexRaw)]
+pub struct IndexRaw {
+    inventory: RefCell<Inventory>,
+    rules: SeriesRules,
+    rule_issues: Vec<SeriesError>,
+}
+
+/// A field of a packed record as a [`Value`]: `s` string, `n` number,
+/// `b` bigint, `u` undefined or null, `x` another type (named after the x).
+fn unpack(field: &str) -> Value<'_> {
+    let (kind, rest) = field.split_at(field.len().min(1));
+    match kind {
+        "s" => Value::Text(rest),
+        // Only plain integers matter here (ids, widths); anything else
+        // (1.5, -1, 1e+21, NaN) is refused as NaN would be. Avoiding f64
+        // parsing keeps its tables out of the wasm (about 10 KB).
+        "n" => Value::Number(
+            crate::serial::parse_digits(rest.as_bytes())
+                .filter(|&n| n <= crate::input::MAX_SAFE_INTEGER as u128)
+                .map_or(f64::NAN, |n| n as f64),
+        ),
+        "b" => Value::BigInt(rest.parse().ok()),
+        "u" => Value::Absent,
+        "x" => Value::Other(match rest {
+            "object" => "object",
+            "array" => "array",
+            "boolean" => "boolean",
+            "function" => "function",
+            "symbol" => "symbol",
+            _ => "unknown value",
+        }),
+        _ => Value::Other("unknown value"),
+    }
+}
+
+/// Grows the heap once, up front, for a bulk call. Growing wasm memory a
+/// page at a time makes V8 collect garbage at many of the steps, and each
+/// collection walks the host's whole JS heap: measured, a million series
+/// took 122 s that way and load in about a second with one early growth.
+/// The block is freed at once and the allocator hands it out again.
+fn reserve_heap(bytes: usize) {
+    let block: Vec<u8> = Vec::with_capacity(bytes);
+    std::hint::black_box(&block);
+}
+
+fn fields(record: &str) -> impl Iterator<Item = &str> {
+    record.split('\u{1f}')
+}
+
+#[wasm_bindgen(js_class = IndexRaw)]
+impl IndexRaw {
+    /// An empty index validating series under `rules`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(rules: &JsValue, merge_adjacent: bool) -> IndexRaw {
+        let (rules, rule_issues) = read_rules(rules);
+        IndexRaw {
+            inventory: RefCell::new(Inventory::new(merge_adjacent)),
+            rules,
+            rule_issues,
+        }
+    }
+
+    /// `1`, or the issues of the rules given to the constructor.
+    #[wasm_bindgen(js_name = rulesIssues)]
+    pub fn rules_issues(&self) -> u32 {
+        wire::emit(wire::issues_or_ok(&self.rule_issues))
+    }
+
+    fn segments<'a>(
+        &self,
+        start: Value<'a>,
+        end: Value<'a>,
+        scope: Value<'a>,
+    ) -> Result<Vec<Segment<'a>>, Vec<SeriesError>> {
+        inventory::series_segments(start, end, scope, &self.rules)
+    }
+
+    /// Reads `{ start, end, scope? }` from JS, then hands its segments (or
+    /// its issues) to `f` while the copied strings are alive.
+    fn with_series<T>(
+        &self,
+        series: &JsValue,
+        f: impl FnOnce(Result<Vec<Segment<'_>>, Vec<SeriesError>>) -> T,
+    ) -> T {
+        if let Some(issue) = Held::kind_of(series).view().expect_object(Field::Series) {
+            return f(Err(vec![issue]));
+        }
+        let [start, end, scope] = ["start", "end", "scope"].map(|k| Held::field(series, k));
+        f(self.segments(start.view(), end.view(), scope.view()))
+    }
+
+    /// Stores `{ id, start, end, scope? }`, or answers why not (`OVERLAP` with the conflicts).
+    pub fn add(&self, series: &JsValue) -> u32 {
+        let id = Held::field(series, "id");
+        let answer = self.with_series(series, |segments| {
+            match (segments, SeriesId::from_value(id.view())) {
+                (Ok(segments), Ok(id)) => {
+                    let result = self.inventory.borrow_mut().insert(&id, &segments);
+                    result.map_err(|e| vec![e])
+                }
+                (segments, id) => {
+                    let mut issues = segments.err().unwrap_or_default();
+                    issues.extend(id.err());
+                    Err(issues)
+                }
+            }
+        });
+        wire::emit(wire::done(answer))
+    }
+
+    /// Stores packed series (`id US start US end US scope` per record, UTF-8),
+    /// all or none. `is_list` is false when the JS argument was not an
+    /// array; `given` is that argument, for the message.
+    #[wasm_bindgen(js_name = addMany)]
+    pub fn add_many(&self, packed: &[u8], is_list: bool, given: &JsValue) -> u32 {
+        let packed = match std::str::from_utf8(packed) {
+            Ok(text) if is_list => text,
+            _ => {
+                let kind = Held::kind_of(given);
+                let issue = SeriesError::Invalid {
+                    field: Field::Series,
+                    reason: Invalid::Rule(match kind.view() {
+                        Value::Absent => "must be an array of series, not undefined",
+                        _ => "must be an array of series",
+                    }),
+                };
+                return wire::emit(wire::failure(&[issue]));
+            }
+        };
+        // About 200 bytes of transient memory per 32-byte packed record.
+        reserve_heap(packed.len().saturating_mul(7));
+        let items = packed
+            .split('\u{1e}')
+            .filter(|r| !r.is_empty())
+            .map(|record| {
+                let mut f = fields(record).map(unpack);
+                let mut next = || f.next().unwrap_or(Value::Absent);
+                let (id, start, end, scope) = (next(), next(), next(), next());
+                match (self.segments(start, end, scope), SeriesId::from_value(id)) {
+                    (Ok(segments), Ok(id)) => Ok((id, segments)),
+                    (segments, id) => {
+                        let mut issues = segments.err().unwrap_or_default();
+                        issues.extend(id.err());
+                        Err(issues)
+                    }
+                }
+            });
+        let answer = self.inventory.borrow_mut().insert_all(items);
+        wire::emit(wire::done(answer))
+    }
+
+    /// `1` when `start..end` in `scope` collides with a stored series, `0`
+    /// when not, `-1` when the series is invalid: the allocation-free query.
+    #[wasm_bindgen(js_name = hasOverlap)]
+    pub fn has_overlap(&self, start: &str, end: &str, scope: Option<String>) -> i32 {
+        let scope = scope.as_deref().map_or(Value::Absent, Value::Text);
+        let validation = crate::range::validate(Value::Text(start), Value::Text(end), &self.rules);
+        match (validation.range, inventory::scope_of(scope)) {
+            (Some(range), Ok(scope)) if validation.issues.is_empty() => {
+                i32::from(self.inventory.borrow().any_overlap_in(&range, scope))
+            }
+            _ => -1,
+        }
+    }
+
+    /// The conflicts of `start..end` in `scope`, given as strings.
+    #[wasm_bindgen(js_name = overlapsStrings)]
+    pub fn overlaps_strings(&self, start: &str, end: &str, scope: &str) -> u32 {
+        let segments = self.segments(Value::Text(start), Value::Text(end), Value::Text(scope));
+        wire::emit(wire::conflicts(
+            segments.map(|s| self.inventory.borrow().overlaps(&s)),
+        ))
+    }
+
+    /// The conflicts of a series object.
+    pub fn overlaps(&self, series: &JsValue) -> u32 {
+        let answer = self.with_series(series, |segments| {
+            segments.map(|s| self.inventory.borrow().overlaps(&s))
+        });
+        wire::emit(wire::conflicts(answer))
+    }
+
+    /// The free sub-ranges of a series object.
+    pub fn gaps(&self, series: &JsValue) -> u32 {
+        let answer = self.with_series(series, |segments| {
+            segments.map(|s| self.inventory.borrow().gaps(&s))
+        });
+        wire::emit(wire::pieces(answer))
+    }
+
+    /// The partial-creation plan of a series object.
+    pub fn plan(&self, series: &JsValue) -> u32 {
+        let answer = self.with_series(series, |segments| {
+            segments.map(|s| self.inventory.borrow().plan(&s))
+        });
+        wire::emit(wire::plan(answer))
+    }
+
+    /// The first free block of `quantity` in the pool
+    /// `{ prefix?, suffix?, width, scheme?, scope?, first, last }` (serials
+    /// as digit strings), stored under `id` unless `id` is undefined.
+    pub fn allocate(&self, pool: &JsValue, quantity: &JsValue, id: &JsValue) -> u32 {
+        let parts = [
+            "prefix", "suffix", "width", "scheme", "scope", "first", "last",
+        ]
+        .map(|k| Held::field(pool, k));
+        let quantity = Held::from_js(quantity);
+        let id = Held::from_js(id);
+        let answer = (|| {
+            if let Some(issue) = Held::kind_of(pool).view().expect_object(Field::Pool) {
+                return Err(vec![issue]);
+            }
+            let [prefix, suffix, width, scheme, scope, first, last] = &parts;
+            let text = |h: &Held, default: &'static str| match h.view() {
+                Value::Absent => Ok(default.to_owned()),
+                Value::Text(t) => Ok(t.to_owned()),
+                other => Err(vec![SeriesError::Invalid {
+                    field: Field::Pool,
+                    reason: Invalid::NotText(other.kind()),
+                }]),
+            };
+            let key = PoolKey::from_parts(
+                &text(prefix, "")?,
+                &text(suffix, "")?,
+                width.view(),
+                &text(scheme, "none")?,
+                scope.view(),
+                Field::Pool,
+            )
+            .map_err(|e| vec![e])?;
+            let bound = |h: &Held| {
+                h.view()
+                    .as_exact_u128()
+                    .filter(|&n| n <= key.max_body())
+                    .ok_or_else(|| {
+                        vec![SeriesError::Invalid {
+                            field: Field::Pool,
+                            reason: Invalid::Rule("first and last must be serials of the pool's width, as digit strings or integers"),
+                        }]
+                    })
+            };
+            let (first, last) = (bound(first)?, bound(last)?);
+            let quantity = quantity
+                .view()
+                .as_exact_u128()
+                .filter(|&q| q >= 1)
+                .ok_or_else(|| {
+                    vec![SeriesError::Invalid {
+                        field: Field::Quantity,
+                        reason: Invalid::Rule("must be a positive integer"),
+                    }]
+                })?;
+            let id = match id.view() {
+                Value::Absent => None,
+                other => Some(SeriesId::from_value(other).map_err(|e| vec![e])?),
+            };
+            let found = self
+                .inventory
+                .borrow()
+                .find_free(&key.as_ref(), first, last, quantity);
+            if let (Some((a, b)), Some(id)) = (found, &id) {
+                let segment = Segment {
+                    key: key.as_ref(),
+                    first: a,
+                    last: b,
+                };
+                self.inventory
+                    .borrow_mut()
+                    .insert(id, &[segment])
+                    .map_err(|e| vec![e])?;
+            }
+            Ok(found.map(|(a, b)| (key.identifier(a), key.identifier(b), b - a + 1)))
+        })();
+        wire::emit(wire::block(answer))
+    }
+
+    /// Removes every range held by `id`; false when none (or `id` is invalid).
+    pub fn remove(&self, id: &JsValue) -> bool {
+        let id = Held::from_js(id);
+        match SeriesId::from_value(id.view()) {
+            Ok(id) => self.inventory.borrow_mut().remove(&id),
+            Err(_) => false,
+        }
+    }
+
+    /// How many ranges are stored.
+    pub fn size(&self) -> u32 {
+        u32::try_from(self.inventory.borrow().ranges()).unwrap_or(u32::MAX)
+    }
+
+    /// Heap bytes the stored ranges and ids occupy.
+    #[wasm_bindgen(js_name = heldBytes)]
+    pub fn held_bytes(&self) -> f64 {
+        self.inventory.borrow().held_bytes() as f64
+    }
+
+    /// Counts in total and per pool.
+    pub fn stats(&self) -> u32 {
+        wire::emit(wire::stats(&self.inventory.borrow().stats()))
+    }
+
+    /// Every stored range in order, as identifiers.
+    pub fn entries(&self) -> u32 {
+        wire::emit(wire::entries(&self.inventory.borrow()))
+    }
+
+    /// The snapshot as JSON text.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> u32 {
+        wire::emit(self.inventory.borrow().to_json())
+    }
+
+    /// Loads a packed snapshot (`P US prefix US suffix US width US scheme US
+    /// scope` starts a pool, `R US first US last US id` adds a range), all or none.
+    #[wasm_bindgen(js_name = loadPacked)]
+    pub fn load_packed(&self, packed: &[u8]) -> u32 {
+        // The packer writes UTF-8; anything else cannot be a snapshot.
+        let packed = std::str::from_utf8(packed).unwrap_or_default();
+        let bad = |what| {
+            vec![SeriesError::Invalid {
+                field: Field::Snapshot,
+                reason: Invalid::Rule(what),
+            }]
+        };
+        reserve_heap(packed.len().saturating_mul(7));
+        let mut records = packed.split('\u{1e}').filter(|r| !r.is_empty());
+        let header: Vec<Value<'_>> = records
+            .next()
+            .map(|r| fields(r).map(unpack).collect())
+            .unwrap_or_default();
+        let answer = match header.as_slice() {
+            [Value::Text("H"), Value::Text(inventory::SNAPSHOT_FORMAT), version]
+                if version.as_exact_u128() == Some(1) =>
+            {
+                let mut key: Option<KeyRef<'_>> = None;
+                let items = records.map(|record| {
+                    let f: Vec<Value<'_>> = fields(record).map(unpack).collect();
+                    match f.as_slice() {
+                        [Value::Text("P"), Value::Text(prefix), Value::Text(suffix), width, Value::Text(scheme), scope] => {
+                            let pool = KeyRef::from_parts(prefix, suffix, *width, scheme, *scope, Field::Snapshot)
+                                .map_err(|e| vec![e])?;
+                            key = Some(pool);
+                            Ok(None)
+                        }
+                        [Value::Text("R"), first, last, id] => {
+                            let Some(key) = key else {
+                                return Err(bad("has a range before any pool"));
+                            };
+                            let (Some(a), Some(b)) = (first.as_exact_u128(), last.as_exact_u128()) else {
+                                return Err(bad("has a range whose first or last is not a decimal serial"));
+                            };
+                            let segment = key.segment(a, b).map_err(|e| vec![e])?;
+                            let id = SeriesId::from_value(*id).map_err(|e| vec![e])?;
+                            Ok(Some((id, vec![segment])))
+                        }
+                        _ => Err(bad("must be { format, version: 1, pools: [{ prefix, suffix, width, scheme, scope, ranges: [[first, last, id]] }] }")),
+                    }
+                });
+                // Pool records carry no range: only ranges (and failures) go on.
+                let ranges = items.filter_map(Result::transpose);
+                self.inventory.borrow_mut().insert_all(ranges)
+            }
+            _ => Err(bad(
+                "must be a seriesguard-index snapshot of version 1 (as toJSON() writes it)",
+            )),
+        };
+        wire::emit(wire::done(answer))
+    }
+}

@@ -1,0 +1,107 @@
+// SeriesIndex from JS: the scenario, allocation, bulk loads,
+// snapshots, and coded errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SeriesIndex, SeriesError, splitSeries } from 'seriesguard';
+
+test('overlap, plan and acceptance around V10000051..V10000060', () => {
+  const index = new SeriesIndex();
+  index.add({ id: 'S1', start: 'V10000051', end: 'V10000060' });
+  const query = { start: 'V10000055', end: 'V10000070' };
+  assert.deepEqual(index.overlaps(query), [{ id: 'S1', start: 'V10000055', end: 'V10000060', count: 6n }]);
+  assert.equal(index.hasOverlap(query), true);
+  assert.deepEqual(index.plan(query), {
+    create: [{ start: 'V10000061', end: 'V10000070', count: 10n }],
+    skipped: [{ id: 'S1', start: 'V10000055', end: 'V10000060', count: 6n }],
+    created: 10n,
+    requested: 16n,
+  });
+  assert.deepEqual(index.gaps(query), [{ start: 'V10000061', end: 'V10000070', count: 10n }]);
+  assert.throws(() => index.add({ id: 'S2', ...query }), (e) => e instanceof SeriesError
+    && e.code === 'OVERLAP' && e.field === 'series'
+    && e.details.conflicts.length === 1 && e.details.conflicts[0].id === 'S1'
+    && e.details.conflicts[0].start === 'V10000055');
+  index.add({ id: 'S2', start: 'V10000061', end: 'V10000070' });
+  index.add({ id: 3, start: 'V10000050', end: 'V10000050' });
+  assert.equal(index.size, 3);
+  assert.equal(index.hasOverlap({ start: 'V10000071', end: 'V10000080' }), false);
+  assert.deepEqual(index.entries().map((e) => e.id), [3, 'S1', 'S2']);
+  index.free();
+});
+
+test('allocate under an area code: first free block, or null', () => {
+  const index = new SeriesIndex();
+  const pool = { width: 7, first: '4960000', last: '4960099', scope: '0161' };
+  index.add({ id: 'taken', start: '4960000', end: '4960009', scope: '0161' });
+  index.add({ id: 'other-area', start: '4960010', end: '4960019', scope: '020' });
+  assert.deepEqual(index.allocate(pool, 5, 'order-1'), { start: '4960010', end: '4960014', count: 5n });
+  assert.deepEqual(index.allocate(pool, 5), { start: '4960015', end: '4960019', count: 5n }, 'a quote does not reserve');
+  assert.equal(index.allocate(pool, 86), null);
+  assert.deepEqual(index.allocate(pool, 85), { start: '4960015', end: '4960099', count: 85n });
+  assert.throws(() => index.allocate(pool, 0), { code: 'QUANTITY_OUT_OF_RANGE' });
+  assert.throws(() => index.allocate({ width: 'seven' }, 1), { code: 'POOL_INVALID' });
+});
+
+test('conflicts are real identifiers: prefix, padding, suffix and check digit restored', () => {
+  const index = new SeriesIndex({ format: 's10' });
+  index.add({ id: 'lot-1', start: 'RR473124829GB', end: 'RR473124996GB' });
+  assert.deepEqual(index.overlaps({ start: 'RR473124832GB', end: 'RR473125002GB' }), [
+    { id: 'lot-1', start: 'RR473124832GB', end: 'RR473124996GB', count: 17n },
+  ]);
+  const padded = new SeriesIndex();
+  padded.add({ id: 1, start: 'AB-000100-X', end: 'AB-000200-X' });
+  assert.equal(padded.overlaps({ start: 'AB-000050-X', end: 'AB-000120-X' })[0].start, 'AB-000100-X');
+});
+
+test('addMany crosses once, all or none, and reports collisions among the new series', () => {
+  const index = new SeriesIndex();
+  const batch = Array.from({ length: 1000 }, (_, i) => ({ id: i, start: String(10000 + i * 10), end: String(10000 + i * 10 + 9) }));
+  index.addMany(batch);
+  assert.equal(index.size, 1000);
+  assert.throws(() => index.addMany([{ id: 'x', start: '90000', end: '90005' }, { id: 'y', start: '90005', end: '90010' }]),
+    (e) => e.code === 'OVERLAP' && e.details.conflicts[0].id === 'x');
+  assert.equal(index.size, 1000, 'the failed batch left nothing');
+  assert.throws(() => index.addMany([{ id: 'z', start: 'V2', end: 'V1' }]), { code: 'START_AFTER_END' });
+  assert.throws(() => index.addMany('not a list'), { code: 'INPUT_INVALID', field: 'series' });
+  assert.throws(() => index.addMany([{ id: 'w', start: 'V1\x1eV2', end: 'V3' }]), { code: 'START_INVALID' });
+});
+
+test('snapshots round-trip through JSON, serials as decimal strings', () => {
+  const index = new SeriesIndex(undefined, { mergeAdjacent: true });
+  index.add({ id: 'g1', start: '89440012345678901234', end: '89440012345678901300' });
+  index.add({ id: 'g1', start: '89440012345678901301', end: '89440012345678901400' });
+  index.add({ id: 7, start: 'V9', end: 'V12', scope: 'client "A"' });
+  assert.equal(index.size, 3, 'touching ranges of g1 merged; V9..V12 is two segments');
+  const json = JSON.stringify(index);
+  assert.match(json, /"89440012345678901234","89440012345678901400","g1"/);
+  const copy = SeriesIndex.fromJSON(json);
+  assert.deepEqual(copy.entries(), index.entries());
+  assert.deepEqual(copy.stats(), index.stats());
+  assert.equal(copy.stats().numbers, 167n + 4n);
+  assert.throws(() => SeriesIndex.fromJSON('{"format":"other"}'), { code: 'SNAPSHOT_INVALID' });
+  assert.throws(() => SeriesIndex.fromJSON('not json'), { code: 'SNAPSHOT_INVALID' });
+  const bad = JSON.parse(json);
+  bad.pools[0].ranges[0] = ['5', '1', 'x'];
+  assert.throws(() => SeriesIndex.fromJSON(bad), { code: 'SNAPSHOT_INVALID' });
+});
+
+test('splitSeries chunks by count, as aBILLity 1000-per-request needs', () => {
+  assert.deepEqual(splitSeries('1', '2500', 1000).map((c) => [c.start, c.end]), [['1', '1000'], ['1001', '2000'], ['2001', '2500']]);
+  assert.deepEqual(splitSeries('V0001', 'V0003', 2).map((c) => c.end), ['V0002', 'V0003']);
+  assert.throws(() => splitSeries('0', '9'.repeat(38), 1), { code: 'RANGE_TOO_LARGE' });
+  assert.throws(() => splitSeries('1', '2', 0), { code: 'QUANTITY_OUT_OF_RANGE' });
+});
+
+test('invalid series and ids are coded; a freed index refuses further use', () => {
+  const index = new SeriesIndex({ width: 8 });
+  assert.throws(() => index.add({ id: 'a', start: 'V1', end: 'V2' }), { code: 'WIDTH_MISMATCH' });
+  assert.throws(() => index.add({ start: 'V10000001', end: 'V10000002' }), { code: 'ID_REQUIRED' });
+  assert.throws(() => index.add({ id: 2 ** 40, start: 'V10000001', end: 'V10000002' }), { code: 'ID_INVALID' });
+  assert.throws(() => index.add(42), { code: 'INPUT_INVALID' });
+  assert.throws(() => index.overlaps({ start: 'V10000001' }), { code: 'END_REQUIRED' });
+  assert.throws(() => index.hasOverlap({ start: 'V10000001', end: 'V10000002', scope: 5 }), { code: 'SCOPE_INVALID' });
+  assert.throws(() => new SeriesIndex({ width: 'x' }), { code: 'RULES_INVALID' });
+  assert.equal(index.remove('nobody'), false);
+  index.free();
+  assert.throws(() => index.size);
+});
