@@ -261,14 +261,103 @@ export function bind(raw) {
     return NodeBuffer ? view.utf8Slice(start, start + length) : decoder.decode(view.subarray(start, start + length));
   }
 
+  // Rules typed once per rules object, renewed when an option's value
+  // changes (so mutating a rules object is seen). Values that are not plain
+  // objects take the general path, which reports them.
+  const RULE_KEYS = ['width', 'prefix', 'maxCount', 'numericOnly', 'scheme', 'format'];
+  const compiledRules = new WeakMap();
+  let lastRules;
+  let defaultRules = null;
+  function compile(rules) {
+    if (rules === undefined || rules === null) {
+      if (defaultRules === null) defaultRules = new raw.RulesRaw(undefined);
+      return defaultRules;
+    }
+    // Not an object: typed (and reported) by Rust, not cached.
+    if (typeof rules !== 'object' || Array.isArray(rules)) return new raw.RulesRaw(rules);
+    const values = RULE_KEYS.map((key) => read(rules, key));
+    const same = (entry) => entry !== undefined && entry.values.every((v, i) => Object.is(v, values[i]));
+    let entry = compiledRules.get(rules);
+    if (!same(entry)) {
+      // Rules written inline (`{ width: 8 }` on every call) are new objects
+      // with the last one's values: reuse its compilation.
+      entry = same(lastRules) ? lastRules : { values, handle: new raw.RulesRaw(rules) };
+      compiledRules.set(rules, entry);
+    }
+    lastRules = entry;
+    return entry.handle;
+  }
+
+  // A validation of two strings the caller holds: empty echoes mean unchanged.
+  function decodeGiven(text, start, end) {
+    const validation = decodeValidation(text);
+    if (validation.count !== null) {
+      if (validation.start === '') validation.start = start;
+      if (validation.end === '') validation.end = end;
+    }
+    return validation;
+  }
+
+  // Writes two short ASCII strings into wasm's scratch buffer; false (and
+  // nothing to undo) when either is long or not ASCII.
+  let scratchView = null;
+  function writeScratch(start, end) {
+    const total = start.length + end.length;
+    if (total > 256) return false;
+    const at = raw.scratch(total);
+    if (memory === null) memory = raw.wasmMemory();
+    if (scratchView === null || scratchView.buffer !== memory.buffer) scratchView = new Uint8Array(memory.buffer);
+    for (let i = 0; i < start.length; i++) {
+      const c = start.charCodeAt(i);
+      if (c >= 0x80) return false;
+      scratchView[at + i] = c;
+    }
+    const base = at + start.length;
+    for (let i = 0; i < end.length; i++) {
+      const c = end.charCodeAt(i);
+      if (c >= 0x80) return false;
+      scratchView[base + i] = c;
+    }
+    return true;
+  }
+
+  // Validates two strings under compiled rules by the cheapest path.
+  function validateTwo(start, end, compiled) {
+    if (writeScratch(start, end)) {
+      const length = raw.validateScratch(start.length, end.length, compiled);
+      if (length === 0) return { ok: true, count: BigInt(raw.lastCount()), issues: [], start, end };
+      return decodeGiven(take(length), start, end);
+    }
+    return decodeGiven(take(raw.validateStrings(start, end, compiled)), start, end);
+  }
+
   /** Validates a series for a form: never throws, reports every issue. */
   function validateSeries(input, rules) {
+    const start = read(input, 'start');
+    const end = read(input, 'end');
+    const compiled = typeof start === 'string' && typeof end === 'string'
+      && typeof input === 'object' && !Array.isArray(input) ? compile(rules) : null;
+    if (compiled !== null) return validateTwo(start, end, compiled);
     return decodeValidation(take(raw.validateRaw(input, rules)));
+  }
+
+  /** Validates many series in one crossing: an array of Validations, in order. */
+  function validateMany(inputs, rules) {
+    const isList = Array.isArray(inputs);
+    const packer = new Packer(isList ? inputs.length * 24 : 0);
+    if (isList) for (const input of inputs) packer.record([read(input, 'start'), read(input, 'end')]);
+    const parts = records(take(raw.validateManyRaw(packer.done(), isList, compile(rules)))).split(GS);
+    const out = new Array(parts.length - 1);
+    for (let i = 1; i < parts.length; i++) out[i - 1] = decodeValidation(parts[i]);
+    return out;
   }
 
   /** The exact count of start..end as a bigint; throws SeriesError when invalid. */
   function countSeries(start, end, rules) {
-    const validation = decodeValidation(take(raw.countRaw(start, end, rules)));
+    const compiled = typeof start === 'string' && typeof end === 'string' ? compile(rules) : null;
+    const validation = compiled !== null
+      ? validateTwo(start, end, compiled)
+      : decodeValidation(take(raw.countRaw(start, end, rules)));
     if (!validation.ok) throw fail(validation.issues);
     return validation.count;
   }
@@ -492,7 +581,7 @@ export function bind(raw) {
   }
 
   return {
-    validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+    validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
     morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
     memoryBytes, SeriesIndex, SeriesError,
   };

@@ -3,7 +3,7 @@
 import api from './node.cjs';
 
 export const {
-  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
   memoryBytes, SeriesIndex, SeriesError,
 } = api;

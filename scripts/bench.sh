@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
+cargo bench --bench core 2>/dev/null | sed -n '/^core/,$p' > target/bench-core.txt
+cargo bench --bench native_load 2>/dev/null | grep ranges > target/bench-native-load.txt
 node --expose-gc --max-old-space-size=8192 benches/js/run.mjs

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use super::value::Held;
+use super::value::{fields, reserve_heap, unpack, Held};
 use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
@@ -25,48 +25,6 @@ pub struct IndexRaw {
     inventory: RefCell<Inventory>,
     rules: SeriesRules,
     rule_issues: Vec<SeriesError>,
-}
-
-/// A field of a packed record as a [`Value`]: `s` string, `n` number,
-/// `b` bigint, `u` undefined or null, `x` another type (named after the x).
-fn unpack(field: &str) -> Value<'_> {
-    let (kind, rest) = field.split_at(field.len().min(1));
-    match kind {
-        "s" => Value::Text(rest),
-        // Only plain integers matter here (ids, widths); anything else
-        // (1.5, -1, 1e+21, NaN) is refused as NaN would be. Avoiding f64
-        // parsing keeps its tables out of the wasm (about 10 KB).
-        "n" => Value::Number(
-            crate::serial::parse_digits(rest.as_bytes())
-                .filter(|&n| n <= crate::input::MAX_SAFE_INTEGER as u128)
-                .map_or(f64::NAN, |n| n as f64),
-        ),
-        "b" => Value::BigInt(rest.parse().ok()),
-        "u" => Value::Absent,
-        "x" => Value::Other(match rest {
-            "object" => "object",
-            "array" => "array",
-            "boolean" => "boolean",
-            "function" => "function",
-            "symbol" => "symbol",
-            _ => "unknown value",
-        }),
-        _ => Value::Other("unknown value"),
-    }
-}
-
-/// Grows the heap once, up front, for a bulk call. Growing wasm memory a
-/// page at a time makes V8 collect garbage at many of the steps, and each
-/// collection walks the host's whole JS heap: measured, a million series
-/// took 122 s that way and load in about a second with one early growth.
-/// The block is freed at once and the allocator hands it out again.
-fn reserve_heap(bytes: usize) {
-    let block: Vec<u8> = Vec::with_capacity(bytes);
-    std::hint::black_box(&block);
-}
-
-fn fields(record: &str) -> impl Iterator<Item = &str> {
-    record.split('\u{1f}')
 }
 
 #[wasm_bindgen(js_class = IndexRaw)]

@@ -63,17 +63,39 @@ const US: char = '\u{1f}';
 
 /// Encodes a validation outcome.
 pub(crate) fn validation(range: Option<&SeriesRange<'_>>, issues: &[SeriesError]) -> String {
+    validation_given(range, issues, None)
+}
+
+/// Encodes a validation outcome; start and end are left empty when they
+/// equal the `given` strings (the caller still holds them: less to decode).
+pub(crate) fn validation_given(
+    range: Option<&SeriesRange<'_>>,
+    issues: &[SeriesError],
+    given: Option<(&str, &str)>,
+) -> String {
     let mut out = String::with_capacity(64);
+    push_validation(&mut out, range, issues, given);
+    out
+}
+
+fn push_validation(
+    out: &mut String,
+    range: Option<&SeriesRange<'_>>,
+    issues: &[SeriesError],
+    given: Option<(&str, &str)>,
+) {
     out.push(if issues.is_empty() { '1' } else { '0' });
     match range {
         Some(range) => {
-            let _ = write!(
-                out,
-                "{US}{}{US}{}{US}{}",
-                range.count(),
-                range.start().text(),
-                range.end().text()
-            );
+            let (start, end) = (range.start().text(), range.end().text());
+            let (start, end) = match given {
+                Some((a, b)) => (
+                    if a == start { "" } else { start },
+                    if b == end { "" } else { end },
+                ),
+                None => (start, end),
+            };
+            let _ = write!(out, "{US}{}{US}{start}{US}{end}", range.count());
         }
         None => {
             out.push(US);
@@ -81,7 +103,18 @@ pub(crate) fn validation(range: Option<&SeriesRange<'_>>, issues: &[SeriesError]
             out.push(US);
         }
     }
-    push_issues(&mut out, issues);
+    push_issues(out, issues);
+}
+
+/// Encodes many validations, separated by GS.
+pub(crate) fn validations<'a>(
+    items: impl Iterator<Item = (Option<SeriesRange<'a>>, Vec<SeriesError>)>,
+) -> String {
+    let mut out = String::from("1");
+    for (range, issues) in items {
+        out.push(GS);
+        push_validation(&mut out, range.as_ref(), &issues, None);
+    }
     out
 }
 

@@ -84,3 +84,33 @@ test('parseSerial splits real identifiers', () => {
   assert.throws(() => parseSerial('V\u00a012'), { code: 'SERIAL_INVALID' });
   assert.throws(() => parseSerial('V12', { width: 3 }), { code: 'WIDTH_MISMATCH' });
 });
+
+test('rules are read on every call: a mutated rules object is seen', async () => {
+  const rules = { width: 2 };
+  assert.deepEqual(validateSeries({ start: 'V1', end: 'V5' }, rules).issues.map((i) => i.code), ['WIDTH_MISMATCH', 'WIDTH_MISMATCH']);
+  rules.width = 1;
+  assert.equal(validateSeries({ start: 'V1', end: 'V5' }, rules).ok, true);
+  assert.equal(validateSeries({ start: 'V1', end: 'V5' }, { width: 1 }).ok, true);
+  assert.equal(validateSeries({ start: 'V1', end: 'V5' }, { width: 2 }).ok, false, 'an inline object with other values');
+  assert.equal(validateSeries({ start: 'V1', end: 'V5' }, 'width 2').issues[0].code, 'RULES_INVALID');
+});
+
+test('every path answers alike: ASCII fast path, non-ASCII, long and trimmed input', async () => {
+  const { validateMany } = await import('seriesguard');
+  const cases = [
+    { start: 'V10000051', end: 'V10000060' },
+    { start: ' V10000051 ', end: 'V10000060' },
+    { start: 'V1000005１', end: 'V10000060' },
+    { start: 'V' + '1'.repeat(200), end: 'V' + '2'.repeat(200) },
+    { start: '0'.repeat(38), end: '9'.repeat(38) },
+    { start: 'V10000060', end: 'V10000051' },
+  ];
+  const many = validateMany(cases);
+  assert.equal(many.length, cases.length);
+  cases.forEach((input, i) => assert.deepEqual(validateSeries(input), many[i], JSON.stringify(input)));
+  assert.deepEqual(many[1], { ok: true, count: 10n, issues: [], start: 'V10000051', end: 'V10000060' });
+  assert.equal(many[2].issues[0].code, 'START_INVALID');
+  assert.equal(many[4].count, 10n ** 38n);
+  assert.throws(() => validateMany('no'), { code: 'INPUT_INVALID' });
+  assert.deepEqual(validateMany([]), []);
+});

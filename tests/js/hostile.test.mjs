@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
   SeriesIndex, SeriesError,
 } from 'seriesguard';
@@ -86,6 +86,7 @@ test(`${hostile.length} hostile values in every position get coded answers`, () 
       () => verifyHmacSha256('k', 'm', value), () => verifyHmacSha256(value, value, value),
       () => fingerprint(value), () => fingerprint({ start: 'V1', end: 'V2', item_code: value, type: value }),
       () => fingerprint({ start: value, end: 'V2' }, value),
+      () => validateMany(value), () => validateMany([value, { start: value, end: value }], value),
       () => splitSeries(value, 'V9', value), () => splitSeries('V1', 'V9', value, value),
       () => index.add(value), () => index.add({ id: value, start: 'W1', end: 'W2', scope: value }),
       () => index.add({ id: 'h', start: value, end: 'W2' }), () => index.addMany(value), () => index.addMany([value, { id: value }]),

@@ -1,11 +1,12 @@
 // Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
 // from the documented API, this file stops type-checking.
-import { validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
 const v: Validation = validateSeries({ start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt' }, rules);
 const count: bigint | null = v.count;
+const many: Validation[] = validateMany([{ start: 'V1', end: 'V2' }], rules);
 const firstCode: Issue['code'] | undefined = v.issues[0]?.code;
 const exact: bigint = countSeries('V10000051', 'V10000060');
 const serial: Serial = parseSerial('AB-000123-X');
@@ -54,4 +55,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
