@@ -580,9 +580,225 @@ export function bind(raw) {
     }
   }
 
+  // ----- SeriesBook: the rules over a host store given as callbacks -----
+
+  function decodePrepared(text) {
+    const list = records(text).split(RS);
+    const [, id, start, end, count, fingerprint, scope, itemCode, type] = list[0].split(US);
+    const segments = [];
+    for (let i = 1; i < list.length; i++) {
+      const [key, prefix, suffix, width, scheme, poolScope, first, last] = list[i].split(US);
+      segments.push({ pool: { key, prefix, suffix, width: Number(width), scheme, scope: poolScope }, first, last });
+    }
+    return { id: decodeId(id), start, end, count: BigInt(count), fingerprint, scope, item_code: itemCode, type, segments };
+  }
+
+  function packSegments(segments) {
+    const packer = new Packer(64 * segments.length);
+    for (const s of segments) {
+      const pool = read(s, 'pool');
+      packer.record([read(pool, 'prefix'), read(pool, 'suffix'), read(pool, 'width'), read(pool, 'scheme'), read(pool, 'scope'), read(s, 'first'), read(s, 'last')]);
+    }
+    return packer.done();
+  }
+
+  /**
+   * The library's rules over a host's store. The store is an object of
+   * callbacks, each returning a value or a Promise:
+   *   overlapping(pool, first, last) -> [{ id, first, last }]  stored segments of `pool`
+   *     touching serials first..last (decimal strings); a superset is fine
+   *   insert(series)                                         store the created series
+   *   remove?(id) -> boolean, list?(poolKey) -> series[]
+   * Creates on one book run one at a time, so two overlapping creates can
+   * never both pass the check. A callback may use the library, even this
+   * book's prepare(), but must not await this book's create() (it would
+   * wait for itself).
+   */
+  class SeriesBook {
+    #raw;
+    #store;
+    #queue = Promise.resolve();
+
+    constructor(store, rules) {
+      const inner = new raw.BookRaw(rules);
+      const callable = typeof read(store, 'overlapping') === 'function' && typeof read(store, 'insert') === 'function';
+      const answer = take(inner.setupIssues(callable));
+      if (answer !== '1') {
+        inner.free();
+        throw failure(answer);
+      }
+      this.#raw = inner;
+      this.#store = store;
+    }
+
+    /** Validates a request without touching the store: the record create() would insert. */
+    prepare(request) {
+      return decodePrepared(take(this.#raw.prepare(request)));
+    }
+
+    /** Validates, asks the store for overlaps, inserts; resolves to the created series. */
+    create(request) {
+      return this.#serially(() => this.#create(request));
+    }
+
+    /** Removes a series through the store's remove(). */
+    remove(id) {
+      return this.#serially(async () => Boolean(await this.#call('remove', id)));
+    }
+
+    /** The store's list(poolKey). */
+    list(poolKey) {
+      return this.#call('list', poolKey);
+    }
+
+    #serially(work) {
+      const result = this.#queue.then(work, work);
+      this.#queue = result.then(() => undefined, () => undefined);
+      return result;
+    }
+
+    async #call(operation, ...args) {
+      const callback = read(this.#store, operation);
+      if (typeof callback !== 'function') throw failure(take(this.#raw.storeFailed(operation, true)));
+      try {
+        return await callback.apply(this.#store, args);
+      } catch (cause) {
+        const error = failure(take(this.#raw.storeFailed(operation, false)));
+        error.cause = cause;
+        error.details.cause = cause;
+        throw error;
+      }
+    }
+
+    async #create(request) {
+      const series = this.prepare(request);
+      const packer = new Packer(256);
+      for (const s of series.segments) {
+        const { prefix, suffix, width, scheme, scope } = s.pool;
+        packer.record(['S', prefix, suffix, width, scheme, scope, s.first, s.last]);
+        const rows = await this.#call('overlapping', { ...s.pool }, s.first, s.last);
+        if (!Array.isArray(rows)) {
+          packer.record(['X']);
+          continue;
+        }
+        for (const row of rows) packer.record(['R', read(row, 'id'), read(row, 'first'), read(row, 'last')]);
+      }
+      records(take(this.#raw.check(packer.done())));
+      await this.#call('insert', series);
+      return series;
+    }
+
+    /** Frees the wasm side now. */
+    free() {
+      this.#raw?.free();
+      this.#raw = null;
+    }
+  }
+
+  /**
+   * The in-memory store (a SeriesIndex inside): the default for tests and
+   * single-process hosts. Its insert() refuses overlaps itself too.
+   */
+  class MemoryStore {
+    #index = new raw.IndexRaw(undefined, false);
+    #series = new Map();
+
+    overlapping(pool, first, last) {
+      const list = records(take(this.#index.storedIn(packSegments([{ pool, first, last }])))).split(RS);
+      const rows = [];
+      for (let i = 1; i < list.length; i++) {
+        const [id, a, b] = list[i].split(US);
+        rows.push({ id: decodeId(id), first: a, last: b });
+      }
+      return rows;
+    }
+
+    insert(series) {
+      records(take(this.#index.insertSegments(read(series, 'id'), packSegments(read(series, 'segments') ?? []))));
+      this.#series.set(series.id, series);
+    }
+
+    remove(id) {
+      this.#series.delete(id);
+      return this.#index.remove(id);
+    }
+
+    list(poolKey) {
+      const all = [...this.#series.values()];
+      return poolKey === undefined ? all : all.filter((s) => s.segments.some((g) => g.pool.key === poolKey));
+    }
+  }
+
+  // A series as JSON can hold it (its count as a decimal string).
+  const storable = (series) => ({ ...series, count: String(series.count) });
+
+  // Every stored segment of a pool, as overlapping() rows: a superset of
+  // the colliding ones, which the book clips exactly.
+  const rowsOf = (all, pool) => all.flatMap((s) => s.segments
+    .filter((g) => g.pool.key === pool.key)
+    .map((g) => ({ id: s.id, first: g.first, last: g.last })));
+
+  /** A store in a Web Storage (localStorage by default), under one key: a few lines over the contract. */
+  function localStorageStore(storage = globalThis.localStorage, key = 'seriesguard.series') {
+    if (!storage || typeof storage.getItem !== 'function') throw failure(take(new raw.BookRaw(undefined).setupIssues(false)));
+    const load = () => JSON.parse(storage.getItem(key) ?? '[]');
+    const save = (all) => storage.setItem(key, JSON.stringify(all));
+    return {
+      overlapping: (pool) => rowsOf(load(), pool),
+      insert: (series) => save([...load(), storable(series)]),
+      remove: (id) => {
+        const all = load();
+        const kept = all.filter((s) => s.id !== id);
+        save(kept);
+        return kept.length !== all.length;
+      },
+      list: (poolKey) => load().filter((s) => poolKey === undefined || s.segments.some((g) => g.pool.key === poolKey)),
+    };
+  }
+
+  /** A store in IndexedDB (the demo's default), one object store keyed by id. */
+  function indexedDbStore(name = 'seriesguard', factory = globalThis.indexedDB) {
+    if (!factory || typeof factory.open !== 'function') throw failure(take(new raw.BookRaw(undefined).setupIssues(false)));
+    const request = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    let db = null;
+    const open = () => {
+      if (db) return db;
+      const opening = factory.open(name, 1);
+      opening.onupgradeneeded = () => {
+        const store = opening.result.createObjectStore('series', { keyPath: 'id' });
+        store.createIndex('pool', 'pools', { multiEntry: true });
+      };
+      db = request(opening);
+      return db;
+    };
+    const objects = async (mode) => (await open()).transaction('series', mode).objectStore('series');
+    return {
+      async overlapping(pool) {
+        return rowsOf(await request((await objects('readonly')).index('pool').getAll(pool.key)), pool);
+      },
+      async insert(series) {
+        const record = { ...storable(series), pools: series.segments.map((g) => g.pool.key) };
+        await request((await objects('readwrite')).add(record));
+      },
+      async remove(id) {
+        const store = await objects('readwrite');
+        const found = await request(store.count(id));
+        await request(store.delete(id));
+        return found > 0;
+      },
+      async list(poolKey) {
+        const store = await objects('readonly');
+        return request(poolKey === undefined ? store.getAll() : store.index('pool').getAll(poolKey));
+      },
+    };
+  }
+
   return {
     validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
     morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
-    memoryBytes, SeriesIndex, SeriesError,
+    memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, SeriesError,
   };
 }

@@ -47,7 +47,7 @@ export type IssueCode =
   | 'PARAMS_INVALID' | 'SECRET_REQUIRED' | 'SECRET_INVALID' | 'HASH_INVALID'
   | 'KEY_REQUIRED' | 'KEY_INVALID' | 'MESSAGE_INVALID' | 'ENCODING_INVALID'
   | 'OVERLAP' | 'ID_REQUIRED' | 'ID_INVALID' | 'SCOPE_INVALID' | 'QUANTITY_OUT_OF_RANGE'
-  | 'POOL_INVALID' | 'SNAPSHOT_INVALID';
+  | 'POOL_INVALID' | 'SNAPSHOT_INVALID' | 'STORE_FAILED' | 'STORE_INVALID';
 
 /** One broken rule, placed on the field it concerns. */
 export interface Issue {
@@ -228,11 +228,94 @@ export class SeriesIndex {
   [Symbol.dispose](): void;
 }
 
+/** A pool as a store sees it: `key` is a stable string to index (a JSON array of the other fields). */
+export interface Pool {
+  key: string;
+  prefix: string;
+  suffix: string;
+  width: number;
+  scheme: Scheme;
+  scope: string;
+}
+
+/** One pool's part of a series, serials as decimal strings. */
+export interface Segment {
+  pool: Pool;
+  first: string;
+  last: string;
+}
+
+/** A validated series as a book creates it and hands it to the store. */
+export interface CreatedSeries {
+  id: SeriesId;
+  start: string;
+  end: string;
+  count: bigint;
+  fingerprint: string;
+  scope: string;
+  item_code: string;
+  type: 'physical' | 'virtual';
+  segments: Segment[];
+}
+
+/** A row `overlapping()` returns: a stored segment. */
+export interface StoredRow {
+  id: SeriesId;
+  first: string | number | bigint;
+  last: string | number | bigint;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** The host's storage, as callbacks. */
+export interface SeriesStore {
+  /** Stored segments of `pool` touching first..last; a superset is fine (the book clips exactly). */
+  overlapping(pool: Pool, first: string, last: string): MaybePromise<StoredRow[]>;
+  insert(series: CreatedSeries): MaybePromise<unknown>;
+  remove?(id: SeriesId): MaybePromise<boolean>;
+  list?(poolKey?: string): MaybePromise<unknown[]>;
+}
+
+/** A create request: the series, its optional id (default: its fingerprint) and attributes. */
+export interface CreateRequest {
+  id?: SeriesId;
+  start: string;
+  end: string;
+  scope?: string;
+  item_code?: string;
+  type?: 'physical' | 'virtual';
+}
+
+/** The library's rules over a host store. Creates on one book run one at a time. */
+export class SeriesBook {
+  constructor(store: SeriesStore, rules?: SeriesRules);
+  /** Validates without touching the store; throws `SeriesError`. */
+  prepare(request: CreateRequest): CreatedSeries;
+  /** Validates, checks the store for overlaps (`OVERLAP`), inserts; store failures are `STORE_FAILED` with `cause`. */
+  create(request: CreateRequest): Promise<CreatedSeries>;
+  remove(id: SeriesId): Promise<boolean>;
+  list(poolKey?: string): Promise<unknown[]>;
+  free(): void;
+}
+
+/** An in-memory store over a SeriesIndex; refuses overlapping inserts itself. */
+export class MemoryStore implements SeriesStore {
+  overlapping(pool: Pool, first: string, last: string): StoredRow[];
+  insert(series: CreatedSeries): void;
+  remove(id: SeriesId): boolean;
+  list(poolKey?: string): CreatedSeries[];
+}
+
+/** A store in a Web Storage (localStorage by default) under one key. Browser only. */
+export function localStorageStore(storage?: Storage, key?: string): SeriesStore;
+/** A store in IndexedDB (database `name`). Browser only. */
+export function indexedDbStore(name?: string, factory?: IDBFactory): SeriesStore;
+
 /** The error seriesguard throws. */
 export class SeriesError extends Error {
   readonly name: 'SeriesError';
   readonly code: IssueCode;
   readonly field?: string;
-  readonly details?: { issues: Issue[]; conflicts?: Conflict[] };
+  readonly details?: { issues: Issue[]; conflicts?: Conflict[]; cause?: unknown };
   constructor(code: string, message: string, field?: string, details?: unknown);
 }

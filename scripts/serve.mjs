@@ -6,7 +6,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const mounts = [['/pkg/', join(root, 'pkg')], ['/', join(root, 'www')]];
+const demoMounts = [['/pkg/', join(root, 'pkg')], ['/', join(root, 'www')]];
 const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -18,7 +18,7 @@ const types = {
 };
 
 /** The file a URL path names, or null when it would leave its mount. */
-export function fileFor(urlPath) {
+export function fileFor(urlPath, mounts = demoMounts) {
   const path = decodeURIComponent(urlPath.split('?')[0]);
   for (const [prefix, dir] of mounts) {
     if (!path.startsWith(prefix)) continue;
@@ -29,11 +29,12 @@ export function fileFor(urlPath) {
   return null;
 }
 
-export function serve(port) {
+/** Serves `mounts` ([URL prefix, directory] pairs; the demo's by default) on 127.0.0.1. */
+export function serve(port, mounts = demoMounts) {
   const server = createServer(async (req, res) => {
     let file = null;
     try {
-      file = fileFor(req.url ?? '/');
+      file = fileFor(req.url ?? '/', mounts);
     } catch {
       // malformed percent-encoding: answered as not found below
     }

@@ -27,5 +27,5 @@ cargo test --target wasm32-unknown-unknown --test wasm_node
 step "type check of pkg/index.d.ts"
 node_modules/.bin/tsc -p tests/types
 
-step "JS tests (node:test over pkg/, then the browser)"
-node --test tests/js/ tests/e2e/
+step "JS tests (node:test over pkg/, the browser, the packed tarball)"
+node --test tests/js/ tests/e2e/ tests/package/

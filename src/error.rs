@@ -51,6 +51,8 @@ pub enum Field {
     Snapshot,
     /// The host's scope of a series (client, hub, card group, area code).
     Scope,
+    /// The host's store given to a `SeriesBook`.
+    Store,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
 }
@@ -97,6 +99,7 @@ impl Field {
             Field::Pool => "pool",
             Field::Snapshot => "snapshot",
             Field::Scope => "scope",
+            Field::Store => "store",
             Field::Rules(RuleOption::Whole) => "rules",
             Field::Rules(RuleOption::Width) => "rules.width",
             Field::Rules(RuleOption::Prefix) => "rules.prefix",
@@ -132,6 +135,7 @@ impl Field {
             Field::Pool => ("POOL_INVALID", "POOL_INVALID"),
             Field::Snapshot => ("SNAPSHOT_INVALID", "SNAPSHOT_INVALID"),
             Field::Scope => ("SCOPE_INVALID", "SCOPE_INVALID"),
+            Field::Store => ("STORE_INVALID", "STORE_INVALID"),
         }
     }
 }
@@ -325,6 +329,13 @@ pub enum SeriesError {
         /// How many more collisions there were beyond those listed.
         more: usize,
     },
+    /// A host store callback threw, rejected, or answered something unusable.
+    StoreFailed {
+        /// Which callback (`overlapping`, `insert`, `remove`).
+        operation: &'static str,
+        /// What went wrong, in words (the original error travels in JS as `cause`).
+        why: &'static str,
+    },
     /// The series holds more numbers than `rules.maxCount`.
     RangeTooLarge {
         /// The series' exact count.
@@ -346,6 +357,7 @@ impl SeriesError {
             SeriesError::CheckDigitInvalid { .. } => "CHECK_DIGIT_INVALID",
             SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
             SeriesError::Overlap { .. } => "OVERLAP",
+            SeriesError::StoreFailed { .. } => "STORE_FAILED",
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
         }
     }
@@ -361,6 +373,7 @@ impl SeriesError {
             | SeriesError::CheckDigitInvalid { field, .. } => *field,
             SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
             SeriesError::Overlap { .. } => Field::Series,
+            SeriesError::StoreFailed { .. } => Field::Store,
         }
     }
 }
@@ -454,6 +467,9 @@ impl fmt::Display for SeriesError {
                     write!(f, " (and {} more overlap{})", total - 1, if total > 2 { "s" } else { "" })?;
                 }
                 Ok(())
+            }
+            SeriesError::StoreFailed { operation, why } => {
+                write!(f, "the store's {operation}() {why}")
             }
             SeriesError::RangeTooLarge { count, max } => write!(
                 f,

@@ -698,6 +698,19 @@ impl Inventory {
         out
     }
 
+    /// The stored ranges touching a segment, whole (not clipped), as
+    /// `(first, last, id)`: what a store's `overlapping()` returns.
+    pub fn stored(&self, segment: &Segment<'_>) -> Vec<(u128, u128, SeriesId)> {
+        self.pool(&segment.key).map_or_else(Vec::new, |pool| {
+            let from = pool.first_touching(segment.first);
+            pool.triples()
+                .skip(from)
+                .take_while(|&(a, _, _)| a <= segment.last)
+                .map(|(a, b, o)| (a, b, self.ids.id(o)))
+                .collect()
+        })
+    }
+
     /// The free sub-ranges inside the segments, in order.
     pub fn gaps(&self, segments: &[Segment<'_>]) -> Vec<Piece> {
         self.plan(segments).create
@@ -776,6 +789,15 @@ impl Inventory {
     pub fn insert_all<'a>(
         &mut self,
         series: impl IntoIterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+    ) -> Result<(), Vec<SeriesError>> {
+        // One body for every caller's iterator type: each monomorphized copy
+        // of the bulk insert cost about 7 KB of wasm.
+        self.insert_dyn(&mut series.into_iter())
+    }
+
+    fn insert_dyn<'a>(
+        &mut self,
+        series: &mut dyn Iterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
     ) -> Result<(), Vec<SeriesError>> {
         let mark = self.ids.mark();
         let mut by_pool: HashMap<KeyRef<'a>, Vec<(u128, u128, Owner)>> = HashMap::new();

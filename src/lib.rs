@@ -15,6 +15,7 @@
 //! assert_eq!(v.count(), Some(Count(99_999_999_999_999_999_999)));
 //! ```
 
+pub mod book;
 pub mod check_digit;
 pub mod error;
 pub mod formats;

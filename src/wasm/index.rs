@@ -254,6 +254,40 @@ impl IndexRaw {
         wire::emit(wire::block(answer))
     }
 
+    /// The stored ranges touching packed segments (`prefix US suffix US
+    /// width US scheme US scope US first US last` records), whole:
+    /// `1` then `RS id US first US last` rows. For the in-memory store.
+    #[wasm_bindgen(js_name = storedIn)]
+    pub fn stored_in(&self, packed: &[u8]) -> u32 {
+        let answer = parse_segments(packed).map(|segments| {
+            let inventory = self.inventory.borrow();
+            let mut out = String::from("1");
+            for s in &segments {
+                for (a, b, id) in inventory.stored(s) {
+                    out.push('\u{1e}');
+                    out.push_str(&match id {
+                        SeriesId::Number(n) => format!("n{n}"),
+                        SeriesId::Text(t) => format!("s{t}"),
+                    });
+                    out.push_str(&format!("\u{1f}{a}\u{1f}{b}"));
+                }
+            }
+            out
+        });
+        wire::emit(answer.unwrap_or_else(|issues| wire::failure(&issues)))
+    }
+
+    /// Stores packed segments under `id`, all or none. For the in-memory store.
+    #[wasm_bindgen(js_name = insertSegments)]
+    pub fn insert_segments(&self, id: &JsValue, packed: &[u8]) -> u32 {
+        let id = Held::from_js(id);
+        let answer = parse_segments(packed).and_then(|segments| {
+            let id = SeriesId::from_value(id.view()).map_err(|e| vec![e])?;
+            self.inventory.borrow_mut().insert_all([Ok((id, segments))])
+        });
+        wire::emit(wire::done(answer))
+    }
+
     /// Removes every range held by `id`; false when none (or `id` is invalid).
     pub fn remove(&self, id: &JsValue) -> bool {
         let id = Held::from_js(id);
@@ -346,4 +380,35 @@ impl IndexRaw {
         };
         wire::emit(wire::done(answer))
     }
+}
+
+/// Packed segment records: `prefix US suffix US width US scheme US scope US
+/// first US last`, each field tagged with its JS type.
+fn parse_segments(packed: &[u8]) -> Result<Vec<Segment<'_>>, Vec<SeriesError>> {
+    let text = std::str::from_utf8(packed).unwrap_or_default();
+    let bad = || {
+        vec![SeriesError::Invalid {
+            field: Field::Pool,
+            reason: Invalid::Rule(
+                "must be { prefix, suffix, width, scheme, scope } with first and last serials",
+            ),
+        }]
+    };
+    text.split('\u{1e}')
+        .filter(|r| !r.is_empty())
+        .map(|record| {
+            let f: Vec<Value<'_>> = fields(record).map(unpack).collect();
+            match f.as_slice() {
+                [Value::Text(prefix), Value::Text(suffix), width, Value::Text(scheme), scope, first, last] => {
+                    let key = KeyRef::from_parts(prefix, suffix, *width, scheme, *scope, Field::Pool)
+                        .map_err(|e| vec![e])?;
+                    let (Some(a), Some(b)) = (first.as_exact_u128(), last.as_exact_u128()) else {
+                        return Err(bad());
+                    };
+                    key.segment(a, b).map_err(|e| vec![e])
+                }
+                _ => Err(bad()),
+            }
+        })
+        .collect()
 }

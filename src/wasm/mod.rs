@@ -8,11 +8,13 @@
 //! calls back into JS while it holds anything, so a hostile value cannot
 //! leave the instance half-borrowed.
 
+mod book;
 mod index;
 mod signing;
 mod value;
 mod wire;
 
+pub use book::BookRaw;
 pub use index::IndexRaw;
 pub use signing::*;
 pub use wire::{last_answer, out_ptr, wasm_memory};

@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import {
   validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
-  SeriesIndex, SeriesError,
+  SeriesIndex, SeriesBook, MemoryStore, SeriesError,
 } from 'seriesguard';
+
+const book = new SeriesBook(new MemoryStore());
 
 const index = new SeriesIndex();
 index.add({ id: 'S1', start: 'V10000051', end: 'V10000060' });
@@ -94,12 +96,27 @@ test(`${hostile.length} hostile values in every position get coded answers`, () 
       () => index.hasOverlap(value), () => index.hasOverlap({ start: 'V10000051', end: 'V10000052', scope: value }),
       () => index.gaps(value), () => index.plan({ start: value }), () => index.remove(value),
       () => index.allocate(value, value, value), () => index.allocate({ width: value, first: value, last: value }, 1),
+      () => book.prepare(value), () => book.prepare({ id: value, start: 'V1', end: 'V2', scope: value, item_code: value, type: value }),
+      () => new SeriesBook(value, value), () => new SeriesBook({ overlapping: value, insert: value }),
       () => index.loadJSON(value), () => SeriesIndex.fromJSON(value), () => new SeriesIndex(value, value),
     ]) {
       expectCodedOrAnswer(call);
     }
     stillAnswers();
   }
+});
+
+test('book.create answers hostile requests with coded rejections', async () => {
+  for (const value of hostile) {
+    for (const request of [value, { id: value, start: value, end: 'V2' }, { start: 'V1', end: 'V2', type: value, item_code: value }]) {
+      try {
+        await book.create(request);
+      } catch (error) {
+        assert.ok(error instanceof SeriesError && isCodedIssue(error), String(error));
+      }
+    }
+  }
+  assert.equal((await book.create({ start: 'Q1', end: 'Q2' })).count, 2n);
 });
 
 test('non-string identifiers are refused by type, not coerced', () => {

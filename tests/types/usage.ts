@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
 // from the documented API, this file stops type-checking.
-import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, type SeriesStore, type CreatedSeries, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -31,6 +31,15 @@ const block: Piece | null = index.allocate({ width: 7, first: '4960000', last: '
 const chunks: Piece[] = splitSeries('1', '2500', 1000);
 const copy: SeriesIndex = SeriesIndex.fromJSON(index.toJSON());
 const bytes: number = memoryBytes() + index.heldBytes() + copy.size;
+const store: SeriesStore = {
+  overlapping: async (pool, first, last) => [{ id: pool.key, first, last }],
+  insert: (series: CreatedSeries) => { void series.count; },
+};
+const book = new SeriesBook(store, { format: 'awb' });
+const created: Promise<CreatedSeries> = new SeriesBook(new MemoryStore()).create({ start: 'V1', end: 'V2', item_code: 'x' });
+const browserStores: SeriesStore[] = [localStorageStore(), indexedDbStore('db')];
+// @ts-expect-error: a store needs insert()
+new SeriesBook({ overlapping: () => [] });
 // @ts-expect-error: an id is a string or a number
 index.add({ id: {}, start: 'V1', end: 'V2' });
 // @ts-expect-error: only hex or base64url
@@ -55,4 +64,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;

@@ -1,0 +1,193 @@
+//! The rules of creating a series over a host's store: what a request must
+//! hold, the segments to ask the store about, and which of the rows the
+//! store answers really collide.
+//!
+//! The store belongs to the host (a database, IndexedDB, a `SeriesIndex`)
+//! and is reached through callbacks the bindings call; this module never
+//! waits on it. It owns the decisions before and after: a request is
+//! validated and cut into segments (one per pool it touches), and the rows
+//! a store returns for a segment are checked and clipped here, so a store
+//! may answer a superset (every row of the pool) and still be exact.
+
+use crate::error::{Field, Invalid, SeriesError};
+use crate::input::Value;
+use crate::inventory::{scope_of, segments, Conflict, Segment, SeriesId};
+use crate::range::{validate, SeriesRange, SeriesRules};
+use crate::signing::{fingerprint, text_arg, SeriesType};
+
+/// A request ready for the store: normalized, counted, fingerprinted, cut
+/// into segments.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    /// The id given, or the fingerprint when none was.
+    pub id: SeriesId,
+    /// The validated range.
+    pub range: SeriesRange<'a>,
+    /// The host's scope (empty when none).
+    pub scope: &'a str,
+    /// The item code, trimmed (empty when none).
+    pub item_code: &'a str,
+    /// The series type (`virtual` when none).
+    pub kind: SeriesType,
+    /// The canonical SHA-256 fingerprint.
+    pub fingerprint: String,
+    /// One segment per pool the series touches.
+    pub segments: Vec<Segment<'a>>,
+}
+
+/// The fields of a create request, as the host gave them.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `id` (optional).
+    pub id: Value<'a>,
+    /// `start`.
+    pub start: Value<'a>,
+    /// `end`.
+    pub end: Value<'a>,
+    /// `scope` (optional).
+    pub scope: Value<'a>,
+    /// `item_code` (optional).
+    pub item_code: Value<'a>,
+    /// `type` (optional: `physical` or `virtual`).
+    pub kind: Value<'a>,
+}
+
+/// Validates a request under `rules`, reporting every issue at once.
+///
+/// ```
+/// use seriesguard::{book::{prepare, Request}, input::Value, range::SeriesRules};
+/// let request = Request {
+///     id: Value::Absent, start: Value::Text("V10000051"), end: Value::Text("V10000060"),
+///     scope: Value::Text("GL438"), item_code: Value::Text("P7WJEJANkt"), kind: Value::Absent,
+/// };
+/// let prepared = prepare(&request, &SeriesRules::default()).unwrap();
+/// assert_eq!((prepared.range.count().0, prepared.segments.len()), (10, 1));
+/// assert_eq!(prepared.id.to_string(), prepared.fingerprint);
+/// ```
+pub fn prepare<'a>(
+    request: &Request<'a>,
+    rules: &SeriesRules,
+) -> Result<Prepared<'a>, Vec<SeriesError>> {
+    let validation = validate(request.start, request.end, rules);
+    let mut issues = validation.issues;
+    let scope = scope_of(request.scope).map_err(|e| issues.push(e)).ok();
+    let item_code = match request.item_code {
+        Value::Absent => Some(""),
+        other => text_arg(other, Field::ItemCode)
+            .map(str::trim)
+            .map_err(|e| issues.push(e))
+            .ok(),
+    };
+    let kind = SeriesType::from_value(request.kind)
+        .map_err(|e| issues.push(e))
+        .ok();
+    let id = match request.id {
+        Value::Absent => None,
+        other => SeriesId::from_value(other)
+            .map(Some)
+            .map_err(|e| issues.push(e))
+            .unwrap_or(None),
+    };
+    match (validation.range, scope, item_code, kind) {
+        (Some(range), Some(scope), Some(item_code), Some(kind)) if issues.is_empty() => {
+            let fingerprint = fingerprint(&range, item_code, kind);
+            Ok(Prepared {
+                id: id.unwrap_or_else(|| SeriesId::Text(fingerprint.clone())),
+                segments: segments(&range, scope),
+                range,
+                scope,
+                item_code,
+                kind,
+                fingerprint,
+            })
+        }
+        _ => Err(issues),
+    }
+}
+
+/// The store answered `overlapping()` with something that is not rows.
+pub fn bad_rows() -> SeriesError {
+    SeriesError::StoreFailed {
+        operation: "overlapping",
+        why: "returned something other than an array of { id, first, last } (serials as decimal strings or integers)",
+    }
+}
+
+/// The rows a store returned for a segment that really collide with it,
+/// clipped to it, as real identifiers. Rows outside the segment are
+/// ignored (a store may return a superset); malformed rows are
+/// [`SeriesError::StoreFailed`].
+pub fn collisions<'v>(
+    segment: &Segment<'_>,
+    rows: impl IntoIterator<Item = (Value<'v>, Value<'v>, Value<'v>)>,
+) -> Result<Vec<Conflict>, SeriesError> {
+    let max = segment.key.max_body();
+    let mut out = Vec::new();
+    for (id, first, last) in rows {
+        let id = SeriesId::from_value(id).map_err(|_| bad_rows())?;
+        let (Some(first), Some(last)) = (first.as_exact_u128(), last.as_exact_u128()) else {
+            return Err(bad_rows());
+        };
+        if first > last || last > max {
+            return Err(bad_rows());
+        }
+        let (a, b) = (first.max(segment.first), last.min(segment.last));
+        if a <= b {
+            out.push(Conflict {
+                id,
+                start: segment.key.identifier(a),
+                end: segment.key.identifier(b),
+                count: b - a + 1,
+            });
+        }
+    }
+    out.sort_unstable_by(|x, y| {
+        x.start
+            .len()
+            .cmp(&y.start.len())
+            .then(x.start.cmp(&y.start))
+    });
+    Ok(out)
+}
+
+/// `OVERLAP` for the collisions found, or `Ok` when there are none.
+pub fn refuse_overlaps(conflicts: Vec<Conflict>) -> Result<(), SeriesError> {
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    let more = conflicts
+        .len()
+        .saturating_sub(crate::inventory::MAX_REPORTED_CONFLICTS);
+    let mut conflicts = conflicts;
+    conflicts.truncate(crate::inventory::MAX_REPORTED_CONFLICTS);
+    Err(SeriesError::Overlap { conflicts, more })
+}
+
+/// `STORE_FAILED` for a callback that threw, rejected or is missing.
+pub fn store_failed(operation: &str, missing: bool) -> SeriesError {
+    let operation = match operation {
+        "overlapping" => "overlapping",
+        "insert" => "insert",
+        "remove" => "remove",
+        "list" => "list",
+        _ => "callback",
+    };
+    SeriesError::StoreFailed {
+        operation,
+        why: if missing {
+            "is missing"
+        } else {
+            "threw or rejected; the error is attached as cause"
+        },
+    }
+}
+
+/// A store argument that is not an object with the required callbacks.
+pub fn store_invalid() -> SeriesError {
+    SeriesError::Invalid {
+        field: Field::Store,
+        reason: Invalid::Rule(
+            "must be an object with overlapping(pool, first, last) and insert(series) functions",
+        ),
+    }
+}

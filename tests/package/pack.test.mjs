@@ -1,0 +1,76 @@
+// The package as users get it: `npm pack` of pkg/, installed from the
+// tarball into an empty project, then used from CommonJS, from ESM and
+// from a page in headless Chromium importing the web build.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+import { launch } from '../e2e/browser.mjs';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+let project;
+let tarball;
+
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const scenario = `
+  const index = new SeriesIndex();
+  index.add({ id: 'S1', start: 'V10000051', end: 'V10000060' });
+  const out = [
+    String(countSeries('V10000051', 'V10000060')),
+    validateSeries({ start: 'V10000060', end: 'V10000051' }).issues[0].code,
+    index.overlaps({ start: 'V10000055', end: 'V10000070' })[0].end,
+    morHash(['1', '1000000025', '1000000035'], 'secret'),
+  ].join(' ');
+`;
+const expected = '10 START_AFTER_END V10000060 7e112ededcfee097cce21b6201c6d2a00dda1f4c';
+
+before(async () => {
+  project = await mkdtemp(join(tmpdir(), 'seriesguard-pack-'));
+  const packed = JSON.parse(run('npm', ['pack', join(root, 'pkg'), '--json', '--pack-destination', project], root));
+  tarball = join(project, packed[0].filename);
+  const files = packed[0].files.map((f) => f.path).sort();
+  assert.ok(files.includes('dist/web/seriesguard_bg.wasm') && files.includes('index.d.ts'), files.join());
+  assert.ok(!files.some((f) => f.endsWith('.rs') || f.startsWith('src/')), 'only what ships');
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, version: '1.0.0' }));
+  run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+});
+
+after(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+test('the tarball works from CommonJS require()', async () => {
+  await writeFile(join(project, 'use.cjs'), `const { countSeries, validateSeries, SeriesIndex, morHash } = require('seriesguard');\n${scenario}\nconsole.log(out);`);
+  assert.equal(run('node', ['use.cjs'], project).trim(), expected);
+});
+
+test('the tarball works from ESM import', async () => {
+  await writeFile(join(project, 'use.mjs'), `import { countSeries, validateSeries, SeriesIndex, morHash } from 'seriesguard';\n${scenario}\nconsole.log(out);`);
+  assert.equal(run('node', ['use.mjs'], project).trim(), expected);
+});
+
+test('the tarball works in Chromium through the web build', async () => {
+  await writeFile(join(project, 'index.html'), `<!doctype html><meta charset="utf-8"><script type="module">
+    import init, { countSeries, validateSeries, SeriesIndex, morHash } from '/node_modules/seriesguard/web.js';
+    await init();
+    ${scenario}
+    document.title = out;
+  </script>`);
+  const server = await serve(0, [['/', project]]);
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+    await page.waitForFunction(() => document.title.length > 0, null, { timeout: 15000 });
+    assert.equal(await page.title(), expected);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  assert.ok((await readdir(join(project, 'node_modules', 'seriesguard'))).includes('README.md'));
+});
