@@ -796,9 +796,160 @@ export function bind(raw) {
     };
   }
 
+  // ----- Platform profiles: the core's checks and replies, the host's answers awaited between -----
+
+  // A header by name, from a plain object (any case) or a fetch Headers.
+  function headerValue(headers, name) {
+    try {
+      if (headers && typeof headers.get === 'function') return headers.get(name) ?? undefined;
+      if (headers && typeof headers === 'object') {
+        for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return headers[key];
+      }
+    } catch {
+      // unreadable headers: no header
+    }
+    return undefined;
+  }
+
+  // `R status US body [US xml]`.
+  function reply(text) {
+    const [head, body, xml] = text.split(US);
+    return { status: Number(head.slice(1)), text: body, xml };
+  }
+
+  function jsonReply(text) {
+    const r = reply(text);
+    const out = { status: r.status, body: JSON.parse(r.text), text: r.text };
+    if (r.xml !== undefined) out.xml = r.xml;
+    return out;
+  }
+
+  // A host's answer: a value as it is (never awaited: awaiting reads
+  // `then`, which a hostile value may make throw), or a function's value or
+  // Promise, awaited. A callback that throws or rejects is STORE_FAILED.
+  function ask(callback, ...args) {
+    return typeof callback === 'function' ? askCallback(callback, args) : { value: callback };
+  }
+
+  async function askCallback(callback, args) {
+    try {
+      return { value: await callback(...args) };
+    } catch (cause) {
+      const error = failure(take(new raw.BookRaw(undefined).storeFailed('callback', false)));
+      error.cause = cause;
+      error.details.cause = cause;
+      throw error;
+    }
+  }
+
+  const shipsy = {
+    /** POST /api/client/integration/virtualseries/create: { status, body, text } exactly as Shipsy answers. */
+    async create(body, headers, options) {
+      const step = take(raw.shipsyCheck(headerValue(headers, 'authorization'), body, read(options, 'rules')));
+      if (step[0] === 'R') return jsonReply(step);
+      const [, key, scope, start, end, itemCode, type] = step.split(US);
+      let valid;
+      try {
+        valid = (await ask(read(options, 'apiKeyValid'), key)).value === true;
+      } catch {
+        return jsonReply(take(raw.shipsyReply('key-check-failed', '', '')));
+      }
+      if (!valid) return jsonReply(take(raw.shipsyReply('invalid-key', '', '')));
+      const book = read(options, 'book');
+      if (book) {
+        try {
+          await book.create({ start, end, scope, item_code: itemCode, type });
+        } catch (error) {
+          if (!(error instanceof SeriesError)) throw error;
+          return jsonReply(take(raw.shipsyReply('error', error.code, error.message)));
+        }
+      }
+      return jsonReply(take(raw.shipsyReply('ok', '', '')));
+    },
+  };
+
+  const mor = {
+    /**
+     * /billing/api/calling_cards_create: { ok, xml, plan, options }. The group is the host's
+     * { id, numberLength, pinLength?, existing? } (existing: a SeriesIndex of its cards, an
+     * array of { start, end }, or a function of (from, till) returning either).
+     */
+    async cardsCreate(params, options) {
+      const group = read(options, 'group');
+      const step = take(raw.morCheck(params, read(options, 'secret'), options, group));
+      if (step[0] === 'R') {
+        const xml = reply(step).text;
+        return { ok: false, xml, error: /<error>(.*)<\/error>/.exec(xml)?.[1] ?? '', plan: null };
+      }
+      const [, from, till, , batchNumber, minBalance, distributorId, language] = step.split(US);
+      const { value: existing } = await ask(read(group, 'existing'), from, till);
+      let index = existing instanceof SeriesIndex ? existing : null;
+      const temporary = index === null;
+      if (temporary) {
+        index = new SeriesIndex({ numericOnly: true });
+        index.addMany((Array.isArray(existing) ? existing : []).map((e, i) => ({ id: i, start: read(e, 'start'), end: read(e, 'end') })));
+      }
+      try {
+        const plan = index.plan({ start: from, end: till });
+        const xml = take(raw.morSuccess(String(plan.created), String(plan.requested)));
+        return { ok: true, xml, plan, options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
+      } finally {
+        if (temporary) index.free();
+      }
+    },
+  };
+
+  const abillity = {
+    /**
+     * POST api/order/Service/{OrderServiceID}/StockNumber: { status, body, text, xml }.
+     * options: { pools: [{ areaCode, first, last }], index (a SeriesIndex that remembers
+     * reservations), stockNumberId, isQuote (boolean or function), maxQuantity (default 1000) }.
+     */
+    async stockNumber(body, options) {
+      const pools = read(options, 'pools');
+      const list = Array.isArray(pools) ? pools : [];
+      const areas = new Packer(64);
+      for (const pool of list) areas.record([read(pool, 'areaCode')]);
+      const quote = (await ask(read(options, 'isQuote'))).value !== false;
+      const step = take(raw.abillityCheck(body, quote, areas.done(), read(options, 'maxQuantity')));
+      if (step[0] === 'R') return jsonReply(step);
+      const [, area, quantity] = step.split(US);
+      const index = read(options, 'index') ?? new SeriesIndex();
+      const id = read(options, 'stockNumberId') ?? 1;
+      let block = null;
+      for (const pool of list) {
+        if (read(pool, 'areaCode') !== area || block) continue;
+        const first = String(read(pool, 'first'));
+        block = index.allocate({ width: first.length, first, last: String(read(pool, 'last')), scope: area }, BigInt(quantity), id);
+      }
+      return jsonReply(take(raw.abillityView(id, block?.start, block?.end, area, quantity)));
+    },
+
+    /** Splits a quantity into request bodies of at most `max` (1000) numbers each. */
+    requests(areaCode, quantity, max = 1000) {
+      return splitSeries('1', String(quantity), max).map((chunk) => ({ AreaCode: areaCode, Quantity: Number(chunk.count) }));
+    },
+  };
+
+  const crm = {
+    /** Whether item_code names a TRACEABLE physical good of the host's catalog (the documented list or its `data`). */
+    traceableItem(catalog, itemCode) {
+      const goods = Array.isArray(catalog) ? catalog : read(catalog, 'data');
+      const packer = new Packer(256);
+      for (const good of Array.isArray(goods) ? goods : []) {
+        const product = read(good, 'product') ?? good;
+        const type = read(product, 'product_type');
+        packer.record([read(product, 'code'), read(product, 'alternative_code'), read(type, 'classification'), read(type, 'physical_good_type')]);
+      }
+      return decodeValidation(take(raw.crmTraceable(packer.done(), itemCode)));
+    },
+  };
+
+  const profiles = { shipsy, mor, abillity, crm };
+
   return {
     validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
     morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
-    memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, SeriesError,
+    memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
   };
 }

@@ -47,7 +47,8 @@ export type IssueCode =
   | 'PARAMS_INVALID' | 'SECRET_REQUIRED' | 'SECRET_INVALID' | 'HASH_INVALID'
   | 'KEY_REQUIRED' | 'KEY_INVALID' | 'MESSAGE_INVALID' | 'ENCODING_INVALID'
   | 'OVERLAP' | 'ID_REQUIRED' | 'ID_INVALID' | 'SCOPE_INVALID' | 'QUANTITY_OUT_OF_RANGE'
-  | 'POOL_INVALID' | 'SNAPSHOT_INVALID' | 'STORE_FAILED' | 'STORE_INVALID';
+  | 'POOL_INVALID' | 'SNAPSHOT_INVALID' | 'STORE_FAILED' | 'STORE_INVALID'
+  | 'CLIENT_HUB_CODE_NOT_PRESENT' | 'ITEM_CODE_UNKNOWN' | 'ITEM_CODE_NOT_TRACEABLE';
 
 /** One broken rule, placed on the field it concerns. */
 export interface Issue {
@@ -310,6 +311,53 @@ export class MemoryStore implements SeriesStore {
 export function localStorageStore(storage?: Storage, key?: string): SeriesStore;
 /** A store in IndexedDB (database `name`). Browser only. */
 export function indexedDbStore(name?: string, factory?: IDBFactory): SeriesStore;
+
+/** A finished platform reply: status, body parsed, the exact body text, and XML where the platform has it. */
+export interface ProfileReply<Body = unknown> {
+  status: number;
+  body: Body;
+  text: string;
+  xml?: string;
+}
+
+type MaybeAsync<T, A extends unknown[] = []> = T | ((...args: A) => T | Promise<T>);
+
+/** Each documented platform's request rules and exact replies. */
+export const profiles: {
+  shipsy: {
+    /** POST /api/client/integration/virtualseries/create, answered as Shipsy does (200, 400 WRONG_INPUT, 401). */
+    create(
+      body: unknown,
+      headers: Record<string, string | undefined> | Headers | undefined,
+      options: { apiKeyValid: MaybeAsync<boolean, [key: string]>; book?: SeriesBook; rules?: SeriesRules },
+    ): Promise<ProfileReply>;
+  };
+  mor: {
+    /** MOR calling_cards_create: `Cards created: n/m` or a documented `<error>`, as MOR's XML page. */
+    cardsCreate(
+      params: Record<string, unknown>,
+      options: {
+        secret: string;
+        group: { id: string | number; numberLength: number; pinLength?: number; existing?: SeriesIndex | { start: string; end: string }[] | ((from: string, till: string) => unknown) } | null;
+        userAllowed?: boolean;
+        canManageCards?: boolean;
+      },
+    ): Promise<{ ok: boolean; xml: string; error?: string; plan: Plan | null; options?: { batch_number: string; min_balance: string; distributor_id: string; language: string } }>;
+  };
+  abillity: {
+    /** POST api/order/Service/{id}/StockNumber: the StockNumberView (JSON and XML) or a `Field = message` error. */
+    stockNumber(
+      body: unknown,
+      options: { pools: { areaCode: string; first: string; last: string }[]; index?: SeriesIndex; stockNumberId?: number; isQuote?: MaybeAsync<boolean>; maxQuantity?: number },
+    ): Promise<ProfileReply>;
+    /** Request bodies of at most `max` (1000) numbers for a larger quantity. */
+    requests(areaCode: string, quantity: number | bigint, max?: number): { AreaCode: string; Quantity: number }[];
+  };
+  crm: {
+    /** Whether item_code names a TRACEABLE physical good of the host's catalog (the documented list, or its `data`). */
+    traceableItem(catalog: unknown, itemCode: unknown): Validation;
+  };
+};
 
 /** The error seriesguard throws. */
 export class SeriesError extends Error {

@@ -329,6 +329,12 @@ pub enum SeriesError {
         /// How many more collisions there were beyond those listed.
         more: usize,
     },
+    /// Neither a client code nor a hub code was given (Shipsy).
+    ClientHubCodeNotPresent,
+    /// The item code is in no catalog entry (CRM.COM).
+    ItemCodeUnknown,
+    /// The item code names a good that is not a traceable physical good.
+    ItemCodeNotTraceable,
     /// A host store callback threw, rejected, or answered something unusable.
     StoreFailed {
         /// Which callback (`overlapping`, `insert`, `remove`).
@@ -358,6 +364,9 @@ impl SeriesError {
             SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
             SeriesError::Overlap { .. } => "OVERLAP",
             SeriesError::StoreFailed { .. } => "STORE_FAILED",
+            SeriesError::ClientHubCodeNotPresent => "CLIENT_HUB_CODE_NOT_PRESENT",
+            SeriesError::ItemCodeUnknown => "ITEM_CODE_UNKNOWN",
+            SeriesError::ItemCodeNotTraceable => "ITEM_CODE_NOT_TRACEABLE",
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
         }
     }
@@ -374,6 +383,8 @@ impl SeriesError {
             SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
             SeriesError::Overlap { .. } => Field::Series,
             SeriesError::StoreFailed { .. } => Field::Store,
+            SeriesError::ClientHubCodeNotPresent => Field::Scope,
+            SeriesError::ItemCodeUnknown | SeriesError::ItemCodeNotTraceable => Field::ItemCode,
         }
     }
 }
@@ -468,6 +479,15 @@ impl fmt::Display for SeriesError {
                 }
                 Ok(())
             }
+            SeriesError::ClientHubCodeNotPresent => {
+                f.write_str("Either client code or hubCode should be present")
+            }
+            SeriesError::ItemCodeUnknown => {
+                f.write_str("item_code is not in the catalog of physical goods")
+            }
+            SeriesError::ItemCodeNotTraceable => f.write_str(
+                "item_code must name a TRACEABLE physical good (only those carry serial numbers)",
+            ),
             SeriesError::StoreFailed { operation, why } => {
                 write!(f, "the store's {operation}() {why}")
             }

@@ -21,6 +21,7 @@ pub mod error;
 pub mod formats;
 pub mod input;
 pub mod inventory;
+pub mod profiles;
 pub mod range;
 pub mod serial;
 pub mod signing;

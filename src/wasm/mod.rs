@@ -10,12 +10,14 @@
 
 mod book;
 mod index;
+mod profiles;
 mod signing;
 mod value;
 mod wire;
 
 pub use book::BookRaw;
 pub use index::IndexRaw;
+pub use profiles::*;
 pub use signing::*;
 pub use wire::{last_answer, out_ptr, wasm_memory};
 

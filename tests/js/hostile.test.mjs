@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {
   validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
-  SeriesIndex, SeriesBook, MemoryStore, SeriesError,
+  SeriesIndex, SeriesBook, MemoryStore, profiles, SeriesError,
 } from 'seriesguard';
 
 const book = new SeriesBook(new MemoryStore());
@@ -117,6 +117,26 @@ test('book.create answers hostile requests with coded rejections', async () => {
     }
   }
   assert.equal((await book.create({ start: 'Q1', end: 'Q2' })).count, 2n);
+});
+
+test('profiles answer hostile requests with documented replies, never a crash', async () => {
+  for (const value of hostile) {
+    const shipsy = await profiles.shipsy.create(value, { authorization: 'Basic k' }, { apiKeyValid: () => true });
+    assert.ok([400, 401].includes(shipsy.status) && typeof shipsy.body.error.reason === 'string');
+    const shipsyFields = await profiles.shipsy.create({ client_code: value, hub_code: value, start: value, end: value, item_code: value, type: value }, { authorization: value }, value);
+    assert.ok([200, 400, 401, 500].includes(shipsyFields.status));
+    const mor = await profiles.mor.cardsCreate({ u: 'admin', card_group_id: value, cards_from: value, cards_till: value, hash: value }, { secret: 'secret', group: { id: value, numberLength: value } });
+    assert.equal(mor.ok, false);
+    assert.match(mor.xml, /<error>[^<]+<\/error>/);
+    try {
+      const stock = await profiles.abillity.stockNumber({ AreaCode: value, Quantity: value }, { pools: value, isQuote: value, maxQuantity: value });
+      assert.ok([200, 400].includes(stock.status));
+    } catch (error) {
+      assert.equal(error.code, 'STORE_FAILED', 'only a host callback that throws may reject');
+    }
+    assert.equal(typeof profiles.crm.traceableItem(value, value).ok, 'boolean');
+  }
+  stillAnswers();
 });
 
 test('non-string identifiers are refused by type, not coerced', () => {

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit` by the test command: if index.d.ts drifts
 // from the documented API, this file stops type-checking.
-import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, type SeriesStore, type CreatedSeries, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
+import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, type ProfileReply, type SeriesStore, type CreatedSeries, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -38,6 +38,8 @@ const store: SeriesStore = {
 const book = new SeriesBook(store, { format: 'awb' });
 const created: Promise<CreatedSeries> = new SeriesBook(new MemoryStore()).create({ start: 'V1', end: 'V2', item_code: 'x' });
 const browserStores: SeriesStore[] = [localStorageStore(), indexedDbStore('db')];
+const shipsyReply: Promise<ProfileReply> = profiles.shipsy.create({}, { authorization: 'Basic k' }, { apiKeyValid: async (k) => k === 'k' });
+const traceable: boolean = profiles.crm.traceableItem([], 'SC1').ok;
 // @ts-expect-error: a store needs insert()
 new SeriesBook({ overlapping: () => [] });
 // @ts-expect-error: an id is a string or a number
@@ -64,4 +66,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;

@@ -1,0 +1,64 @@
+//! CRM.COM installed items (seed 002): only TRACEABLE physical goods carry
+//! serial numbers, so a series' item code must name one.
+//!
+//! The host gives its physical-goods list in the documented shape (each
+//! good's `product` with `code`, `alternative_code` and a `product_type`
+//! whose `classification` is `SERVICES` or `PHYSICALGOODS` and whose
+//! `physical_good_type` is `TRACEABLE` or `NONTRACEABLE`); this module
+//! decides whether an item code qualifies.
+
+use crate::error::{Field, Invalid, SeriesError};
+use crate::input::Value;
+
+/// One catalog entry, as read from the host's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Good<'a> {
+    /// `product.code`
+    pub code: &'a str,
+    /// `product.alternative_code`
+    pub alternative_code: &'a str,
+    /// `product.product_type.classification`
+    pub classification: &'a str,
+    /// `product.product_type.physical_good_type`
+    pub physical_good_type: &'a str,
+}
+
+/// Whether `item_code` names a traceable physical good of the catalog
+/// (matched on `code` or `alternative_code`); the issue when it does not.
+///
+/// ```
+/// use seriesguard::{input::Value, profiles::crm::{traceable, Good}};
+/// let catalog = [Good { code: "Smartcard 1", alternative_code: "SC1", classification: "PHYSICALGOODS", physical_good_type: "TRACEABLE" }];
+/// assert!(traceable(&catalog, Value::Text("SC1")).is_ok());
+/// assert_eq!(traceable(&catalog, Value::Text("Decoders 1")).unwrap_err().code(), "ITEM_CODE_UNKNOWN");
+/// ```
+pub fn traceable(catalog: &[Good<'_>], item_code: Value<'_>) -> Result<(), SeriesError> {
+    let code = match item_code {
+        Value::Absent => {
+            return Err(SeriesError::Required {
+                field: Field::ItemCode,
+            })
+        }
+        Value::Text(t) if t.trim().is_empty() => {
+            return Err(SeriesError::Required {
+                field: Field::ItemCode,
+            })
+        }
+        Value::Text(t) => t.trim(),
+        other => {
+            return Err(SeriesError::Invalid {
+                field: Field::ItemCode,
+                reason: Invalid::NotText(other.kind()),
+            })
+        }
+    };
+    let good = catalog
+        .iter()
+        .find(|g| g.code == code || (!g.alternative_code.is_empty() && g.alternative_code == code))
+        .ok_or(SeriesError::ItemCodeUnknown)?;
+    if good.classification == "PHYSICALGOODS" && good.physical_good_type == "TRACEABLE" {
+        Ok(())
+    } else {
+        Err(SeriesError::ItemCodeNotTraceable)
+    }
+}

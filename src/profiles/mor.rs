@@ -1,0 +1,235 @@
+//! Kolmisoft MOR `calling_cards_create` (seed 003).
+//!
+//! Parameters `u`, `card_group_id`, `cards_from`, `cards_till`, `hash`
+//! (SHA-1 of `card_group_id‖cards_from‖cards_till‖API_Secret_Key`), and the
+//! optional `batch_number`, `min_balance`, `distributor_id`, `language`,
+//! whose invalid values fall back to defaults silently, as documented.
+//! Errors in the documented order and words, as the documented XML; success
+//! is `Cards created: n/m`, where cards that already exist are skipped.
+//! The card group (id, number length, PIN length) and whether the user may
+//! act are the host's answers.
+
+use crate::input::Value;
+use crate::range::{validate, SeriesRange, SeriesRules};
+use crate::signing::verify_mor_hash;
+
+/// The request's parameters as the host received them (query or form).
+#[derive(Debug, Clone, Copy)]
+pub struct Params<'a> {
+    /// `u`
+    pub u: Value<'a>,
+    /// `card_group_id`
+    pub card_group_id: Value<'a>,
+    /// `cards_from`
+    pub cards_from: Value<'a>,
+    /// `cards_till`
+    pub cards_till: Value<'a>,
+    /// `hash`
+    pub hash: Value<'a>,
+    /// `batch_number`
+    pub batch_number: Value<'a>,
+    /// `min_balance`
+    pub min_balance: Value<'a>,
+    /// `distributor_id`
+    pub distributor_id: Value<'a>,
+    /// `language`
+    pub language: Value<'a>,
+}
+
+/// What the host knows: its secret, the user's rights, the card group.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    /// The API secret key.
+    pub secret: &'a str,
+    /// The user is an admin, reseller or accountant (else `Access Denied`).
+    pub user_allowed: bool,
+    /// The user may manage calling cards.
+    pub can_manage_cards: bool,
+    /// The card group named by the request, if it exists.
+    pub group: Option<Group<'a>>,
+}
+
+/// A card group, as the host stores it.
+#[derive(Debug, Clone, Copy)]
+pub struct Group<'a> {
+    /// Its id, as `card_group_id` carries it.
+    pub id: &'a str,
+    /// Every card number has exactly this many digits.
+    pub number_length: usize,
+    /// PIN length, when the group has PINs: 10^pin_length PINs at most.
+    pub pin_length: Option<u32>,
+}
+
+/// The optional parameters after MOR's silent defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `batch_number` (any text), or empty.
+    pub batch_number: String,
+    /// `min_balance` as a non-negative decimal, or `"0"`.
+    pub min_balance: String,
+    /// `distributor_id` as a positive integer, or empty.
+    pub distributor_id: String,
+    /// `language` as two lowercase letters, or `"en"`.
+    pub language: String,
+}
+
+/// A request that passed: the cards to create and the options.
+#[derive(Debug, Clone)]
+pub struct Accepted<'a> {
+    /// The card numbers, `cards_from..cards_till`.
+    pub range: SeriesRange<'a>,
+    /// The options after defaults.
+    pub options: Options,
+}
+
+/// The documented error texts, in the documented order.
+pub mod errors {
+    /// User is not authorized or is a Simple User.
+    pub const ACCESS_DENIED: &str = "Access Denied";
+    /// The hash does not match.
+    pub const INCORRECT_HASH: &str = "Incorrect hash";
+    /// User has no permission to manage calling cards.
+    pub const NOT_AUTHORIZED: &str = "You are not authorized to use this functionality";
+    /// The card group does not exist or `card_group_id` is missing.
+    pub const GROUP_NOT_FOUND: &str = "Card Group was not found";
+    /// `cards_from` is missing.
+    pub const FROM_NOT_FOUND: &str = "Cards from was not found";
+    /// `cards_till` is missing.
+    pub const TILL_NOT_FOUND: &str = "Cards till was not found";
+    /// `cards_from` is not numeric or not the group's number length.
+    pub const FROM_FORMAT: &str = "Cards from is in incorrect format";
+    /// `cards_till` is not numeric or not the group's number length.
+    pub const TILL_FORMAT: &str = "Cards till is in incorrect format";
+    /// `cards_from` > `cards_till`.
+    pub const FROM_AFTER_TILL: &str = "Cards from must not be greater than Cards till";
+    /// The group's PIN space cannot cover the cards.
+    pub const PIN_TOO_SHORT: &str = "PIN is too short for this interval";
+}
+
+fn present<'a>(value: Value<'a>) -> Option<&'a str> {
+    match value {
+        Value::Text(t) if !t.trim().is_empty() => Some(t.trim()),
+        _ => None,
+    }
+}
+
+/// Text for the hash: the parameter as sent, or nothing when absent.
+fn hashed<'a>(value: Value<'a>) -> &'a str {
+    match value {
+        Value::Text(t) => t,
+        _ => "",
+    }
+}
+
+fn options(params: &Params<'_>) -> Options {
+    let decimal = |t: &str| {
+        let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
+        !int.is_empty()
+            && !frac.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    Options {
+        batch_number: present(params.batch_number).unwrap_or_default().to_owned(),
+        min_balance: present(params.min_balance)
+            .filter(|t| decimal(t))
+            .unwrap_or("0")
+            .to_owned(),
+        distributor_id: present(params.distributor_id)
+            .filter(|t| t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 18)
+            .unwrap_or_default()
+            .to_owned(),
+        language: present(params.language)
+            .filter(|t| t.len() == 2 && t.bytes().all(|b| b.is_ascii_lowercase()))
+            .unwrap_or("en")
+            .to_owned(),
+    }
+}
+
+/// Checks a request in the documented order; the first failure is the
+/// reply's error text.
+pub fn check<'a>(params: &Params<'a>, facts: &Facts<'_>) -> Result<Accepted<'a>, &'static str> {
+    if present(params.u).is_none() || !facts.user_allowed {
+        return Err(errors::ACCESS_DENIED);
+    }
+    let signed = [
+        hashed(params.card_group_id),
+        hashed(params.cards_from),
+        hashed(params.cards_till),
+    ];
+    let hash = present(params.hash).unwrap_or_default();
+    if !verify_mor_hash(&signed, facts.secret, hash).unwrap_or(false) {
+        return Err(errors::INCORRECT_HASH);
+    }
+    if !facts.can_manage_cards {
+        return Err(errors::NOT_AUTHORIZED);
+    }
+    let group = match (present(params.card_group_id), facts.group) {
+        (Some(id), Some(group)) if id == group.id => group,
+        _ => return Err(errors::GROUP_NOT_FOUND),
+    };
+    let from = present(params.cards_from).ok_or(errors::FROM_NOT_FOUND)?;
+    let till = present(params.cards_till).ok_or(errors::TILL_NOT_FOUND)?;
+    let rules = SeriesRules {
+        width: Some(group.number_length),
+        numeric_only: true,
+        ..SeriesRules::default()
+    };
+    let mut issues = Vec::new();
+    if crate::range::read(
+        Value::Text(from),
+        crate::error::Field::Start,
+        &rules,
+        &mut issues,
+    )
+    .is_none()
+        || !issues.is_empty()
+    {
+        return Err(errors::FROM_FORMAT);
+    }
+    if crate::range::read(
+        Value::Text(till),
+        crate::error::Field::End,
+        &rules,
+        &mut issues,
+    )
+    .is_none()
+        || !issues.is_empty()
+    {
+        return Err(errors::TILL_FORMAT);
+    }
+    let validation = validate(Value::Text(from), Value::Text(till), &rules);
+    let range = validation.range.ok_or(errors::FROM_AFTER_TILL)?;
+    if let Some(pins) = group.pin_length {
+        let space = 10u128.checked_pow(pins).unwrap_or(u128::MAX);
+        if space < range.count().0 {
+            return Err(errors::PIN_TOO_SHORT);
+        }
+    }
+    Ok(Accepted {
+        range,
+        options: options(params),
+    })
+}
+
+/// The documented reply page around one status element.
+fn page(element: &str, text: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<page>\n  <status>\n    <{element}>{}</{element}>\n  </status>\n</page>",
+        super::xml_escape(text)
+    )
+}
+
+/// `<success>Cards created: created/requested</success>`.
+///
+/// ```
+/// assert!(seriesguard::profiles::mor::success_xml(8, 11).contains("<success>Cards created: 8/11</success>"));
+/// ```
+pub fn success_xml(created: u128, requested: u128) -> String {
+    page("success", &format!("Cards created: {created}/{requested}"))
+}
+
+/// `<error>text</error>`.
+pub fn error_xml(text: &str) -> String {
+    page("error", text)
+}

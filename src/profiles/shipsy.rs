@@ -1,0 +1,185 @@
+//! Shipsy virtual series: `POST /api/client/integration/virtualseries/create`
+//! (seeds 000, 001).
+//!
+//! Body fields `client_code`, `type` (`physical`|`virtual`, default
+//! `virtual`), `start`, `end`, `item_code`, `hub_code`, `creator_hub`, all
+//! strings; client_code or hub_code required (client_code wins when both
+//! are given); `Authorization: Basic <API KEY>`. Replies as documented:
+//! `200 {"status":"OK"}`, the `400 CLIENT_HUB_CODE_NOT_PRESENT` body and the
+//! `401 NO_API_KEY` body, byte for byte. Other 400s (not spelled out by the
+//! document) use the same shape with `code: "WRONG_INPUT"` and our stable
+//! reason codes. The whole request is rejected on any error.
+
+use super::Reply;
+use crate::error::{Field, Invalid, SeriesError};
+use crate::input::Value;
+use crate::inventory::json_string;
+use crate::range::SeriesRules;
+use crate::signing::SeriesType;
+
+/// The body's fields as the host received them.
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a> {
+    /// `client_code`
+    pub client_code: Value<'a>,
+    /// `type`
+    pub kind: Value<'a>,
+    /// `start`
+    pub start: Value<'a>,
+    /// `end`
+    pub end: Value<'a>,
+    /// `item_code`
+    pub item_code: Value<'a>,
+    /// `hub_code`
+    pub hub_code: Value<'a>,
+    /// `creator_hub`
+    pub creator_hub: Value<'a>,
+}
+
+/// A request that passed every check but the host's: its API key is still
+/// to be verified and the series to be created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted<'a> {
+    /// The API key from `Authorization: Basic <key>`.
+    pub api_key: &'a str,
+    /// The customer: client_code, or hub_code when there is no client_code.
+    pub scope: &'a str,
+    /// `start`, trimmed.
+    pub start: &'a str,
+    /// `end`, trimmed.
+    pub end: &'a str,
+    /// `item_code`, trimmed.
+    pub item_code: &'a str,
+    /// `type`, defaulted.
+    pub kind: SeriesType,
+}
+
+/// `200 {"status":"OK"}`.
+pub fn ok() -> Reply {
+    Reply {
+        status: 200,
+        body: "{\"status\":\"OK\"}".to_owned(),
+    }
+}
+
+/// `401`: no API key (the documented body).
+pub fn no_api_key() -> Reply {
+    unauthorized("API key should be present", "NO_API_KEY")
+}
+
+/// `401`: the host did not accept the API key (same shape; reason ours).
+pub fn invalid_api_key() -> Reply {
+    unauthorized("API key is not valid", "INVALID_API_KEY")
+}
+
+fn unauthorized(message: &str, reason: &str) -> Reply {
+    Reply {
+        status: 401,
+        body: format!(
+            "{{\"error\":{{\"message\":{},\"statusCode\":401,\"reason\":\"{reason}\"}}}}",
+            json_string(message)
+        ),
+    }
+}
+
+/// `400 WRONG_INPUT` for an error of the request (or `500` when the store
+/// failed), in the documented shape.
+pub fn error(issue: &SeriesError) -> Reply {
+    error_parts(issue.code(), &issue.to_string())
+}
+
+/// [`error`] from an error's code and message (as a JS `SeriesError` carries them).
+pub fn error_parts(reason: &str, message: &str) -> Reply {
+    let (status, code) = match reason {
+        "STORE_FAILED" => (500, ""),
+        _ => (400, ",\"code\":\"WRONG_INPUT\""),
+    };
+    let reason: String = reason
+        .chars()
+        .filter(|c| c.is_ascii_uppercase() || *c == '_')
+        .collect();
+    Reply {
+        status,
+        body: format!(
+            "{{\"error\":{{\"message\":{},\"statusCode\":{status},\"reason\":\"{reason}\"{code}}}}}",
+            json_string(message)
+        ),
+    }
+}
+
+fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesError> {
+    match value {
+        Value::Absent => Ok(None),
+        Value::Text(t) if t.trim().is_empty() => Ok(None),
+        Value::Text(t) => Ok(Some(t.trim())),
+        other => Err(SeriesError::Invalid {
+            field,
+            reason: Invalid::NotText(other.kind()),
+        }),
+    }
+}
+
+/// Checks a request in the document's field order. The first failure is the
+/// reply (Shipsy answers one error); success hands the host what to verify
+/// and create.
+///
+/// ```
+/// use seriesguard::{input::Value, profiles::shipsy::{check, Body}, range::SeriesRules};
+/// let body = Body {
+///     client_code: Value::Absent, kind: Value::Absent, start: Value::Text("V10000071"),
+///     end: Value::Text("V10000080"), item_code: Value::Text("P7WJEJANkt"),
+///     hub_code: Value::Absent, creator_hub: Value::Absent,
+/// };
+/// let reply = check(Value::Text("Basic k"), &body, &SeriesRules::default()).unwrap_err();
+/// assert_eq!(reply.body, r#"{"error":{"message":"Either client code or hubCode should be present","statusCode":400,"reason":"CLIENT_HUB_CODE_NOT_PRESENT","code":"WRONG_INPUT"}}"#);
+/// ```
+pub fn check<'a>(
+    authorization: Value<'a>,
+    body: &Body<'a>,
+    rules: &SeriesRules,
+) -> Result<Accepted<'a>, Reply> {
+    let api_key = match authorization {
+        Value::Text(header) => {
+            let header = header.trim();
+            let (scheme, key) = header.split_once(' ').unwrap_or((header, ""));
+            let key = key.trim();
+            if !scheme.eq_ignore_ascii_case("basic") || key.is_empty() {
+                return Err(no_api_key());
+            }
+            key
+        }
+        _ => return Err(no_api_key()),
+    };
+    let fail = |issue: SeriesError| error(&issue);
+    let client = text(body.client_code, Field::Scope).map_err(fail)?;
+    let hub = text(body.hub_code, Field::Scope).map_err(fail)?;
+    let Some(scope) = client.or(hub) else {
+        return Err(error(&SeriesError::ClientHubCodeNotPresent));
+    };
+    let kind = SeriesType::from_value(body.kind).map_err(fail)?;
+    let validation = crate::range::validate(body.start, body.end, rules);
+    if let Some(issue) = validation.issues.into_iter().next() {
+        return Err(fail(issue));
+    }
+    let range = validation.range.ok_or_else(|| {
+        fail(SeriesError::Required {
+            field: Field::Start,
+        })
+    })?;
+    let item_code = text(body.item_code, Field::ItemCode)
+        .map_err(fail)?
+        .ok_or_else(|| {
+            fail(SeriesError::Required {
+                field: Field::ItemCode,
+            })
+        })?;
+    text(body.creator_hub, Field::Scope).map_err(fail)?;
+    Ok(Accepted {
+        api_key,
+        scope,
+        start: range.start().text(),
+        end: range.end().text(),
+        item_code,
+        kind,
+    })
+}

@@ -1,0 +1,257 @@
+//! Bindings for [`crate::profiles`]: each platform's checks and replies.
+//! The wrapper in `pkg/api.js` (`profiles.*`) awaits the host's answers
+//! (API key valid? which cards exist? which block is free?) between calls.
+//!
+//! Answers: `R status US body` for a finished reply; `1 US …fields` to go on.
+
+use wasm_bindgen::prelude::*;
+
+use super::value::{fields, unpack, Held};
+use super::{read_rules, wire};
+use crate::input::Value;
+use crate::profiles::{abillity, crm, mor, shipsy, Reply};
+
+fn reply(r: &Reply) -> String {
+    format!("R{}\u{1f}{}", r.status, r.body)
+}
+
+/// Shipsy: checks headers' `Authorization` value and the body.
+#[wasm_bindgen(js_name = shipsyCheck)]
+pub fn shipsy_check(authorization: &JsValue, body: &JsValue, rules: &JsValue) -> u32 {
+    let (rules, _) = read_rules(rules);
+    let auth = Held::from_js(authorization);
+    let f = [
+        "client_code",
+        "type",
+        "start",
+        "end",
+        "item_code",
+        "hub_code",
+        "creator_hub",
+    ]
+    .map(|k| Held::field(body, k));
+    let body_kind = Held::kind_of(body);
+    let body = shipsy::Body {
+        client_code: f[0].view(),
+        kind: f[1].view(),
+        start: f[2].view(),
+        end: f[3].view(),
+        item_code: f[4].view(),
+        hub_code: f[5].view(),
+        creator_hub: f[6].view(),
+    };
+    let answer = match body_kind.view().expect_object(crate::error::Field::Input) {
+        Some(issue) if !matches!(auth.view(), Value::Absent) => reply(&shipsy::error(&issue)),
+        _ => match shipsy::check(auth.view(), &body, &rules) {
+            Ok(a) => format!(
+                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                a.api_key,
+                a.scope,
+                a.start,
+                a.end,
+                a.item_code,
+                a.kind.name()
+            ),
+            Err(r) => reply(&r),
+        },
+    };
+    wire::emit(answer)
+}
+
+/// Shipsy's replies the wrapper finishes with: `ok`, `invalid-key`, or an
+/// error from a `SeriesError`'s code and message.
+#[wasm_bindgen(js_name = shipsyReply)]
+pub fn shipsy_reply(kind: &str, code: &str, message: &str) -> u32 {
+    let r = match kind {
+        "ok" => shipsy::ok(),
+        "invalid-key" => shipsy::invalid_api_key(),
+        "key-check-failed" => {
+            shipsy::error_parts("STORE_FAILED", "the host's API key check threw or rejected")
+        }
+        _ => shipsy::error_parts(code, message),
+    };
+    wire::emit(reply(&r))
+}
+
+/// MOR: checks the parameters against the host's facts. `R` with the error
+/// XML, or `1 US from US till US count US batch US min_balance US
+/// distributor US language`.
+#[wasm_bindgen(js_name = morCheck)]
+pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &JsValue) -> u32 {
+    let p = [
+        "u",
+        "card_group_id",
+        "cards_from",
+        "cards_till",
+        "hash",
+        "batch_number",
+        "min_balance",
+        "distributor_id",
+        "language",
+    ]
+    .map(|k| Held::field(params, k));
+    let secret = Held::from_js(secret);
+    let flag = |k| {
+        matches!(
+            Held::field(facts, k).view(),
+            Value::Bool(true) | Value::Absent
+        )
+    };
+    let (user_allowed, can_manage_cards) = (flag("userAllowed"), flag("canManageCards"));
+    let g = ["id", "numberLength", "pinLength"].map(|k| Held::field(group, k));
+    let group_id = match g[0].view() {
+        Value::Text(t) => Some(t.to_owned()),
+        other => other.as_exact_u128().map(|n| n.to_string()),
+    };
+    let number_length = g[1]
+        .view()
+        .as_exact_u128()
+        .filter(|&n| (1..=38).contains(&n));
+    let pin_length = g[2]
+        .view()
+        .as_exact_u128()
+        .and_then(|n| u32::try_from(n).ok());
+    let group = match (&group_id, number_length) {
+        (Some(id), Some(len)) => Some(mor::Group {
+            id,
+            number_length: len as usize,
+            pin_length,
+        }),
+        _ => None,
+    };
+    let params = mor::Params {
+        u: p[0].view(),
+        card_group_id: p[1].view(),
+        cards_from: p[2].view(),
+        cards_till: p[3].view(),
+        hash: p[4].view(),
+        batch_number: p[5].view(),
+        min_balance: p[6].view(),
+        distributor_id: p[7].view(),
+        language: p[8].view(),
+    };
+    let secret_text = match secret.view() {
+        Value::Text(t) => t,
+        _ => "",
+    };
+    let facts = mor::Facts {
+        secret: secret_text,
+        user_allowed,
+        can_manage_cards,
+        group,
+    };
+    let answer = match mor::check(&params, &facts) {
+        Ok(a) => {
+            let o = &a.options;
+            format!(
+                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                a.range.start().text(),
+                a.range.end().text(),
+                a.range.count(),
+                o.batch_number,
+                o.min_balance,
+                o.distributor_id,
+                o.language
+            )
+        }
+        Err(text) => reply(&Reply {
+            status: 200,
+            body: mor::error_xml(text),
+        }),
+    };
+    wire::emit(answer)
+}
+
+/// MOR's success page for `created` of `requested` cards.
+#[wasm_bindgen(js_name = morSuccess)]
+pub fn mor_success(created: &str, requested: &str) -> u32 {
+    let n = |t: &str| t.parse::<u128>().unwrap_or(0);
+    wire::emit(mor::success_xml(n(created), n(requested)))
+}
+
+/// aBILLity: checks a body. `R status US json US xml` for an error, or
+/// `1 US area code US quantity`. `areas` is the host's area codes, packed.
+#[wasm_bindgen(js_name = abillityCheck)]
+pub fn abillity_check(body: &JsValue, is_quote: bool, areas: &[u8], max: &JsValue) -> u32 {
+    let [area, quantity] = ["AreaCode", "Quantity"].map(|k| Held::field(body, k));
+    let areas = std::str::from_utf8(areas).unwrap_or_default();
+    let known: Vec<Value<'_>> = areas
+        .split('\u{1e}')
+        .filter(|r| !r.is_empty())
+        .map(unpack)
+        .collect();
+    let max = Held::from_js(max)
+        .view()
+        .as_exact_u128()
+        .filter(|&m| m >= 1)
+        .unwrap_or(abillity::MAX_QUANTITY);
+    let answer = match abillity::check(
+        area.view(),
+        quantity.view(),
+        is_quote,
+        |code| known.contains(&Value::Text(code)),
+        max,
+    ) {
+        Ok(a) => format!("1\u{1f}{}\u{1f}{}", a.area_code, a.quantity),
+        Err(line) => {
+            let (r, xml) = abillity::error(&line);
+            format!("R{}\u{1f}{}\u{1f}{}", r.status, r.body, xml)
+        }
+    };
+    wire::emit(answer)
+}
+
+/// aBILLity: the `StockNumberView` reply (`first`/`last` undefined: the null range).
+#[wasm_bindgen(js_name = abillityView)]
+pub fn abillity_view(
+    id: &JsValue,
+    first: Option<String>,
+    last: Option<String>,
+    area: &str,
+    quantity: &str,
+) -> u32 {
+    let id = Held::from_js(id)
+        .view()
+        .as_exact_u128()
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(0);
+    let view = abillity::View {
+        id,
+        first: first.as_deref(),
+        last: last.as_deref(),
+        area_code: area,
+        quantity: quantity.parse().unwrap_or(0),
+    };
+    let (r, xml) = abillity::reply(&view);
+    wire::emit(format!("R{}\u{1f}{}\u{1f}{}", r.status, r.body, xml))
+}
+
+/// CRM.COM: whether `item_code` names a traceable physical good of the
+/// packed catalog (`code US alternative_code US classification US type` records).
+#[wasm_bindgen(js_name = crmTraceable)]
+pub fn crm_traceable(catalog: &[u8], item_code: &JsValue) -> u32 {
+    let text = std::str::from_utf8(catalog).unwrap_or_default();
+    let item_code = Held::from_js(item_code);
+    let goods: Vec<crm::Good<'_>> = text
+        .split('\u{1e}')
+        .filter(|r| !r.is_empty())
+        .map(|record| {
+            let mut f = fields(record).map(unpack).map(|v| match v {
+                Value::Text(t) => t,
+                _ => "",
+            });
+            let mut next = || f.next().unwrap_or_default();
+            crm::Good {
+                code: next(),
+                alternative_code: next(),
+                classification: next(),
+                physical_good_type: next(),
+            }
+        })
+        .collect();
+    let issues: Vec<_> = crm::traceable(&goods, item_code.view())
+        .err()
+        .into_iter()
+        .collect();
+    wire::emit(wire::validation(None, &issues))
+}
