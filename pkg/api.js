@@ -617,6 +617,7 @@ export function bind(raw) {
   class SeriesBook {
     #raw;
     #store;
+    #rules;
     #queue = Promise.resolve();
 
     constructor(store, rules) {
@@ -629,6 +630,7 @@ export function bind(raw) {
       }
       this.#raw = inner;
       this.#store = store;
+      this.#rules = rules;
     }
 
     /** Validates a request without touching the store: the record create() would insert. */
@@ -636,9 +638,39 @@ export function bind(raw) {
       return decodePrepared(take(this.#raw.prepare(request)));
     }
 
-    /** Validates, asks the store for overlaps, inserts; resolves to the created series. */
-    create(request) {
-      return this.#serially(() => this.#create(request));
+    /**
+     * Validates, asks the store for overlaps, inserts; resolves to the created series.
+     * `extra` (optional) is the host's own data, copied onto the stored record.
+     */
+    create(request, extra) {
+      return this.#serially(() => this.#create(request, extra));
+    }
+
+    /** The stored sub-ranges the request collides with ([] when it is free); inserts nothing. */
+    conflicts(request) {
+      return this.#serially(async () => {
+        try {
+          await this.#check(this.prepare(request));
+          return [];
+        } catch (error) {
+          if (error instanceof SeriesError && error.code === 'OVERLAP') return error.details.conflicts;
+          throw error;
+        }
+      });
+    }
+
+    /** What creating only the free part would create and skip: { create, skipped, created, requested }. */
+    async plan(request) {
+      const series = this.prepare(request);
+      const skipped = await this.conflicts(request);
+      const index = new SeriesIndex(this.#rules);
+      try {
+        index.addMany(skipped.map((c, i) => ({ id: i, start: c.start, end: c.end, scope: series.scope })));
+        const plan = index.plan({ start: series.start, end: series.end, scope: series.scope });
+        return { ...plan, skipped };
+      } finally {
+        index.free();
+      }
     }
 
     /** Removes a series through the store's remove(). */
@@ -670,8 +702,16 @@ export function bind(raw) {
       }
     }
 
-    async #create(request) {
+    async #create(request, extra) {
       const series = this.prepare(request);
+      await this.#check(series);
+      const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
+      await this.#call('insert', record);
+      return record;
+    }
+
+    // Asks the store about each segment and lets the core judge the rows.
+    async #check(series) {
       const packer = new Packer(256);
       for (const s of series.segments) {
         const { prefix, suffix, width, scheme, scope } = s.pool;
@@ -684,8 +724,6 @@ export function bind(raw) {
         for (const row of rows) packer.record(['R', read(row, 'id'), read(row, 'first'), read(row, 'last')]);
       }
       records(take(this.#raw.check(packer.done())));
-      await this.#call('insert', series);
-      return series;
     }
 
     /** Frees the wasm side now. */
@@ -843,6 +881,19 @@ export function bind(raw) {
   }
 
   const shipsy = {
+    /**
+     * The dashboard form's Validation: every issue at once (customer, type, service types,
+     * series, item code), with the count and `customer` (client_code, else hub_code, else null).
+     */
+    validate(body, rules) {
+      const types = read(body, 'service_types');
+      const count = types === undefined ? -1 : Array.isArray(types) ? types.length : -2;
+      const [text, customer] = take(raw.shipsyValidate(body, count, rules)).split(GS);
+      const validation = decodeValidation(text);
+      validation.customer = customer ?? null;
+      return validation;
+    },
+
     /** POST /api/client/integration/virtualseries/create: { status, body, text } exactly as Shipsy answers. */
     async create(body, headers, options) {
       const step = take(raw.shipsyCheck(headerValue(headers, 'authorization'), body, read(options, 'rules')));

@@ -48,7 +48,8 @@ export type IssueCode =
   | 'KEY_REQUIRED' | 'KEY_INVALID' | 'MESSAGE_INVALID' | 'ENCODING_INVALID'
   | 'OVERLAP' | 'ID_REQUIRED' | 'ID_INVALID' | 'SCOPE_INVALID' | 'QUANTITY_OUT_OF_RANGE'
   | 'POOL_INVALID' | 'SNAPSHOT_INVALID' | 'STORE_FAILED' | 'STORE_INVALID'
-  | 'CLIENT_HUB_CODE_NOT_PRESENT' | 'ITEM_CODE_UNKNOWN' | 'ITEM_CODE_NOT_TRACEABLE';
+  | 'CLIENT_HUB_CODE_NOT_PRESENT' | 'ITEM_CODE_UNKNOWN' | 'ITEM_CODE_NOT_TRACEABLE'
+  | 'SERVICE_TYPES_REQUIRED' | 'SERVICE_TYPES_INVALID';
 
 /** One broken rule, placed on the field it concerns. */
 export interface Issue {
@@ -292,8 +293,15 @@ export class SeriesBook {
   constructor(store: SeriesStore, rules?: SeriesRules);
   /** Validates without touching the store; throws `SeriesError`. */
   prepare(request: CreateRequest): CreatedSeries;
-  /** Validates, checks the store for overlaps (`OVERLAP`), inserts; store failures are `STORE_FAILED` with `cause`. */
-  create(request: CreateRequest): Promise<CreatedSeries>;
+  /**
+   * Validates, checks the store for overlaps (`OVERLAP`), inserts; store failures are `STORE_FAILED` with `cause`.
+   * `extra`: the host's own fields, copied onto the stored record.
+   */
+  create<Extra extends object = {}>(request: CreateRequest, extra?: Extra): Promise<CreatedSeries & Extra>;
+  /** The stored sub-ranges the request collides with ([] when free); inserts nothing. */
+  conflicts(request: CreateRequest): Promise<Conflict[]>;
+  /** What creating only the free part would create and skip. */
+  plan(request: CreateRequest): Promise<Plan>;
   remove(id: SeriesId): Promise<boolean>;
   list(poolKey?: string): Promise<unknown[]>;
   free(): void;
@@ -325,6 +333,11 @@ type MaybeAsync<T, A extends unknown[] = []> = T | ((...args: A) => T | Promise<
 /** Each documented platform's request rules and exact replies. */
 export const profiles: {
   shipsy: {
+    /** The dashboard form: every issue at once, the count, and the customer (client_code, else hub_code). */
+    validate(
+      body: { client_code?: string; hub_code?: string; service_types?: string[]; type?: string; start?: string; end?: string; item_code?: string },
+      rules?: SeriesRules,
+    ): Validation & { customer: string | null };
     /** POST /api/client/integration/virtualseries/create, answered as Shipsy does (200, 400 WRONG_INPUT, 401). */
     create(
       body: unknown,

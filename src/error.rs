@@ -53,6 +53,8 @@ pub enum Field {
     Scope,
     /// The host's store given to a `SeriesBook`.
     Store,
+    /// The service types a dashboard series is configured for.
+    ServiceTypes,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
 }
@@ -100,6 +102,7 @@ impl Field {
             Field::Snapshot => "snapshot",
             Field::Scope => "scope",
             Field::Store => "store",
+            Field::ServiceTypes => "service_types",
             Field::Rules(RuleOption::Whole) => "rules",
             Field::Rules(RuleOption::Width) => "rules.width",
             Field::Rules(RuleOption::Prefix) => "rules.prefix",
@@ -136,6 +139,7 @@ impl Field {
             Field::Snapshot => ("SNAPSHOT_INVALID", "SNAPSHOT_INVALID"),
             Field::Scope => ("SCOPE_INVALID", "SCOPE_INVALID"),
             Field::Store => ("STORE_INVALID", "STORE_INVALID"),
+            Field::ServiceTypes => ("SERVICE_TYPES_REQUIRED", "SERVICE_TYPES_INVALID"),
         }
     }
 }

@@ -119,6 +119,15 @@ fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesErr
     }
 }
 
+/// The customer a series belongs to: `client_code`, or `hub_code` when
+/// there is no client code ("If both are passed, priority is given to
+/// client_code"); `None` when neither is given.
+pub fn customer<'a>(body: &Body<'a>) -> Result<Option<&'a str>, SeriesError> {
+    let client = text(body.client_code, Field::Scope)?;
+    let hub = text(body.hub_code, Field::Scope)?;
+    Ok(client.or(hub))
+}
+
 /// Checks a request in the document's field order. The first failure is the
 /// reply (Shipsy answers one error); success hands the host what to verify
 /// and create.
@@ -151,9 +160,7 @@ pub fn check<'a>(
         _ => return Err(no_api_key()),
     };
     let fail = |issue: SeriesError| error(&issue);
-    let client = text(body.client_code, Field::Scope).map_err(fail)?;
-    let hub = text(body.hub_code, Field::Scope).map_err(fail)?;
-    let Some(scope) = client.or(hub) else {
+    let Some(scope) = customer(body).map_err(fail)? else {
         return Err(error(&SeriesError::ClientHubCodeNotPresent));
     };
     let kind = SeriesType::from_value(body.kind).map_err(fail)?;
@@ -182,4 +189,49 @@ pub fn check<'a>(
         item_code,
         kind,
     })
+}
+
+/// Every issue of a dashboard entry at once, in the form's field order
+/// (customer, type, service types, start, end, the pair, item code), with
+/// the range whenever start and end form one: what the Virtual Series
+/// Allotment form shows as the user types. `service_types` is how many
+/// were picked (`None`: the field is not on this form); the dashboard
+/// requires at least one.
+pub fn form_issues<'a>(
+    body: &Body<'a>,
+    service_types: Option<Result<usize, &'static str>>,
+    rules: &SeriesRules,
+) -> crate::range::Validation<'a> {
+    let mut issues = Vec::new();
+    match customer(body) {
+        Ok(Some(_)) => {}
+        Ok(None) => issues.push(SeriesError::ClientHubCodeNotPresent),
+        Err(e) => issues.push(e),
+    }
+    if let Err(e) = SeriesType::from_value(body.kind) {
+        issues.push(e);
+    }
+    match service_types {
+        Some(Ok(0)) => issues.push(SeriesError::Required {
+            field: Field::ServiceTypes,
+        }),
+        Some(Err(kind)) => issues.push(SeriesError::Invalid {
+            field: Field::ServiceTypes,
+            reason: Invalid::NotText(kind),
+        }),
+        _ => {}
+    }
+    let validation = crate::range::validate(body.start, body.end, rules);
+    issues.extend(validation.issues);
+    match text(body.item_code, Field::ItemCode) {
+        Ok(Some(_)) => {}
+        Ok(None) => issues.push(SeriesError::Required {
+            field: Field::ItemCode,
+        }),
+        Err(e) => issues.push(e),
+    }
+    crate::range::Validation {
+        range: validation.range,
+        issues,
+    }
 }

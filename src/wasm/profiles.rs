@@ -58,6 +58,47 @@ pub fn shipsy_check(authorization: &JsValue, body: &JsValue, rules: &JsValue) ->
     wire::emit(answer)
 }
 
+/// Shipsy dashboard form: every issue at once, with the count (a
+/// validation answer). `service_types` is the number picked, `-1` when the
+/// form has no such field, `-2` when the value is not a list.
+#[wasm_bindgen(js_name = shipsyValidate)]
+pub fn shipsy_validate(body: &JsValue, service_types: i32, rules: &JsValue) -> u32 {
+    let (rules, mut issues) = read_rules(rules);
+    let f = [
+        "client_code",
+        "type",
+        "start",
+        "end",
+        "item_code",
+        "hub_code",
+        "creator_hub",
+    ]
+    .map(|k| Held::field(body, k));
+    let body = shipsy::Body {
+        client_code: f[0].view(),
+        kind: f[1].view(),
+        start: f[2].view(),
+        end: f[3].view(),
+        item_code: f[4].view(),
+        hub_code: f[5].view(),
+        creator_hub: f[6].view(),
+    };
+    let service_types = match service_types {
+        -1 => None,
+        n if n < 0 => Some(Err("a value that is not a list")),
+        n => Some(Ok(n as usize)),
+    };
+    let validation = shipsy::form_issues(&body, service_types, &rules);
+    issues.extend(validation.issues);
+    let mut answer = wire::validation(validation.range.as_ref(), &issues);
+    // After GS: the customer the series belongs to, when there is one.
+    if let Ok(Some(customer)) = shipsy::customer(&body) {
+        answer.push('\u{1d}');
+        answer.push_str(customer);
+    }
+    wire::emit(answer)
+}
+
 /// Shipsy's replies the wrapper finishes with: `ok`, `invalid-key`, or an
 /// error from a `SeriesError`'s code and message.
 #[wasm_bindgen(js_name = shipsyReply)]

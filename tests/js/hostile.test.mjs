@@ -135,6 +135,9 @@ test('profiles answer hostile requests with documented replies, never a crash', 
       assert.equal(error.code, 'STORE_FAILED', 'only a host callback that throws may reject');
     }
     assert.equal(typeof profiles.crm.traceableItem(value, value).ok, 'boolean');
+    const form = profiles.shipsy.validate({ client_code: value, service_types: value, start: value, end: value, item_code: value, type: value }, value);
+    assert.ok(form.issues.every(isCodedIssue));
+    assert.equal(profiles.shipsy.validate(value).ok, false);
   }
   stillAnswers();
 });

@@ -40,6 +40,8 @@ const created: Promise<CreatedSeries> = new SeriesBook(new MemoryStore()).create
 const browserStores: SeriesStore[] = [localStorageStore(), indexedDbStore('db')];
 const shipsyReply: Promise<ProfileReply> = profiles.shipsy.create({}, { authorization: 'Basic k' }, { apiKeyValid: async (k) => k === 'k' });
 const traceable: boolean = profiles.crm.traceableItem([], 'SC1').ok;
+const customer: string | null = profiles.shipsy.validate({ client_code: 'GL438', start: 'V1', end: 'V2' }).customer;
+const withExtra: Promise<CreatedSeries & { created_at: string }> = new SeriesBook(new MemoryStore()).create({ start: 'V1', end: 'V2' }, { created_at: 'now' });
 // @ts-expect-error: a store needs insert()
 new SeriesBook({ overlapping: () => [] });
 // @ts-expect-error: an id is a string or a number
@@ -66,4 +68,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void customer; void withExtra; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;

@@ -1,0 +1,123 @@
+// The dashboard form (www/) in headless Chromium, as a user drives it:
+// instant validation, overlap before submit, IndexedDB persistence.
+// Screenshots go to target/screenshots/ (artifacts, not committed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+import { profiles } from 'seriesguard';
+import { launch } from './browser.mjs';
+
+const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
+let server;
+let browser;
+let page;
+let url;
+const pageErrors = [];
+
+async function open() {
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
+}
+
+async function fill(fields) {
+  for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
+  // Let the asynchronous overlap check settle.
+  await page.waitForTimeout(150);
+}
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  server = await serve(0);
+  url = `http://127.0.0.1:${server.address().port}/`;
+  browser = await launch();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e));
+  await open();
+  await page.screenshot({ path: `${shots}empty-form.png`, fullPage: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('a valid series shows its count, is added, and is still listed after a reload', async () => {
+  await page.check('input[name="service_types"][value="EXPRESS"]');
+  await fill({ client_code: 'GL438', start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt' });
+  assert.equal(await page.textContent('#count'), '10');
+  assert.equal(await page.isEnabled('#add'), true);
+  await page.click('#add');
+  await page.waitForFunction(() => document.getElementById('notification').textContent === 'series added successfully');
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);
+  await page.screenshot({ path: `${shots}list.png`, fullPage: true });
+  await open();
+  await fill({ client_code: 'GL438' });
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);
+  const cells = await page.$$eval('#list tbody tr td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(cells.slice(0, 5), ['V10000051', 'V10000060', '10', 'P7WJEJANkt', 'EXPRESS']);
+});
+
+test('an overlapping series shows the conflict before submit and is refused', async () => {
+  await open();
+  await page.check('input[name="service_types"][value="STANDARD"]');
+  await fill({ client_code: 'GL438', start: 'V10000055', end: 'V10000070', item_code: 'P7WJEJANkt' });
+  await page.waitForSelector('#conflicts:not([hidden])');
+  assert.match(await page.textContent('#conflicts-text'), /V10000055\.\.V10000060 \(6\)/);
+  assert.equal(await page.isEnabled('#add'), false);
+  await page.screenshot({ path: `${shots}overlap.png`, fullPage: true });
+  // "Create only the free part" adds V10000061..V10000070.
+  await page.click('#create-free');
+  await page.waitForFunction(() => document.getElementById('notification').textContent === 'series added successfully');
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 2);
+  const starts = await page.$$eval('#list tbody tr td:first-child', (tds) => tds.map((td) => td.textContent).sort());
+  assert.deepEqual(starts, ['V10000051', 'V10000061']);
+});
+
+test('a reversed range and a missing item code show the library messages and keep Add disabled', async () => {
+  await open();
+  await page.check('input[name="service_types"][value="EXPRESS"]');
+  await fill({ client_code: 'GL438', start: 'V20000060', end: 'V20000051', item_code: 'x' });
+  await fill({ item_code: '' });
+  const entry = { client_code: 'GL438', hub_code: '', service_types: ['EXPRESS'], type: 'virtual', start: 'V20000060', end: 'V20000051', item_code: '' };
+  const expected = profiles.shipsy.validate(entry).issues;
+  assert.equal(await page.textContent('#end-error'), expected.find((i) => i.field === 'end').message);
+  assert.equal(await page.textContent('#item_code-error'), expected.find((i) => i.field === 'item_code').message);
+  assert.equal(await page.getAttribute('#end', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#item_code', 'aria-invalid'), 'true');
+  assert.equal(await page.isEnabled('#add'), false);
+  await page.screenshot({ path: `${shots}error-state.png`, fullPage: true });
+});
+
+test('a 20-digit ICCID range shows its exact count, with separators', async () => {
+  await open();
+  await page.selectOption('#format', 'iccid');
+  await fill({ hub_code: 'BF074', start: '89440012345678901234', end: '89440098765432109876' });
+  const first = 8944001234567890123n;
+  const last = 8944009876543210987n;
+  assert.equal(await page.textContent('#count'), new Intl.NumberFormat('en-US').format(last - first + 1n));
+  await page.selectOption('#format', '');
+  await fill({ start: '00000000000000000001', end: '99999999999999999999' });
+  assert.equal(await page.textContent('#count'), '99,999,999,999,999,999,999');
+});
+
+test('keyboard only: Tab reaches the fields in order and focus is visible; the page fits a phone', async () => {
+  await open();
+  await page.focus('#client_code');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'hub_code');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+  assert.equal(overflow, false);
+  await page.screenshot({ path: `${shots}phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.deepEqual(pageErrors, []);
+});
+
+test("the page's script holds no validation rule: no patterns, no digit arithmetic", async () => {
+  const source = await (await fetch(`${url}app.js`)).text();
+  assert.doesNotMatch(source, /RegExp|\/\^|\\d|charCodeAt|parseInt|Number\(|BigInt\((?!s\.count)/, 'every rule lives in the library');
+});
