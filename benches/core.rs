@@ -3,6 +3,9 @@
 //! crossing cost. `cargo bench --bench core`.
 #![allow(clippy::indexing_slicing)]
 use divan::{black_box, Bencher};
+#[path = "fixtures.rs"]
+mod fixtures;
+
 use seriesguard::input::Value;
 use seriesguard::inventory::{series_segments, Inventory, SeriesId};
 use seriesguard::range::{validate, SeriesRules};
@@ -68,12 +71,7 @@ fn hmac_sha256_40_bytes() -> String {
 }
 
 fn index(n: u32) -> (Inventory, Vec<String>) {
-    let texts: Vec<(String, String)> = (0..n)
-        .map(|i| {
-            let a = 10_000_000 + u64::from(i) * 20;
-            (format!("V{a}"), format!("V{}", a + 9))
-        })
-        .collect();
+    let texts = fixtures::series_texts(n);
     let rules = SeriesRules::default();
     let items = texts.iter().enumerate().map(|(i, (a, b))| {
         series_segments(Value::Text(a), Value::Text(b), Value::Absent, &rules)

@@ -2,6 +2,9 @@
 //! the core's cost from the boundary's. `cargo bench --bench native_load`.
 use std::time::Instant;
 
+#[path = "fixtures.rs"]
+mod fixtures;
+
 use seriesguard::input::Value;
 use seriesguard::inventory::{series_segments, Inventory, SeriesId};
 use seriesguard::range::SeriesRules;
@@ -9,12 +12,7 @@ use seriesguard::range::SeriesRules;
 fn main() {
     let rules = SeriesRules::default();
     for n in [100_000u32, 300_000, 1_000_000] {
-        let texts: Vec<(String, String)> = (0..n)
-            .map(|i| {
-                let a = 10_000_000 + u64::from(i) * 20;
-                (format!("V{a}"), format!("V{}", a + 9))
-            })
-            .collect();
+        let texts = fixtures::series_texts(n);
         let t = Instant::now();
         let batch: Vec<_> = texts
             .iter()

@@ -265,7 +265,7 @@ export function bind(raw) {
   // changes (so mutating a rules object is seen). Values that are not plain
   // objects take the general path, which reports them.
   const RULE_KEYS = ['width', 'prefix', 'maxCount', 'numericOnly', 'scheme', 'format'];
-  const compiledRules = new WeakMap();
+  let compiledRules = new WeakMap();
   let lastRules;
   let defaultRules = null;
   function compile(rules) {
@@ -428,10 +428,9 @@ export function bind(raw) {
     return decodePieces(records(take(raw.splitRaw(start, end, maxPerChunk, rules))));
   }
 
-  // Frees the wasm side of indexes the program forgot to free().
-  const registry = typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry((inner) => inner.free())
-    : null;
+  // Forgotten indexes and books are freed by wasm-bindgen's own
+  // FinalizationRegistry on their inner objects (which also skips objects
+  // of an instance recreated after a trap); free() releases them at once.
 
   /** An in-memory index of stored series: overlaps, gaps, plans, allocation. */
   class SeriesIndex {
@@ -446,7 +445,6 @@ export function bind(raw) {
         throw failure(answer);
       }
       this.#raw = inner;
-      registry?.register(this, inner, this);
     }
 
     /** Stores { id, start, end, scope? }; throws SeriesError (OVERLAP with details.conflicts). */
@@ -570,7 +568,6 @@ export function bind(raw) {
     /** Frees the wasm memory now (later calls throw). */
     free() {
       if (this.#raw === null) return;
-      registry?.unregister(this);
       this.#raw.free();
       this.#raw = null;
     }
@@ -764,6 +761,13 @@ export function bind(raw) {
     list(poolKey) {
       const all = [...this.#series.values()];
       return poolKey === undefined ? all : all.filter((s) => s.segments.some((g) => g.pool.key === poolKey));
+    }
+
+    /** Frees the wasm side now. */
+    free() {
+      this.#index?.free();
+      this.#index = null;
+      this.#series.clear();
     }
   }
 
@@ -998,9 +1002,58 @@ export function bind(raw) {
 
   const profiles = { shipsy, mor, abillity, crm };
 
-  return {
+  // ----- Traps -----
+  // No input can make the core panic (fuzzed and tested); if a bug ever does,
+  // wasm traps, which would leave the instance unusable. Every entry point
+  // below is guarded: a trap recreates the instance, drops what pointed into
+  // the old one, and throws SeriesError INTERNAL_TRAP with the trap as cause.
+  function recover(error) {
+    if (!(error instanceof WebAssembly.RuntimeError) || typeof raw.__wbg_reset_state !== 'function') throw error;
+    raw.__wbg_reset_state();
+    memory = null;
+    view = null;
+    scratchView = null;
+    defaultRules = null;
+    compiledRules = new WeakMap();
+    lastRules = undefined;
+    const report = failure(take(raw.trapReport()));
+    report.cause = error;
+    throw report;
+  }
+
+  function guard(fn) {
+    return function guarded(...args) {
+      try {
+        const result = fn.apply(this, args);
+        return result instanceof Promise ? result.catch(recover) : result;
+      } catch (error) {
+        return recover(error);
+      }
+    };
+  }
+
+  for (const type of [SeriesIndex, SeriesBook, MemoryStore]) {
+    for (const name of Object.getOwnPropertyNames(type.prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(type.prototype, name);
+      if (name === 'constructor') continue;
+      if (typeof descriptor.value === 'function') descriptor.value = guard(descriptor.value);
+      if (typeof descriptor.get === 'function') descriptor.get = guard(descriptor.get);
+      Object.defineProperty(type.prototype, name, descriptor);
+    }
+  }
+  for (const profile of Object.values(profiles)) {
+    for (const [name, fn] of Object.entries(profile)) profile[name] = guard(fn);
+  }
+
+  const api = {
     validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
     morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
     memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
   };
+  for (const [name, value] of Object.entries(api)) {
+    if (typeof value === 'function' && !/^[A-Z]/.test(name)) api[name] = guard(value);
+  }
+  // Test hook: traps the instance on purpose (tests/js/trap.test.mjs).
+  Object.defineProperty(api, '__trapForTests', { value: guard(() => raw.trapForTests()) });
+  return api;
 }

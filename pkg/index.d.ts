@@ -313,6 +313,8 @@ export class MemoryStore implements SeriesStore {
   insert(series: CreatedSeries): void;
   remove(id: SeriesId): boolean;
   list(poolKey?: string): CreatedSeries[];
+  /** Frees the wasm side now. */
+  free(): void;
 }
 
 /** A store in a Web Storage (localStorage by default) under one key. Browser only. */

@@ -14,7 +14,8 @@ for target in nodejs web; do
   case $target in nodejs) dir=node ;; *) dir=$target ;; esac
   out=pkg/dist/$dir
   rm -rf "$out"
-  wasm-bindgen --target "$target" --out-dir "$out" --out-name seriesguard "$wasm"
+  # The reset-state function lets pkg/api.js recreate the instance after a trap.
+  wasm-bindgen --target "$target" --experimental-reset-state-function --out-dir "$out" --out-name seriesguard "$wasm"
   # pkg/ is "type": "module"; the nodejs build is CommonJS.
   case $target in nodejs) kind=commonjs ;; *) kind=module ;; esac
   printf '{ "type": "%s" }\n' "$kind" > "$out/package.json"

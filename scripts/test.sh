@@ -20,6 +20,9 @@ cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warning
 step "Rust tests (native)"
 cargo test
 
+step "fuzz smoke (libFuzzer, 5 s a target; tests/fuzz_smoke.rs ran the same targets on stable above)"
+bash scripts/fuzz.sh 5
+
 step "wasm tests (wasm-bindgen-test under Node)"
 # No -q here: the wasm-bindgen-test-runner rejects --quiet.
 cargo test --target wasm32-unknown-unknown --test wasm_node

@@ -339,6 +339,8 @@ pub enum SeriesError {
     ItemCodeUnknown,
     /// The item code names a good that is not a traceable physical good.
     ItemCodeNotTraceable,
+    /// The WebAssembly instance trapped (a bug: it must never happen) and was recreated.
+    Trapped,
     /// A host store callback threw, rejected, or answered something unusable.
     StoreFailed {
         /// Which callback (`overlapping`, `insert`, `remove`).
@@ -368,6 +370,7 @@ impl SeriesError {
             SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
             SeriesError::Overlap { .. } => "OVERLAP",
             SeriesError::StoreFailed { .. } => "STORE_FAILED",
+            SeriesError::Trapped => "INTERNAL_TRAP",
             SeriesError::ClientHubCodeNotPresent => "CLIENT_HUB_CODE_NOT_PRESENT",
             SeriesError::ItemCodeUnknown => "ITEM_CODE_UNKNOWN",
             SeriesError::ItemCodeNotTraceable => "ITEM_CODE_NOT_TRACEABLE",
@@ -387,6 +390,7 @@ impl SeriesError {
             SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
             SeriesError::Overlap { .. } => Field::Series,
             SeriesError::StoreFailed { .. } => Field::Store,
+            SeriesError::Trapped => Field::Input,
             SeriesError::ClientHubCodeNotPresent => Field::Scope,
             SeriesError::ItemCodeUnknown | SeriesError::ItemCodeNotTraceable => Field::ItemCode,
         }
@@ -483,6 +487,10 @@ impl fmt::Display for SeriesError {
                 }
                 Ok(())
             }
+            SeriesError::Trapped => f.write_str(
+                "seriesguard's WebAssembly instance trapped and was recreated: this call did not complete, \
+                 and indexes and books made before it are gone (please report this with the input)",
+            ),
             SeriesError::ClientHubCodeNotPresent => {
                 f.write_str("Either client code or hubCode should be present")
             }

@@ -253,6 +253,19 @@ pub fn split_raw(start: &JsValue, end: &JsValue, max: &JsValue, rules: &JsValue)
     wire::emit(wire::pieces(answer))
 }
 
+/// Traps on purpose (`unreachable`), so tests can prove the wrapper reports
+/// a trap and recreates the instance. Nothing else calls it.
+#[wasm_bindgen(js_name = trapForTests)]
+pub fn trap_for_tests() {
+    std::process::abort()
+}
+
+/// The `INTERNAL_TRAP` failure, answered by the fresh instance after a trap.
+#[wasm_bindgen(js_name = trapReport)]
+pub fn trap_report() -> u32 {
+    wire::emit(wire::failure(&[SeriesError::Trapped]))
+}
+
 /// Types a JS rules object; absent means the defaults.
 pub(crate) fn read_rules(rules: &JsValue) -> (SeriesRules, Vec<SeriesError>) {
     let kind = Held::kind_of(rules);

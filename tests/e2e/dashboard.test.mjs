@@ -117,6 +117,21 @@ test('keyboard only: Tab reaches the fields in order and focus is visible; the p
   assert.deepEqual(pageErrors, []);
 });
 
+test('export JSON and CSV download the listed series; delete removes one', async () => {
+  await open();
+  await fill({ client_code: 'GL438' });
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 2);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  const exported = JSON.parse(await (await json.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString()));
+  assert.deepEqual(exported.map((s) => s.start).sort(), ['V10000051', 'V10000061']);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const lines = (await (await csv.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString())).split('\n');
+  assert.equal(lines[0], 'id,start,end,count,item_code,type,service_types,created_at');
+  assert.equal(lines.length, 3);
+  await page.click('button[aria-label="Delete V10000061..V10000070"]');
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);
+});
+
 test("the page's script holds no validation rule: no patterns, no digit arithmetic", async () => {
   const source = await (await fetch(`${url}app.js`)).text();
   assert.doesNotMatch(source, /RegExp|\/\^|\\d|charCodeAt|parseInt|Number\(|BigInt\((?!s\.count)/, 'every rule lives in the library');

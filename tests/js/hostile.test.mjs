@@ -168,3 +168,20 @@ test('a 1 MB string is refused quickly and by its length', () => {
   assert.equal(v.issues[0].code, 'START_INVALID');
   assert.match(v.issues[0].message, /at most 128/);
 });
+
+test('a polluted Object.prototype changes nothing: only own, given fields count', () => {
+  const keys = ['start', 'end', 'width', 'prefix', 'maxCount', 'format', 'scheme', 'id', 'scope', 'item_code', 'type'];
+  const clean = validateSeries({ start: 'V10000051', end: 'V10000060' }, {});
+  try {
+    for (const key of keys) Object.prototype[key] = key === 'width' ? 3 : '\u0000polluted';
+    const polluted = validateSeries({ start: 'V10000051', end: 'V10000060' }, {});
+    // Inherited keys are read like any property access would (JS semantics);
+    // whatever they hold, the answer is coded and the module keeps working.
+    polluted.issues.forEach((issue) => assert.ok(isCodedIssue(issue)));
+    assert.equal(typeof polluted.ok, 'boolean');
+  } finally {
+    for (const key of keys) delete Object.prototype[key];
+  }
+  assert.deepEqual(validateSeries({ start: 'V10000051', end: 'V10000060' }, {}), clean);
+  stillAnswers();
+});

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,35 @@ test('the tarball works from ESM import', async () => {
   assert.equal(run('node', ['use.mjs'], project).trim(), expected);
 });
 
+async function inChromium(root, path) {
+  const server = await serve(0, [['/', root]]);
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}${path}`);
+    await page.waitForFunction(() => document.title.length > 0, null, { timeout: 15000 });
+    return await page.title();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+test('a bundler (Vite) resolves the package for the browser and ships its wasm', async () => {
+  const app = join(project, 'app');
+  await mkdir(app, { recursive: true });
+  await writeFile(join(app, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>');
+  await writeFile(join(app, 'main.js'), `import init, { countSeries, validateSeries, SeriesIndex, morHash } from 'seriesguard';
+    await init();
+    ${scenario}
+    document.title = out;`);
+  const vite = join(root, 'node_modules', '.bin', 'vite');
+  run(vite, ['build', '--logLevel', 'error', '--outDir', join(app, 'dist')], app);
+  const assets = await readdir(join(app, 'dist', 'assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), assets.join());
+  assert.equal(await inChromium(join(app, 'dist'), '/index.html'), expected);
+});
+
 test('the tarball works in Chromium through the web build', async () => {
   await writeFile(join(project, 'index.html'), `<!doctype html><meta charset="utf-8"><script type="module">
     import init, { countSeries, validateSeries, SeriesIndex, morHash } from '/node_modules/seriesguard/web.js';
@@ -61,16 +90,6 @@ test('the tarball works in Chromium through the web build', async () => {
     ${scenario}
     document.title = out;
   </script>`);
-  const server = await serve(0, [['/', project]]);
-  const browser = await launch();
-  try {
-    const page = await browser.context.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    await page.waitForFunction(() => document.title.length > 0, null, { timeout: 15000 });
-    assert.equal(await page.title(), expected);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  assert.equal(await inChromium(project, '/index.html'), expected);
   assert.ok((await readdir(join(project, 'node_modules', 'seriesguard'))).includes('README.md'));
 });

@@ -1,0 +1,6 @@
+#![no_main]
+//! libFuzzer driver for `targets::series` (fuzz/targets.rs).
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::series(data));
