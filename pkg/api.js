@@ -152,12 +152,19 @@ class Packer {
 
   digits(n) {
     this.ensure(16);
-    const start = this.at;
+    const bytes = this.bytes;
+    let i = this.at;
     do {
-      this.bytes[this.at++] = 48 + (n % 10);
+      bytes[i++] = 48 + (n % 10);
       n = Math.floor(n / 10);
     } while (n > 0);
-    this.bytes.subarray(start, this.at).reverse();
+    // Reverse in place (no subarray: a million of them would be garbage).
+    for (let a = this.at, b = i - 1; a < b; a++, b--) {
+      const t = bytes[a];
+      bytes[a] = bytes[b];
+      bytes[b] = t;
+    }
+    this.at = i;
   }
 
   field(value) {
@@ -212,7 +219,15 @@ function packSeries(list) {
   const packer = new Packer(list.length * 40);
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
-    packer.record([read(s, 'id'), read(s, 'start'), read(s, 'end'), read(s, 'scope')]);
+    // Field by field, not through record([...]): no array per series.
+    if (i > 0) packer.byte(0x1e);
+    packer.field(read(s, 'id'));
+    packer.byte(0x1f);
+    packer.field(read(s, 'start'));
+    packer.byte(0x1f);
+    packer.field(read(s, 'end'));
+    packer.byte(0x1f);
+    packer.field(read(s, 'scope'));
   }
   return packer.done();
 }

@@ -15,31 +15,38 @@ fn reply(r: &Reply) -> String {
     format!("R{}\u{1f}{}", r.status, r.body)
 }
 
+/// The Shipsy body's fields, in [`shipsy::Body`]'s order.
+const SHIPSY_FIELDS: [&str; 7] = [
+    "client_code",
+    "type",
+    "start",
+    "end",
+    "item_code",
+    "hub_code",
+    "creator_hub",
+];
+
+fn shipsy_body(f: &[Held; 7]) -> shipsy::Body<'_> {
+    let [client_code, kind, start, end, item_code, hub_code, creator_hub] = f;
+    shipsy::Body {
+        client_code: client_code.view(),
+        kind: kind.view(),
+        start: start.view(),
+        end: end.view(),
+        item_code: item_code.view(),
+        hub_code: hub_code.view(),
+        creator_hub: creator_hub.view(),
+    }
+}
+
 /// Shipsy: checks headers' `Authorization` value and the body.
 #[wasm_bindgen(js_name = shipsyCheck)]
 pub fn shipsy_check(authorization: &JsValue, body: &JsValue, rules: &JsValue) -> u32 {
     let (rules, _) = read_rules(rules);
     let auth = Held::from_js(authorization);
-    let f = [
-        "client_code",
-        "type",
-        "start",
-        "end",
-        "item_code",
-        "hub_code",
-        "creator_hub",
-    ]
-    .map(|k| Held::field(body, k));
+    let f = SHIPSY_FIELDS.map(|k| Held::field(body, k));
     let body_kind = Held::kind_of(body);
-    let body = shipsy::Body {
-        client_code: f[0].view(),
-        kind: f[1].view(),
-        start: f[2].view(),
-        end: f[3].view(),
-        item_code: f[4].view(),
-        hub_code: f[5].view(),
-        creator_hub: f[6].view(),
-    };
+    let body = shipsy_body(&f);
     let answer = match body_kind.view().expect_object(crate::error::Field::Input) {
         Some(issue) if !matches!(auth.view(), Value::Absent) => reply(&shipsy::error(&issue)),
         _ => match shipsy::check(auth.view(), &body, &rules) {
@@ -64,25 +71,8 @@ pub fn shipsy_check(authorization: &JsValue, body: &JsValue, rules: &JsValue) ->
 #[wasm_bindgen(js_name = shipsyValidate)]
 pub fn shipsy_validate(body: &JsValue, service_types: i32, rules: &JsValue) -> u32 {
     let (rules, mut issues) = read_rules(rules);
-    let f = [
-        "client_code",
-        "type",
-        "start",
-        "end",
-        "item_code",
-        "hub_code",
-        "creator_hub",
-    ]
-    .map(|k| Held::field(body, k));
-    let body = shipsy::Body {
-        client_code: f[0].view(),
-        kind: f[1].view(),
-        start: f[2].view(),
-        end: f[3].view(),
-        item_code: f[4].view(),
-        hub_code: f[5].view(),
-        creator_hub: f[6].view(),
-    };
+    let f = SHIPSY_FIELDS.map(|k| Held::field(body, k));
+    let body = shipsy_body(&f);
     let service_types = match service_types {
         -1 => None,
         n if n < 0 => Some(Err("a value that is not a list")),
