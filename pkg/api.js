@@ -359,11 +359,26 @@ export function bind(raw) {
   /** Validates many series in one crossing: an array of Validations, in order. */
   function validateMany(inputs, rules) {
     const isList = Array.isArray(inputs);
-    const packer = new Packer(isList ? inputs.length * 24 : 0);
-    if (isList) for (const input of inputs) packer.record([read(input, 'start'), read(input, 'end')]);
+    const n = isList ? inputs.length : 0;
+    const packer = new Packer(n * 24);
+    const starts = new Array(n);
+    const ends = new Array(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = read(inputs[i], 'start');
+      ends[i] = read(inputs[i], 'end');
+      if (i > 0) packer.byte(0x1e);
+      packer.field(starts[i]);
+      packer.byte(0x1f);
+      packer.field(ends[i]);
+    }
     const parts = records(take(raw.validateManyRaw(packer.done(), isList, compile(rules)))).split(GS);
     const out = new Array(parts.length - 1);
-    for (let i = 1; i < parts.length; i++) out[i - 1] = decodeValidation(parts[i]);
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i];
+      out[i - 1] = part.charCodeAt(0) === 61 /* '=' */
+        ? { ok: true, count: BigInt(part.slice(1)), issues: [], start: starts[i - 1], end: ends[i - 1] }
+        : decodeGiven(part, starts[i - 1], ends[i - 1]);
+    }
     return out;
   }
 

@@ -177,7 +177,11 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
             let validation = range::validate(start, end, &rules.rules);
             let mut issues = rules.issues.clone();
             issues.extend(validation.issues);
-            (validation.range, issues)
+            let given = match (start, end) {
+                (Value::Text(a), Value::Text(b)) => Some((a, b)),
+                _ => None,
+            };
+            (validation.range, issues, given)
         });
     wire::emit(wire::validations(items))
 }

@@ -106,14 +106,28 @@ fn push_validation(
     push_issues(out, issues);
 }
 
-/// Encodes many validations, separated by GS.
-pub(crate) fn validations<'a>(
-    items: impl Iterator<Item = (Option<SeriesRange<'a>>, Vec<SeriesError>)>,
-) -> String {
+/// One validation of a batch: the range, the issues, and the strings given
+/// (start and end are echoed only where they differ from these).
+pub(crate) type BatchItem<'a> = (
+    Option<SeriesRange<'a>>,
+    Vec<SeriesError>,
+    Option<(&'a str, &'a str)>,
+);
+
+/// Encodes many validations, separated by GS: `=count` for a valid series
+/// whose ends needed no trimming, else as [`validation_given`].
+pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> String {
     let mut out = String::from("1");
-    for (range, issues) in items {
+    for (range, issues, given) in items {
         out.push(GS);
-        push_validation(&mut out, range.as_ref(), &issues, None);
+        // The common case, valid and untrimmed, is just `=count`.
+        if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
+            if r.start().text() == a && r.end().text() == b {
+                let _ = write!(out, "={}", r.count());
+                continue;
+            }
+        }
+        push_validation(&mut out, range.as_ref(), &issues, given);
     }
     out
 }
