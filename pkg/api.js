@@ -733,7 +733,14 @@ export function bind(raw) {
       const series = this.prepare(request);
       await this.#check(series);
       const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
-      await this.#call('insert', record);
+      try {
+        await this.#call('insert', record);
+      } catch (error) {
+        // The store's own constraint saw an overlap (another process won a
+        // race): ask again, so the caller gets OVERLAP with the conflicts.
+        if (error.cause?.code === 'OVERLAP') await this.#check(series);
+        throw error;
+      }
       return record;
     }
 

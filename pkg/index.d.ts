@@ -273,6 +273,7 @@ type MaybePromise<T> = T | Promise<T>;
 export interface SeriesStore {
   /** Stored segments of `pool` touching first..last; a superset is fine (the book clips exactly). */
   overlapping(pool: Pool, first: string, last: string): MaybePromise<StoredRow[]>;
+  /** Store the series. Throw an error with `code: 'OVERLAP'` when your own constraint refuses it: the book re-checks and answers OVERLAP. */
   insert(series: CreatedSeries): MaybePromise<unknown>;
   remove?(id: SeriesId): MaybePromise<boolean>;
   list?(poolKey?: string): MaybePromise<unknown[]>;

@@ -122,3 +122,29 @@ test('the memory store refuses an overlapping insert itself, as a database const
   assert.equal((await book.create(S1)).id, 'S1');
   assert.deepEqual((await book.list('["V","",8,"none","GL438"]')).map((s) => s.id), ['S1']);
 });
+
+test('two books racing over one store: the loser gets OVERLAP with the conflicts, not STORE_FAILED', async () => {
+  const shared = new MemoryStore();
+  // Both books ask before either inserts: the store's own check decides.
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let asked = 0;
+  const slow = {
+    async overlapping(...args) {
+      const rows = shared.overlapping(...args);
+      asked += 1;
+      if (asked === 2) release();
+      await gate;
+      return rows;
+    },
+    insert: (series) => shared.insert(series),
+  };
+  const a = new SeriesBook(slow);
+  const b = new SeriesBook(slow);
+  const results = await Promise.allSettled([a.create({ id: 'A', ...S1 }), b.create({ ...S1, id: 'B' })]);
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  const lost = results.find((r) => r.status === 'rejected').reason;
+  assert.equal(lost.code, 'OVERLAP');
+  assert.equal(lost.details.conflicts[0].count, 10n);
+  assert.equal(shared.list().length, 1);
+});
