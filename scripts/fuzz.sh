@@ -12,7 +12,7 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
 fi
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   echo "[fuzz] installing cargo-fuzz"
-  cargo install cargo-fuzz
+  cargo install --force cargo-fuzz
 fi
 cd fuzz
 for target in parse series inventory profiles signing; do

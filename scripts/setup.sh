@@ -29,7 +29,8 @@ if [ "$installed" != "$pinned" ]; then
   say "installing wasm-bindgen-cli $pinned (found: ${installed:-none}); this takes a few minutes once"
   # Not --locked: the CLI's lockfile can name crate versions a registry mirror
   # does not carry yet; cargo then picks the newest compatible ones.
-  cargo install wasm-bindgen-cli --version "=$pinned"
+  # --force: a binary can be gone while cargo still lists it as installed.
+  cargo install --force wasm-bindgen-cli --version "=$pinned"
 fi
 
 # Node tools (wasm-opt from npm's binaryen, test and benchmark peers) are
@@ -50,4 +51,4 @@ if [ "${1:-}" = --with-browser ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v 
   fi
 fi
 
-say "ready: $(rustc --version), wasm-bindgen $pinned, node $(node --version), $(node_modules/.bin/wasm-opt --version)"
+say "ready: $(rustc --version), $(wasm-bindgen --version), node $(node --version), $(node_modules/.bin/wasm-opt --version)"
