@@ -113,6 +113,24 @@ export async function groups() {
         { name: 'sorted Float64Array, binary search', fn: () => { const q = next(); return sorted.value.any(q.lo, q.hi); } },
       ],
     });
+    if (n === SIZES.at(-1)) {
+      // Hits and misses apart, at the largest size: a hit stops at the first
+      // stored range found, a miss proves there is none.
+      for (const [kind, parity] of [['hits only', 0], ['misses only', 1]]) {
+        const only = qs.filter((_, q) => q % 2 === parity);
+        let j = 0;
+        const pick = () => only[(j++) % only.length];
+        out.push({
+          title: `Yes/no overlap query, ${n.toLocaleString('en-US')} stored ranges, ${kind}`,
+          batch: 200,
+          cases: [
+            { name: 'seriesguard SeriesIndex.hasOverlap', ours: true, fn: () => index.hasOverlap(pick().series) },
+            { name: '@flatten-js/interval-tree intersect_any', fn: () => { const q = pick(); return flatten.value.intersect_any([q.lo, q.hi]); } },
+            { name: 'sorted Float64Array, binary search', fn: () => { const q = pick(); return sorted.value.any(q.lo, q.hi); } },
+          ],
+        });
+      }
+    }
     out.push({
       title: `Overlap query returning the conflicts, ${n.toLocaleString('en-US')} stored ranges`,
       batch: 200,
