@@ -92,34 +92,31 @@ fn index(n: u32) -> (Inventory, Vec<String>) {
     (inventory, queries)
 }
 
-#[divan::bench(args = [10_000, 1_000_000], sample_count = 1000, sample_size = 100)]
-fn any_overlap(bencher: Bencher, n: u32) {
+/// Times `query` over the stored series, cycling through 1,024 queries.
+fn bench_queries<T>(bencher: Bencher, n: u32, query: impl Fn(&Inventory, &str, &SeriesRules) -> T) {
     let (inventory, queries) = index(n);
     let rules = SeriesRules::default();
     let mut k = 0usize;
     bencher.bench_local(|| {
         k = (k + 1) & 1023;
-        let start = &queries[k];
-        let v = validate(Value::Text(start), Value::Text(start), &rules);
+        query(&inventory, &queries[k], &rules)
+    });
+}
+
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 1000, sample_size = 100)]
+fn any_overlap(bencher: Bencher, n: u32) {
+    bench_queries(bencher, n, |inventory, start, rules| {
+        let v = validate(Value::Text(start), Value::Text(start), rules);
         v.range.is_some_and(|r| inventory.any_overlap_in(&r, ""))
     });
 }
 
 #[divan::bench(args = [10_000, 1_000_000], sample_count = 1000, sample_size = 100)]
 fn overlaps_with_identifiers(bencher: Bencher, n: u32) {
-    let (inventory, queries) = index(n);
-    let rules = SeriesRules::default();
-    let mut k = 0usize;
-    bencher.bench_local(|| {
-        k = (k + 1) & 1023;
-        let start = &queries[k];
-        let segments = series_segments(
-            Value::Text(start),
-            Value::Text(start),
-            Value::Absent,
-            &rules,
-        )
-        .unwrap_or_default();
+    bench_queries(bencher, n, |inventory, start, rules| {
+        let segments =
+            series_segments(Value::Text(start), Value::Text(start), Value::Absent, rules)
+                .unwrap_or_default();
         inventory.overlaps(&segments).len()
     });
 }
