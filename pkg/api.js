@@ -609,6 +609,14 @@ export function bind(raw) {
 
   // ----- SeriesBook: the rules over a host store given as callbacks -----
 
+  // STORE_FAILED for a host callback that threw or rejected, carrying it as cause.
+  function storeFailure(operation, cause) {
+    const error = failure(take(raw.storeFailed(operation, false)));
+    error.cause = cause;
+    error.details.cause = cause;
+    return error;
+  }
+
   function decodePrepared(text) {
     const list = records(text).split(RS);
     const [, id, start, end, count, fingerprint, scope, itemCode, type] = list[0].split(US);
@@ -718,14 +726,11 @@ export function bind(raw) {
 
     async #call(operation, ...args) {
       const callback = read(this.#store, operation);
-      if (typeof callback !== 'function') throw failure(take(this.#raw.storeFailed(operation, true)));
+      if (typeof callback !== 'function') throw failure(take(raw.storeFailed(operation, true)));
       try {
         return await callback.apply(this.#store, args);
       } catch (cause) {
-        const error = failure(take(this.#raw.storeFailed(operation, false)));
-        error.cause = cause;
-        error.details.cause = cause;
-        throw error;
+        throw storeFailure(operation, cause);
       }
     }
 
@@ -819,7 +824,7 @@ export function bind(raw) {
 
   /** A store in a Web Storage (localStorage by default), under one key: a few lines over the contract. */
   function localStorageStore(storage = globalThis.localStorage, key = 'seriesguard.series') {
-    if (!storage || typeof storage.getItem !== 'function') throw failure(take(new raw.BookRaw(undefined).setupIssues(false)));
+    if (!storage || typeof storage.getItem !== 'function') throw failure(take(raw.storeInvalid()));
     const load = () => JSON.parse(storage.getItem(key) ?? '[]');
     const save = (all) => storage.setItem(key, JSON.stringify(all));
     return {
@@ -837,7 +842,7 @@ export function bind(raw) {
 
   /** A store in IndexedDB (the demo's default), one object store keyed by id. */
   function indexedDbStore(name = 'seriesguard', factory = globalThis.indexedDB) {
-    if (!factory || typeof factory.open !== 'function') throw failure(take(new raw.BookRaw(undefined).setupIssues(false)));
+    if (!factory || typeof factory.open !== 'function') throw failure(take(raw.storeInvalid()));
     const request = (r) => new Promise((resolve, reject) => {
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
@@ -914,10 +919,7 @@ export function bind(raw) {
     try {
       return { value: await callback(...args) };
     } catch (cause) {
-      const error = failure(take(new raw.BookRaw(undefined).storeFailed('callback', false)));
-      error.cause = cause;
-      error.details.cause = cause;
-      throw error;
+      throw storeFailure('callback', cause);
     }
   }
 

@@ -160,11 +160,18 @@ impl BookRaw {
         })();
         wire::emit(wire::done(answer.map_err(|e| vec![e])))
     }
+}
 
-    /// `STORE_FAILED` for `operation` (a callback that threw, rejected, or
-    /// is `missing`), as an answer the wrapper throws with the cause attached.
-    #[wasm_bindgen(js_name = storeFailed)]
-    pub fn store_failed(&self, operation: &str, missing: bool) -> u32 {
-        wire::emit(wire::failure(&[book::store_failed(operation, missing)]))
-    }
+/// `STORE_FAILED` for `operation` (a callback that threw, rejected, or is
+/// `missing`), as an answer the wrapper throws with the cause attached.
+#[wasm_bindgen(js_name = storeFailed)]
+pub fn store_failed(operation: &str, missing: bool) -> u32 {
+    wire::emit(wire::failure(&[book::store_failed(operation, missing)]))
+}
+
+/// `STORE_INVALID`: a store that lacks what it needs (or a browser store
+/// made where its storage does not exist).
+#[wasm_bindgen(js_name = storeInvalid)]
+pub fn store_invalid() -> u32 {
+    wire::emit(wire::failure(&[book::store_invalid()]))
 }

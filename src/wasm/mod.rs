@@ -15,7 +15,7 @@ mod signing;
 mod value;
 mod wire;
 
-pub use book::BookRaw;
+pub use book::{store_failed, store_invalid, BookRaw};
 pub use index::IndexRaw;
 pub use profiles::*;
 pub use signing::*;
@@ -43,7 +43,18 @@ pub fn validate_raw(input: &JsValue, rules: &JsValue) -> u32 {
     }
     let start = Held::field(input, "start");
     let end = Held::field(input, "end");
-    let validation = range::validate(start.view(), end.view(), &rules);
+    emit_validation(issues, start.view(), end.view(), &rules)
+}
+
+/// Validates under rules read for this call, after the issues already
+/// found (those of the rules or the input), and emits the answer.
+fn emit_validation(
+    mut issues: Vec<SeriesError>,
+    start: Value<'_>,
+    end: Value<'_>,
+    rules: &SeriesRules,
+) -> u32 {
+    let validation = range::validate(start, end, rules);
     issues.extend(validation.issues);
     wire::emit(wire::validation(validation.range.as_ref(), &issues))
 }
@@ -67,21 +78,25 @@ impl RulesRaw {
     }
 }
 
+impl RulesRaw {
+    /// Validates `start..end`: the rules' own issues first, then the series'.
+    fn validate<'a>(
+        &self,
+        start: Value<'a>,
+        end: Value<'a>,
+    ) -> (Option<range::SeriesRange<'a>>, Vec<SeriesError>) {
+        let validation = range::validate(start, end, &self.rules);
+        let mut issues = self.issues.clone();
+        issues.extend(validation.issues);
+        (validation.range, issues)
+    }
+}
+
 /// Validates `start..end` given as strings under compiled rules; never
 /// throws. Start and end are echoed only when trimming changed them.
 #[wasm_bindgen(js_name = validateStrings)]
 pub fn validate_strings(start: &str, end: &str, rules: &RulesRaw) -> u32 {
-    let validation = range::validate(Value::Text(start), Value::Text(end), &rules.rules);
-    let range = validation.range;
-    if rules.issues.is_empty() {
-        return wire::emit(wire::validation_given(
-            range.as_ref(),
-            &validation.issues,
-            Some((start, end)),
-        ));
-    }
-    let mut issues = rules.issues.clone();
-    issues.extend(validation.issues);
+    let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
     wire::emit(wire::validation_given(
         range.as_ref(),
         &issues,
@@ -130,22 +145,17 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
                 reason: crate::error::Invalid::Rule("could not be read"),
             }]));
         };
-        let validation = range::validate(Value::Text(start), Value::Text(end), &rules.rules);
-        if let (Some(range), true) = (
-            &validation.range,
-            validation.issues.is_empty() && rules.issues.is_empty(),
-        ) {
-            let count = range.count().0;
-            let unchanged = range.start().text() == start && range.end().text() == end;
+        let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
+        if let (Some(r), true) = (&range, issues.is_empty()) {
+            let count = r.count().0;
+            let unchanged = r.start().text() == start && r.end().text() == end;
             if unchanged && count <= crate::input::MAX_SAFE_INTEGER as u128 {
                 LAST_COUNT.with(|c| c.set(count as f64));
                 return 0;
             }
         }
-        let mut issues = rules.issues.clone();
-        issues.extend(validation.issues);
         wire::emit(wire::validation_given(
-            validation.range.as_ref(),
+            range.as_ref(),
             &issues,
             Some((start, end)),
         ))
@@ -174,14 +184,12 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
                 f.next().unwrap_or(Value::Absent),
                 f.next().unwrap_or(Value::Absent),
             );
-            let validation = range::validate(start, end, &rules.rules);
-            let mut issues = rules.issues.clone();
-            issues.extend(validation.issues);
+            let (range, issues) = rules.validate(start, end);
             let given = match (start, end) {
                 (Value::Text(a), Value::Text(b)) => Some((a, b)),
                 _ => None,
             };
-            (validation.range, issues, given)
+            (range, issues, given)
         });
     wire::emit(wire::validations(items))
 }
@@ -190,12 +198,10 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
 /// Same encoding as [`validate_raw`]; `countSeries` throws from it in JS.
 #[wasm_bindgen(js_name = countRaw)]
 pub fn count_raw(start: &JsValue, end: &JsValue, rules: &JsValue) -> u32 {
-    let (rules, mut issues) = read_rules(rules);
+    let (rules, issues) = read_rules(rules);
     let start = Held::from_js(start);
     let end = Held::from_js(end);
-    let validation = range::validate(start.view(), end.view(), &rules);
-    issues.extend(validation.issues);
-    wire::emit(wire::validation(validation.range.as_ref(), &issues))
+    emit_validation(issues, start.view(), end.view(), &rules)
 }
 
 /// Reads one identifier under `rules`; never throws.
