@@ -774,12 +774,7 @@ impl Inventory {
         let items = series
             .iter()
             .map(|(id, segs)| Ok((id.clone(), segs.clone())));
-        self.insert_all(items).map_err(|mut issues| {
-            issues.pop().unwrap_or(SeriesError::Invalid {
-                field: Field::Series,
-                reason: Invalid::Rule("could not be stored"),
-            })
-        })
+        self.insert_all(items).map_err(first_issue)
     }
 
     /// Stores series as they are read, all or none: items that could not
@@ -979,9 +974,17 @@ impl Inventory {
             let segment = key.as_ref().segment(*first, *last).map_err(|e| vec![e])?;
             Ok((id.clone(), vec![segment]))
         });
-        self.insert_all(items)
-            .map_err(|mut issues| issues.swap_remove(0))
+        self.insert_all(items).map_err(first_issue)
     }
+}
+
+/// The first of the issues [`Inventory::insert_all`] reports (it always
+/// reports one; the fallback keeps that a fact of the types, not a panic).
+fn first_issue(issues: Vec<SeriesError>) -> SeriesError {
+    issues.into_iter().next().unwrap_or(SeriesError::Invalid {
+        field: Field::Series,
+        reason: Invalid::Rule("could not be stored"),
+    })
 }
 
 /// Merges two sorted runs of disjoint ranges; with `merge`, touching ranges
