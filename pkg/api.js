@@ -993,30 +993,75 @@ export function bind(raw) {
     },
   };
 
+  // aBILLity's documented lines for what the host could not do (abillityFailure's kinds).
+  const SERVICE_NOT_FOUND = 0;
+  const SERVICE_UNREADABLE = 1;
+  const RANGE_UNREADABLE = 2;
+  const SAVE_FAILED = 3;
+  // A block that another process saved first is looked for again this often.
+  const SAVE_ATTEMPTS = 8;
+
+  // A host answer for aBILLity: the value, or the documented failure reply.
+  async function hostAnswer(callback, kind, serviceId, ...args) {
+    try {
+      return { value: (await ask(callback, ...args)).value };
+    } catch {
+      return { failed: jsonReply(take(raw.abillityFailure(kind, serviceId))) };
+    }
+  }
+
   const abillity = {
     /**
      * POST api/order/Service/{OrderServiceID}/StockNumber: { status, body, text, xml }.
-     * options: { pools: [{ areaCode, first, last }], index (a SeriesIndex that remembers
-     * reservations), stockNumberId, isQuote (boolean or function), maxQuantity (default 1000) }.
+     * options: { pools: [{ areaCode, first, last }], serviceId (the path's OrderServiceID),
+     * serviceFound and isQuote (boolean or function), index (a SeriesIndex that remembers
+     * reservations, or a function (areaCode, attempt) giving one), stockNumberId (number or
+     * function), save (function of the view; a rejection with code OVERLAP looks again),
+     * maxQuantity (default 1000) }.
      */
     async stockNumber(body, options) {
+      const serviceId = String(read(options, 'serviceId') ?? '');
+      const found = await hostAnswer(read(options, 'serviceFound'), SERVICE_UNREADABLE, serviceId);
+      if (found.failed) return found.failed;
+      if (found.value === false) return jsonReply(take(raw.abillityFailure(SERVICE_NOT_FOUND, serviceId)));
+      const quote = await hostAnswer(read(options, 'isQuote'), SERVICE_UNREADABLE, serviceId);
+      if (quote.failed) return quote.failed;
       const pools = read(options, 'pools');
       const list = Array.isArray(pools) ? pools : [];
       const areas = new Packer(64);
       for (const pool of list) areas.record([read(pool, 'areaCode')]);
-      const quote = (await ask(read(options, 'isQuote'))).value !== false;
-      const step = take(raw.abillityCheck(body, quote, areas.done(), read(options, 'maxQuantity')));
+      const step = take(raw.abillityCheck(body, quote.value !== false, areas.done(), read(options, 'maxQuantity')));
       if (step[0] === 'R') return jsonReply(step);
       const [, area, quantity] = step.split(US);
-      const index = read(options, 'index') ?? new SeriesIndex();
-      const id = read(options, 'stockNumberId') ?? 1;
-      let block = null;
-      for (const pool of list) {
-        if (read(pool, 'areaCode') !== area || block) continue;
-        const first = String(read(pool, 'first'));
-        block = index.allocate({ width: first.length, first, last: String(read(pool, 'last')), scope: area }, BigInt(quantity), id);
+      const pool = list.find((p) => read(p, 'areaCode') === area);
+      const first = String(read(pool, 'first'));
+      const bounds = { width: first.length, first, last: String(read(pool, 'last')), scope: area };
+      const ids = await hostAnswer(read(options, 'stockNumberId') ?? 1, SAVE_FAILED, serviceId);
+      if (ids.failed) return ids.failed;
+      const id = ids.value;
+      const save = read(options, 'save');
+      for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+        const source = read(options, 'index');
+        const loaded = typeof source === 'function'
+          ? await hostAnswer(source, RANGE_UNREADABLE, serviceId, area, attempt)
+          : { value: source ?? new SeriesIndex() };
+        if (loaded.failed) return loaded.failed;
+        const index = loaded.value;
+        if (!(index instanceof SeriesIndex)) return jsonReply(take(raw.abillityFailure(RANGE_UNREADABLE, serviceId)));
+        const block = index.allocate(bounds, BigInt(quantity), id);
+        const view = { stockNumberId: id, areaCode: area, quantity: Number(quantity), first: block?.start ?? null, last: block?.end ?? null };
+        if (typeof save === 'function') {
+          try {
+            await save(view);
+          } catch (error) {
+            if (block) index.remove(id);
+            if (error?.code === 'OVERLAP' && block && typeof source === 'function') continue;
+            return jsonReply(take(raw.abillityFailure(SAVE_FAILED, serviceId)));
+          }
+        }
+        return jsonReply(take(raw.abillityView(id, view.first ?? undefined, view.last ?? undefined, area, quantity)));
       }
-      return jsonReply(take(raw.abillityView(id, block?.start, block?.end, area, quantity)));
+      return jsonReply(take(raw.abillityFailure(SAVE_FAILED, serviceId)));
     },
 
     /** Splits a quantity into request bodies of at most `max` (1000) numbers each. */

@@ -323,6 +323,15 @@ export function localStorageStore(storage?: Storage, key?: string): SeriesStore;
 /** A store in IndexedDB (database `name`). Browser only. */
 export function indexedDbStore(name?: string, factory?: IDBFactory): SeriesStore;
 
+/** An aBILLity reservation as `save` receives it. */
+export interface StockNumberReservation {
+  stockNumberId: number;
+  areaCode: string;
+  quantity: number;
+  first: string | null;
+  last: string | null;
+}
+
 /** A finished platform reply: status, body parsed, the exact body text, and XML where the platform has it. */
 export interface ProfileReply<Body = unknown> {
   status: number;
@@ -364,7 +373,20 @@ export const profiles: {
     /** POST api/order/Service/{id}/StockNumber: the StockNumberView (JSON and XML) or a `Field = message` error. */
     stockNumber(
       body: unknown,
-      options: { pools: { areaCode: string; first: string; last: string }[]; index?: SeriesIndex; stockNumberId?: number; isQuote?: MaybeAsync<boolean>; maxQuantity?: number },
+      options: {
+        pools: { areaCode: string; first: string; last: string }[];
+        /** The path's OrderServiceID, as sent (it appears in the documented errors). */
+        serviceId?: string | number;
+        /** Whether the order service exists (default true); a rejection answers "Error retrieving the Order Service". */
+        serviceFound?: MaybeAsync<boolean>;
+        isQuote?: MaybeAsync<boolean>;
+        /** The reservations so far: an index, or a function giving one (called again with attempt + 1 after a save lost a race). */
+        index?: SeriesIndex | ((areaCode: string, attempt: number) => SeriesIndex | Promise<SeriesIndex>);
+        stockNumberId?: MaybeAsync<number>;
+        /** Persists the reservation (first/last null: the null range); reject with `code: 'OVERLAP'` when another process saved an overlapping block first. */
+        save?: (view: StockNumberReservation) => unknown;
+        maxQuantity?: number;
+      },
     ): Promise<ProfileReply>;
     /** Request bodies of at most `max` (1000) numbers for a larger quantity. */
     requests(areaCode: string, quantity: number | bigint, max?: number): { AreaCode: string; Quantity: number }[];

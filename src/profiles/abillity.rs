@@ -73,6 +73,42 @@ pub fn check<'a>(
     })
 }
 
+/// What the host could not do, each with its documented error line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The order service does not exist.
+    ServiceNotFound,
+    /// The order service could not be read (or its id is not an integer).
+    ServiceUnreadable,
+    /// The numbers already reserved could not be read.
+    RangeUnreadable,
+    /// The reserved block could not be saved.
+    SaveFailed,
+}
+
+/// The documented `Field = message` line for a host failure; `service_id`
+/// is the `OrderServiceID` of the request's path, as sent.
+///
+/// ```
+/// use seriesguard::profiles::abillity::{failure, Failure};
+/// assert_eq!(
+///     failure(Failure::ServiceNotFound, "42"),
+///     "OrderServices.OrderServiceID = OrderServiceID 42 not found"
+/// );
+/// ```
+pub fn failure(failure: Failure, service_id: &str) -> ErrorLine {
+    match failure {
+        Failure::ServiceNotFound => {
+            format!("OrderServices.OrderServiceID = OrderServiceID {service_id} not found")
+        }
+        Failure::ServiceUnreadable => format!(
+            "OrderServices.OrderServiceID = Error retrieving the Order Service with ID {service_id}."
+        ),
+        Failure::RangeUnreadable => "StockNumber.StartRange = Error getting number range.".to_owned(),
+        Failure::SaveFailed => "StockNumber.ID = Error saving numbers.".to_owned(),
+    }
+}
+
 /// The `StockNumberView` of a reserved range (`None` numbers: the null range).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View<'a> {

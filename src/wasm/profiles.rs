@@ -15,6 +15,11 @@ fn reply(r: &Reply) -> String {
     format!("R{}\u{1f}{}", r.status, r.body)
 }
 
+/// A reply with its XML form: `R status US body US xml`.
+fn reply_with_xml((r, xml): (Reply, String)) -> String {
+    format!("{}\u{1f}{xml}", reply(&r))
+}
+
 /// The Shipsy body's fields, in [`shipsy::Body`]'s order.
 const SHIPSY_FIELDS: [&str; 7] = [
     "client_code",
@@ -224,12 +229,24 @@ pub fn abillity_check(body: &JsValue, is_quote: bool, areas: &[u8], max: &JsValu
         max,
     ) {
         Ok(a) => format!("1\u{1f}{}\u{1f}{}", a.area_code, a.quantity),
-        Err(line) => {
-            let (r, xml) = abillity::error(&line);
-            format!("R{}\u{1f}{}\u{1f}{}", r.status, r.body, xml)
-        }
+        Err(line) => reply_with_xml(abillity::error(&line)),
     };
     wire::emit(answer)
+}
+
+/// aBILLity: the documented error reply for a host failure (`kind`: 0 service
+/// not found, 1 service unreadable, 2 range unreadable, else save failed).
+#[wasm_bindgen(js_name = abillityFailure)]
+pub fn abillity_failure(kind: u32, service_id: &str) -> u32 {
+    let kind = match kind {
+        0 => abillity::Failure::ServiceNotFound,
+        1 => abillity::Failure::ServiceUnreadable,
+        2 => abillity::Failure::RangeUnreadable,
+        _ => abillity::Failure::SaveFailed,
+    };
+    wire::emit(reply_with_xml(abillity::error(&abillity::failure(
+        kind, service_id,
+    ))))
 }
 
 /// aBILLity: the `StockNumberView` reply (`first`/`last` undefined: the null range).
@@ -253,8 +270,7 @@ pub fn abillity_view(
         area_code: area,
         quantity: quantity.parse().unwrap_or(0),
     };
-    let (r, xml) = abillity::reply(&view);
-    wire::emit(format!("R{}\u{1f}{}\u{1f}{}", r.status, r.body, xml))
+    wire::emit(reply_with_xml(abillity::reply(&view)))
 }
 
 /// CRM.COM: whether `item_code` names a traceable physical good of the

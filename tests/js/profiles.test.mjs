@@ -96,6 +96,46 @@ test('aBILLity: allocates the next free block under the area code, then the null
   assert.deepEqual(profiles.abillity.requests('0161', 2500).map((r) => r.Quantity), [1000, 1000, 500]);
 });
 
+test('aBILLity: the host\'s failures are the documented lines; a save that lost a race looks again', async () => {
+  const pools = [{ areaCode: '0161', first: '01615550000', last: '01615550999' }];
+  const body = { AreaCode: '0161', Quantity: 10 };
+  const message = async (options) => (await profiles.abillity.stockNumber(body, { pools, serviceId: '42', ...options })).body.Message;
+  assert.equal(await message({ serviceFound: false }), 'OrderServices.OrderServiceID = OrderServiceID 42 not found');
+  assert.equal(await message({ serviceFound: async () => { throw new Error('db down'); } }),
+    'OrderServices.OrderServiceID = Error retrieving the Order Service with ID 42.');
+  assert.equal(await message({ isQuote: () => Promise.reject(new Error('db down')) }),
+    'OrderServices.OrderServiceID = Error retrieving the Order Service with ID 42.');
+  assert.equal(await message({ index: async () => { throw new Error('db down'); } }), 'StockNumber.StartRange = Error getting number range.');
+  assert.equal(await message({ save: async () => { throw new Error('disk full'); } }), 'StockNumber.ID = Error saving numbers.');
+
+  // Another process holds 01615550000..01615550009, unknown to this process's index
+  // until it looks again: the first save is refused, the second takes the next block.
+  const elsewhere = [{ id: 1, start: '01615550000', end: '01615550009', scope: '0161' }];
+  const attempts = [];
+  const saved = [];
+  const reply = await profiles.abillity.stockNumber(body, {
+    pools, serviceId: '42', stockNumberId: async () => 5,
+    index: (area, attempt) => {
+      attempts.push([area, attempt]);
+      const index = new SeriesIndex();
+      if (attempt > 0) index.addMany(elsewhere);
+      return index;
+    },
+    save: async (view) => {
+      if (view.first === '01615550000') throw Object.assign(new Error('exclusion'), { code: 'OVERLAP' });
+      saved.push(view);
+    },
+  });
+  assert.deepEqual(attempts, [['0161', 0], ['0161', 1]]);
+  assert.deepEqual(saved, [{ stockNumberId: 5, areaCode: '0161', quantity: 10, first: '01615550010', last: '01615550019' }]);
+  assert.deepEqual([reply.status, reply.body.StockNumberID, reply.body.FirstNumber], [200, 5, '01615550010']);
+
+  // A save that keeps losing gives up with the documented line, and the static index keeps nothing.
+  const index = new SeriesIndex();
+  const lost = await profiles.abillity.stockNumber(body, { pools, index, save: () => { throw Object.assign(new Error('x'), { code: 'OVERLAP' }); } });
+  assert.deepEqual([lost.status, lost.body.Message, index.size], [400, 'StockNumber.ID = Error saving numbers.', 0]);
+});
+
 test('CRM.COM: only TRACEABLE physical goods are series item codes', () => {
   const catalog = { status: { code: 'OK' }, data: [
     { id: 'EAC7', product: { code: 'Smartcard 1', alternative_code: 'SC1', product_type: { classification: 'PHYSICALGOODS', physical_good_type: 'TRACEABLE' } } },
