@@ -13,13 +13,13 @@ use crate::error::{Field, Invalid, SeriesError};
 use crate::input::Value;
 use crate::inventory::{scope_of, segments, Conflict, Segment, SeriesId};
 use crate::range::{validate, SeriesRange, SeriesRules};
-use crate::signing::{fingerprint, text_arg, SeriesType};
+use crate::signing::{fingerprint, sha256_hex, text_arg, SeriesType};
 
 /// A request ready for the store: normalized, counted, fingerprinted, cut
 /// into segments.
 #[derive(Debug, Clone)]
 pub struct Prepared<'a> {
-    /// The id given, or the fingerprint when none was.
+    /// The id given, or [`default_id`] when none was.
     pub id: SeriesId,
     /// The validated range.
     pub range: SeriesRange<'a>,
@@ -62,7 +62,7 @@ pub struct Request<'a> {
 /// };
 /// let prepared = prepare(&request, &SeriesRules::default()).unwrap();
 /// assert_eq!((prepared.range.count().0, prepared.segments.len()), (10, 1));
-/// assert_eq!(prepared.id.to_string(), prepared.fingerprint);
+/// assert_eq!(prepared.id.to_string(), seriesguard::book::default_id(&prepared.fingerprint, "GL438"));
 /// ```
 pub fn prepare<'a>(
     request: &Request<'a>,
@@ -92,7 +92,7 @@ pub fn prepare<'a>(
         (Some(range), Some(scope), Some(item_code), Some(kind)) if issues.is_empty() => {
             let fingerprint = fingerprint(&range, item_code, kind);
             Ok(Prepared {
-                id: id.unwrap_or_else(|| SeriesId::Text(fingerprint.clone())),
+                id: id.unwrap_or_else(|| SeriesId::Text(default_id(&fingerprint, scope))),
                 segments: segments(&range, scope),
                 range,
                 scope,
@@ -102,6 +102,23 @@ pub fn prepare<'a>(
             })
         }
         _ => Err(issues),
+    }
+}
+
+/// The id of a series created without one: its fingerprint, with the scope
+/// hashed in when there is one, since the same numbers may be stored once in
+/// each scope (a client's `V10000051` and another client's are two series).
+///
+/// ```
+/// use seriesguard::book::default_id;
+/// assert_eq!(default_id("ab12", ""), "ab12");
+/// assert_ne!(default_id("ab12", "GL438"), default_id("ab12", "SL1981"));
+/// ```
+pub fn default_id(fingerprint: &str, scope: &str) -> String {
+    if scope.is_empty() {
+        fingerprint.to_owned()
+    } else {
+        sha256_hex(format!("{fingerprint}\nscope:{}:{scope}", scope.len()).as_bytes())
     }
 }
 

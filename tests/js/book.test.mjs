@@ -28,8 +28,12 @@ for (const async of [false, true]) {
     await assert.rejects(book.create({ ...S1, id: 'S2', start: 'V10000055', end: 'V10000070' }), (e) => e instanceof SeriesError
       && e.code === 'OVERLAP' && e.details.conflicts.length === 1 && e.details.conflicts[0].start === 'V10000055');
     await book.create({ ...S1, id: 'S3', start: 'V10000061', end: 'V10000070' });
-    await book.create({ ...S1, id: 'S4', scope: 'BF074' });
-    assert.equal(store.rows.length, 3);
+    // Without an id: the same numbers in another scope are another series, with another id.
+    const { id: _, ...noId } = S1;
+    const [hub, other] = [await book.create({ ...noId, scope: 'BF074' }), await book.create({ ...noId, scope: 'ZZ1' })];
+    assert.notEqual(hub.id, other.id);
+    assert.equal(hub.fingerprint, other.fingerprint);
+    assert.equal(store.rows.length, 4);
     await assert.rejects(book.create({ start: 'V2', end: 'V1' }), { code: 'START_AFTER_END' });
   });
 }

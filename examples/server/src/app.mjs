@@ -1,0 +1,241 @@
+// The routes. Every rule and every platform reply comes from seriesguard's
+// profiles; this file only reads requests, asks the database what the
+// profiles need to know, and writes what they answer.
+import { profiles, SeriesBook, SeriesIndex, SeriesError } from 'seriesguard';
+import { pgStore, OverlapError } from './store.mjs';
+import { transaction } from './db.mjs';
+import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody } from './http.mjs';
+
+// MOR plans again when another process stored cards of the same range
+// between its plan and its insert.
+const MOR_ATTEMPTS = 5;
+const LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1000;
+
+/**
+ * The request handler: (req, res) => Promise. `db` is a pg.Pool; config:
+ * { morSecret, bodyLimit }; `log` a logger (./http.mjs).
+ */
+export function createApp({ db, config, log }) {
+  const stores = { shipsy: pgStore(db, 'shipsy'), mor: pgStore(db, 'mor'), abillity: pgStore(db, 'abillity') };
+  const shipsyBook = new SeriesBook(stores.shipsy);
+  const abillityBook = new SeriesBook(stores.abillity);
+  // MOR numbers are numeric and exactly as long as their card group says.
+  const morBooks = new Map();
+  const morBook = (numberLength) => {
+    if (!morBooks.has(numberLength)) morBooks.set(numberLength, new SeriesBook(stores.mor, { width: numberLength, numericOnly: true }));
+    return morBooks.get(numberLength);
+  };
+  // aBILLity reservations per area code, as this process last read them.
+  const reservations = new Map();
+
+  async function shipsyCreate(req, res) {
+    const body = parseJson(await readBody(req, config.bodyLimit));
+    const attributes = {
+      customer: typeof body?.client_code === 'string' && body.client_code.trim() ? 'client_code' : 'hub_code',
+      client_code: body?.client_code ?? null,
+      hub_code: body?.hub_code ?? null,
+      creator_hub: body?.creator_hub ?? null,
+    };
+    const reply = await profiles.shipsy.create(body, req.headers, {
+      apiKeyValid: async (key) => (await db.query('SELECT 1 FROM api_keys WHERE key = $1 AND active', [key])).rowCount === 1,
+      // The profile creates through this book; the request's own fields ride along.
+      book: { create: (request) => shipsyBook.create(request, { attributes }) },
+    });
+    if (reply.status === 500) log.error('shipsy create failed', { reply: reply.body });
+    send(res, reply.status, reply.text);
+  }
+
+  async function validate(req, res) {
+    const body = parseJson(await readBody(req, config.bodyLimit));
+    const v = profiles.shipsy.validate(body ?? {});
+    // The request succeeded whether or not the series is valid: the answer says which.
+    send(res, 200, { ...v, count: v.count === null ? null : String(v.count) });
+  }
+
+  async function morCardsCreate(req, res, url) {
+    const params = Object.fromEntries(url.searchParams);
+    if (mediaType(req.headers['content-type']) === 'application/x-www-form-urlencoded') {
+      Object.assign(params, Object.fromEntries(new URLSearchParams(await readBody(req, config.bodyLimit))));
+    }
+    const [user, group] = await Promise.all([
+      db.query('SELECT role, manage_cards FROM mor_users WHERE username = $1', [params.u ?? '']),
+      /^\d{1,18}$/.test(params.card_group_id ?? '')
+        ? db.query('SELECT id::text, number_length, pin_length FROM card_groups WHERE id = $1', [params.card_group_id])
+        : { rows: [] },
+    ]);
+    const role = user.rows[0]?.role;
+    const row = group.rows[0];
+    const scope = row ? `card_group:${row.id}` : '';
+    const book = row ? morBook(row.number_length) : null;
+    // The cards the group already has in from..till, as the profile plans around them.
+    const existing = async (from, till) => {
+      const probe = book.prepare({ start: from, end: till, scope });
+      const segment = probe.segments[0];
+      const rows = await stores.mor.overlapping(segment.pool, segment.first, segment.last);
+      return rows.map((r) => ({ start: r.first.padStart(row.number_length, '0'), end: r.last.padStart(row.number_length, '0') }));
+    };
+    for (let attempt = 1; ; attempt++) {
+      const result = await profiles.mor.cardsCreate(params, {
+        secret: config.morSecret,
+        userAllowed: role === 'admin' || role === 'reseller' || role === 'accountant',
+        canManageCards: user.rows[0]?.manage_cards === true,
+        group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
+      });
+      if (result.ok && result.plan.create.length > 0) {
+        const attributes = { card_group_id: row.id, username: params.u, ...result.options };
+        const batch = result.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope }), attributes }));
+        try {
+          await stores.mor.insertMany(batch);
+        } catch (error) {
+          if (error instanceof OverlapError && attempt < MOR_ATTEMPTS) {
+            log.info('mor cards raced another insert; planning again', { attempt, card_group_id: row.id });
+            continue;
+          }
+          throw error;
+        }
+      }
+      send(res, 200, result.xml, 'application/xml; charset=utf-8');
+      return;
+    }
+  }
+
+  // The index of an area code's reservations: this process's copy, read
+  // again from the database when a save lost a race (attempt > 0).
+  async function reservationsOf(area, attempt) {
+    if (attempt === 0 && reservations.has(area)) return reservations.get(area);
+    const { rows } = await db.query(
+      `SELECT n.id, s.start_id, s.end_id FROM stock_numbers n JOIN series s ON s.id = n.series_id WHERE n.area_code = $1`,
+      [area],
+    );
+    const index = new SeriesIndex();
+    index.addMany(rows.map((r) => ({ id: Number(r.id), start: r.start_id, end: r.end_id, scope: area })));
+    reservations.set(area, index);
+    return index;
+  }
+
+  async function stockNumber(req, res, serviceId) {
+    const type = mediaType(req.headers['content-type']);
+    const text = await readBody(req, config.bodyLimit);
+    const xmlBody = type === 'application/xml' || type === 'text/xml';
+    const body = xmlBody ? parseFlatXml(text, { AreaCode: 'text', Quantity: 'integer' }) : parseJson(text);
+    const service = serviceLookup(serviceId);
+    const area = typeof body?.AreaCode === 'string' ? body.AreaCode : null;
+    const pools = area === null ? [] : (await db.query('SELECT area_code AS "areaCode", first_number AS first, last_number AS last FROM area_codes WHERE area_code = $1', [area])).rows;
+    const reply = await profiles.abillity.stockNumber(body, {
+      serviceId,
+      serviceFound: async () => (await service()) !== null,
+      isQuote: async () => (await service())?.is_quote === true,
+      pools,
+      index: reservationsOf,
+      stockNumberId: async () => Number((await db.query("SELECT nextval('stock_number_id') AS id")).rows[0].id),
+      save: (view) => transaction(db, async (client) => {
+        let seriesId = null;
+        if (view.first !== null) {
+          const series = abillityBook.prepare({ id: `stock-number:${view.stockNumberId}`, start: view.first, end: view.last, scope: view.areaCode });
+          await stores.abillity.insertIn(client, [{ ...series, attributes: { order_service_id: serviceId, stock_number_id: view.stockNumberId } }]);
+          seriesId = series.id;
+        }
+        await client.query(
+          'INSERT INTO stock_numbers (id, order_service_id, area_code, quantity, series_id) VALUES ($1, $2, $3, $4, $5)',
+          [view.stockNumberId, serviceId, view.areaCode, view.quantity, seriesId],
+        );
+      }),
+    });
+    if (reply.status !== 200) log.info('stock number refused', { service: serviceId, message: reply.body?.Message });
+    if (wantsXml(req.headers.accept)) send(res, reply.status, reply.xml, 'application/xml; charset=utf-8');
+    else send(res, reply.status, reply.text);
+  }
+
+  // The order service of a path id, read once per request (null: none).
+  function serviceLookup(serviceId) {
+    let found;
+    return () => {
+      found ??= /^\d{1,18}$/.test(serviceId)
+        ? db.query('SELECT is_quote FROM order_services WHERE id = $1', [serviceId]).then((r) => r.rows[0] ?? null)
+        : Promise.reject(new Error('OrderServiceID is not an integer'));
+      return found;
+    };
+  }
+
+  async function listSeries(res, url) {
+    const q = url.searchParams;
+    const limit = Math.min(Number(q.get('limit') ?? LIST_LIMIT), MAX_LIST_LIMIT);
+    const after = q.get('after') ?? '0';
+    if (!Number.isSafeInteger(limit) || limit < 1 || !/^\d{1,18}$/.test(after)) {
+      return send(res, 400, errorBody('QUERY_INVALID', 'limit must be 1..1000 and after a cursor from `next`'));
+    }
+    let page;
+    if (q.has('client_code')) page = await stores.shipsy.list({ scope: q.get('client_code'), where: { customer: 'client_code' }, after, limit });
+    else if (q.has('hub_code')) page = await stores.shipsy.list({ scope: q.get('hub_code'), where: { customer: 'hub_code' }, after, limit });
+    else if (q.has('card_group_id')) page = await stores.mor.list({ scope: `card_group:${q.get('card_group_id')}`, after, limit });
+    else if (q.has('area_code')) page = await stores.abillity.list({ scope: q.get('area_code'), after, limit });
+    else return send(res, 400, errorBody('QUERY_INVALID', 'give one of client_code, hub_code, card_group_id, area_code'));
+    send(res, 200, page);
+  }
+
+  async function health(res) {
+    await db.query('SELECT 1');
+    send(res, 200, { status: 'ok' });
+  }
+
+  const routes = [
+    ['POST', /^\/api\/client\/integration\/virtualseries\/create$/, (req, res) => shipsyCreate(req, res)],
+    ['POST', /^\/api\/series\/validate$/, (req, res) => validate(req, res)],
+    ['POST', /^\/billing\/api\/calling_cards_create$/, (req, res, url) => morCardsCreate(req, res, url)],
+    ['POST', /^\/api\/order\/Service\/([^/]+)\/StockNumber$/i, (req, res, url, m) => stockNumber(req, res, pathSegment(m[1]))],
+    ['GET', /^\/api\/series$/, (req, res, url) => listSeries(res, url)],
+    ['GET', /^\/healthz$/, (req, res) => health(res)],
+  ];
+
+  return async function handle(req, res) {
+    const started = process.hrtime.bigint();
+    let url;
+    try {
+      url = new URL(req.url, 'http://localhost');
+      const matches = routes.filter(([, pattern]) => pattern.test(url.pathname));
+      const route = matches.find(([method]) => method === req.method);
+      if (!route) {
+        if (matches.length) send(res, 405, errorBody('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`));
+        else send(res, 404, errorBody('NOT_FOUND', 'no such route'));
+      } else {
+        await route[2](req, res, url, route[1].exec(url.pathname));
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        if (error.status === 413) res.setHeader('connection', 'close');
+        send(res, error.status, errorBody(error.code, error.message));
+      } else {
+        log.error('request failed', { path: url?.pathname, error: error?.message, code: error?.code, cause: error?.cause?.message });
+        if (!res.headersSent) {
+          const code = error instanceof SeriesError ? error.code : 'INTERNAL';
+          send(res, 500, errorBody(code, 'the server could not complete the request'));
+        }
+      }
+    } finally {
+      log.info('request', {
+        method: req.method, path: url?.pathname, status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    }
+  };
+}
+
+/** A path segment decoded, or as sent when its percent-encoding is broken. */
+function pathSegment(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Whether an Accept header prefers XML (application/xml or text/xml before any JSON). */
+export function wantsXml(accept) {
+  for (const entry of String(accept ?? '').split(',')) {
+    const type = mediaType(entry);
+    if (type === 'application/xml' || type === 'text/xml') return true;
+    if (type === 'application/json' || type === 'text/json') return false;
+  }
+  return false;
+}

@@ -1,0 +1,113 @@
+// The SeriesBook store contract over PostgreSQL: overlapping(pool, first,
+// last), insert(series), remove(id), list(query), plus insertMany() for a
+// batch in one transaction. Every platform gets its own namespace of pools
+// (`shipsy:`, `mor:`, `abillity:` before the library's pool key).
+//
+// The library asks overlapping() before it inserts; two processes can still
+// both pass that check at the same moment. The exclusion constraint on
+// series_segment then refuses the second insert (SQLSTATE 23P01), and
+// insert() throws an error with code 'OVERLAP': SeriesBook asks again and
+// answers OVERLAP with the exact conflicts, as if it had seen them first.
+import { transaction } from './db.mjs';
+
+/** SQLSTATE of an exclusion-constraint violation. */
+export const EXCLUSION_VIOLATION = '23P01';
+
+/** An error a store throws when its constraint saw an overlap. */
+export class OverlapError extends Error {
+  code = 'OVERLAP';
+  constructor(cause) {
+    super('the series overlaps a stored series (refused by the database)', { cause });
+  }
+}
+
+const SEGMENTS = `
+  INSERT INTO series_segment (series_id, pool, span)
+  SELECT $1, p, numrange(f, l + 1, '[)')
+    FROM unnest($2::text[], $3::numeric[], $4::numeric[]) AS t(p, f, l)`;
+
+const SERIES = `
+  INSERT INTO series (id, platform, scope, start_id, end_id, count, fingerprint, item_code, type, attributes)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+
+/** A store for `platform`'s series in the database behind `db` (a pg.Pool). */
+export function pgStore(db, platform) {
+  const poolKey = (pool) => `${platform}:${pool.key}`;
+
+  // Inserts each series with its segments through `client` (in its transaction).
+  async function insertWith(client, list) {
+    for (const series of list) {
+      await client.query(SERIES, [
+        String(series.id), platform, series.scope, series.start, series.end, String(series.count),
+        series.fingerprint, series.item_code ?? '', series.type ?? 'virtual', series.attributes ?? {},
+      ]);
+      const segments = series.segments;
+      await client.query(SEGMENTS, [
+        String(series.id), segments.map((s) => poolKey(s.pool)), segments.map((s) => s.first), segments.map((s) => s.last),
+      ]);
+    }
+  }
+
+  async function guarded(work) {
+    try {
+      return await work();
+    } catch (error) {
+      if (error?.code === EXCLUSION_VIOLATION) throw new OverlapError(error);
+      throw error;
+    }
+  }
+
+  return {
+    platform,
+
+    /** Stored segments of `pool` that touch serials first..last (decimal strings). */
+    async overlapping(pool, first, last) {
+      const { rows } = await db.query(
+        `SELECT series_id AS id, lower(span)::text AS first, (upper(span) - 1)::text AS last
+           FROM series_segment
+          WHERE pool = $1 AND span && numrange($2::numeric, $3::numeric + 1, '[)')
+          ORDER BY lower(span)`,
+        [poolKey(pool), first, last],
+      );
+      return rows;
+    },
+
+    /** Stores one series (all its segments) in one transaction. */
+    insert(series) {
+      return guarded(() => transaction(db, (client) => insertWith(client, [series])));
+    },
+
+    /** Stores several series in one transaction: all or none. */
+    insertMany(list) {
+      return guarded(() => transaction(db, (client) => insertWith(client, list)));
+    },
+
+    /** Stores series through a client already in a transaction (the caller commits). */
+    insertIn(client, list) {
+      return guarded(() => insertWith(client, list));
+    },
+
+    async remove(id) {
+      const { rowCount } = await db.query('DELETE FROM series WHERE id = $1 AND platform = $2', [String(id), platform]);
+      return rowCount > 0;
+    },
+
+    /**
+     * Stored series of a scope, oldest first, `limit` at a time after the
+     * cursor `after` (the `next` of the previous page). `where` narrows by
+     * attributes (a JSON object the series' attributes must contain).
+     */
+    async list({ scope, where = {}, after = 0, limit = 100 } = {}) {
+      const { rows } = await db.query(
+        `SELECT seq, id, scope, start_id AS start, end_id AS "end", count::text AS count, item_code, type, attributes, created_at
+           FROM series
+          WHERE platform = $1 AND scope = $2 AND attributes @> $3 AND seq > $4
+          ORDER BY seq
+          LIMIT $5`,
+        [platform, scope, where, after, limit],
+      );
+      const next = rows.length === limit ? String(rows.at(-1).seq) : null;
+      return { series: rows.map(({ seq, ...row }) => row), next };
+    },
+  };
+}
