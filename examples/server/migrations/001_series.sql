@@ -69,6 +69,9 @@ CREATE TABLE area_codes (
   area_code     text PRIMARY KEY CHECK (char_length(area_code) <= 11),
   first_number  text NOT NULL CHECK (first_number ~ '^[0-9]{1,38}$'),
   last_number   text NOT NULL CHECK (last_number ~ '^[0-9]{1,38}$'),
+  -- Bumped by every reservation: a process's cached index of the area is
+  -- current while the version it read is.
+  version       bigint NOT NULL DEFAULT 0,
   CHECK (char_length(first_number) = char_length(last_number))
 );
 CREATE SEQUENCE stock_number_id;

@@ -17,7 +17,7 @@ const MAX_LIST_LIMIT = 1000;
  * { morSecret, bodyLimit }; `log` a logger (./http.mjs).
  */
 export function createApp({ db, config, log }) {
-  const stores = { shipsy: pgStore(db, 'shipsy'), mor: pgStore(db, 'mor'), abillity: pgStore(db, 'abillity') };
+  const stores = { shipsy: pgStore(db, 'shipsy', log), mor: pgStore(db, 'mor', log), abillity: pgStore(db, 'abillity', log) };
   const shipsyBook = new SeriesBook(stores.shipsy);
   const abillityBook = new SeriesBook(stores.abillity);
   // MOR numbers are numeric and exactly as long as their card group says.
@@ -68,52 +68,57 @@ export function createApp({ db, config, log }) {
     const row = group.rows[0];
     const scope = row ? `card_group:${row.id}` : '';
     const book = row ? morBook(row.number_length) : null;
-    // The cards the group already has in from..till, as the profile plans around them.
-    const existing = async (from, till) => {
-      const probe = book.prepare({ start: from, end: till, scope });
-      const segment = probe.segments[0];
-      const rows = await stores.mor.overlapping(segment.pool, segment.first, segment.last);
-      return rows.map((r) => ({ start: r.first.padStart(row.number_length, '0'), end: r.last.padStart(row.number_length, '0') }));
-    };
+    // One request per card group at a time across all processes: once the
+    // request has passed its checks, the group's row is locked from reading
+    // its cards to committing the new ones, so partial creation counts
+    // against what is really stored.
     for (let attempt = 1; ; attempt++) {
-      const result = await profiles.mor.cardsCreate(params, {
-        secret: config.morSecret,
-        userAllowed: role === 'admin' || role === 'reseller' || role === 'accountant',
-        canManageCards: user.rows[0]?.manage_cards === true,
-        group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
-      });
-      if (result.ok && result.plan.create.length > 0) {
-        const attributes = { card_group_id: row.id, username: params.u, ...result.options };
-        const batch = result.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope }), attributes }));
-        try {
-          await stores.mor.insertMany(batch);
-        } catch (error) {
-          if (error instanceof OverlapError && attempt < MOR_ATTEMPTS) {
-            log.info('mor cards raced another insert; planning again', { attempt, card_group_id: row.id });
-            continue;
-          }
-          throw error;
+      let client = null;
+      try {
+        // The cards the group already has in from..till, as the profile plans around them.
+        const existing = async (from, till) => {
+          client = await db.connect();
+          await client.query('BEGIN');
+          await client.query('SELECT 1 FROM card_groups WHERE id = $1 FOR UPDATE', [row.id]);
+          const probe = book.prepare({ start: from, end: till, scope });
+          const segment = probe.segments[0];
+          const rows = await stores.mor.overlappingIn(client, segment.pool, segment.first, segment.last);
+          return rows.map((r) => ({ start: r.first.padStart(row.number_length, '0'), end: r.last.padStart(row.number_length, '0') }));
+        };
+        const result = await profiles.mor.cardsCreate(params, {
+          secret: config.morSecret,
+          userAllowed: role === 'admin' || role === 'reseller' || role === 'accountant',
+          canManageCards: user.rows[0]?.manage_cards === true,
+          group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
+        });
+        if (result.ok && result.plan.create.length > 0) {
+          const attributes = { card_group_id: row.id, username: params.u, ...result.options };
+          const batch = result.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope }), attributes }));
+          await stores.mor.insertIn(client, batch);
         }
+        await client?.query('COMMIT');
+        send(res, 200, result.xml, 'application/xml; charset=utf-8');
+        return;
+      } catch (error) {
+        await client?.query('ROLLBACK').catch(() => {});
+        // Only a writer outside this server can get past the lock: plan again.
+        if (error instanceof OverlapError && attempt < MOR_ATTEMPTS) {
+          log.warn('mor cards refused by the database; planning again', { attempt, card_group_id: row.id });
+          continue;
+        }
+        throw error;
+      } finally {
+        client?.release();
       }
-      send(res, 200, result.xml, 'application/xml; charset=utf-8');
-      return;
     }
   }
 
-  // The index of an area code's reservations: this process's copy, read
-  // again from the database when a save lost a race (attempt > 0).
-  async function reservationsOf(area, attempt) {
-    if (attempt === 0 && reservations.has(area)) return reservations.get(area);
-    const { rows } = await db.query(
-      `SELECT n.id, s.start_id, s.end_id FROM stock_numbers n JOIN series s ON s.id = n.series_id WHERE n.area_code = $1`,
-      [area],
-    );
-    const index = new SeriesIndex();
-    index.addMany(rows.map((r) => ({ id: Number(r.id), start: r.start_id, end: r.end_id, scope: area })));
-    reservations.set(area, index);
-    return index;
-  }
-
+  // aBILLity reservations: one area at a time across all processes. The
+  // area's row is locked (SELECT ... FOR UPDATE) from reading its
+  // reservations to committing the new one, so two requests never pick from
+  // the same picture; this process keeps its index of the area and reads it
+  // again only when another process has reserved since (the version moved).
+  // The exclusion constraint still stands behind it.
   async function stockNumber(req, res, serviceId) {
     const type = mediaType(req.headers['content-type']);
     const text = await readBody(req, config.bodyLimit);
@@ -122,29 +127,69 @@ export function createApp({ db, config, log }) {
     const service = serviceLookup(serviceId);
     const area = typeof body?.AreaCode === 'string' ? body.AreaCode : null;
     const pools = area === null ? [] : (await db.query('SELECT area_code AS "areaCode", first_number AS first, last_number AS last FROM area_codes WHERE area_code = $1', [area])).rows;
-    const reply = await profiles.abillity.stockNumber(body, {
-      serviceId,
-      serviceFound: async () => (await service()) !== null,
-      isQuote: async () => (await service())?.is_quote === true,
-      pools,
-      index: reservationsOf,
-      stockNumberId: async () => Number((await db.query("SELECT nextval('stock_number_id') AS id")).rows[0].id),
-      save: (view) => transaction(db, async (client) => {
-        let seriesId = null;
-        if (view.first !== null) {
-          const series = abillityBook.prepare({ id: `stock-number:${view.stockNumberId}`, start: view.first, end: view.last, scope: view.areaCode });
-          await stores.abillity.insertIn(client, [{ ...series, attributes: { order_service_id: serviceId, stock_number_id: view.stockNumberId } }]);
-          seriesId = series.id;
-        }
-        await client.query(
-          'INSERT INTO stock_numbers (id, order_service_id, area_code, quantity, series_id) VALUES ($1, $2, $3, $4, $5)',
-          [view.stockNumberId, serviceId, view.areaCode, view.quantity, seriesId],
-        );
-      }),
-    });
-    if (reply.status !== 200) log.info('stock number refused', { service: serviceId, message: reply.body?.Message });
-    if (wantsXml(req.headers.accept)) send(res, reply.status, reply.xml, 'application/xml; charset=utf-8');
-    else send(res, reply.status, reply.text);
+    let tx = null;
+    const end = async (command) => {
+      const client = tx;
+      tx = null;
+      try {
+        await client?.query(command);
+      } finally {
+        client?.release();
+      }
+    };
+    try {
+      const reply = await profiles.abillity.stockNumber(body, {
+        serviceId,
+        serviceFound: async () => (await service()) !== null,
+        isQuote: async () => (await service())?.is_quote === true,
+        pools,
+        index: async (areaCode) => {
+          tx ??= await db.connect();
+          await tx.query('BEGIN');
+          const { version } = (await tx.query('SELECT version FROM area_codes WHERE area_code = $1 FOR UPDATE', [areaCode])).rows[0];
+          const cached = reservations.get(areaCode);
+          if (cached?.version === version) return cached.index;
+          const { rows } = await tx.query(
+            'SELECT n.id, s.start_id, s.end_id FROM stock_numbers n JOIN series s ON s.id = n.series_id WHERE n.area_code = $1',
+            [areaCode],
+          );
+          const index = new SeriesIndex();
+          index.addMany(rows.map((r) => ({ id: Number(r.id), start: r.start_id, end: r.end_id, scope: areaCode })));
+          reservations.set(areaCode, { version, index });
+          return index;
+        },
+        stockNumberId: async () => Number((await db.query("SELECT nextval('stock_number_id') AS id")).rows[0].id),
+        save: async (view) => {
+          try {
+            let seriesId = null;
+            if (view.first !== null) {
+              const series = abillityBook.prepare({ id: `stock-number:${view.stockNumberId}`, start: view.first, end: view.last, scope: view.areaCode });
+              await stores.abillity.insertIn(tx, [{ ...series, attributes: { order_service_id: serviceId, stock_number_id: view.stockNumberId } }]);
+              seriesId = series.id;
+            }
+            await tx.query(
+              'INSERT INTO stock_numbers (id, order_service_id, area_code, quantity, series_id) VALUES ($1, $2, $3, $4, $5)',
+              [view.stockNumberId, serviceId, view.areaCode, view.quantity, seriesId],
+            );
+            const { version } = (await tx.query('UPDATE area_codes SET version = version + 1 WHERE area_code = $1 RETURNING version', [view.areaCode])).rows[0];
+            await end('COMMIT');
+            // This process's index already holds the new block.
+            const cached = reservations.get(view.areaCode);
+            if (cached) cached.version = version;
+          } catch (error) {
+            if (tx) await end('ROLLBACK').catch(() => {});
+            reservations.delete(view.areaCode);
+            if (error.code !== 'OVERLAP') log.error('stock number not saved', { error: error.message, code: error.code });
+            throw error;
+          }
+        },
+      });
+      if (reply.status !== 200) log.info('stock number refused', { service: serviceId, message: reply.body?.Message });
+      if (wantsXml(req.headers.accept)) send(res, reply.status, reply.xml, 'application/xml; charset=utf-8');
+      else send(res, reply.status, reply.text);
+    } finally {
+      if (tx) await end('ROLLBACK').catch(() => {});
+    }
   }
 
   // The order service of a path id, read once per request (null: none).

@@ -12,6 +12,8 @@ import { transaction } from './db.mjs';
 
 /** SQLSTATE of an exclusion-constraint violation. */
 export const EXCLUSION_VIOLATION = '23P01';
+/** SQLSTATE of a deadlock: two inserts of several segments each waited on the other. */
+export const DEADLOCK = '40P01';
 
 /** An error a store throws when its constraint saw an overlap. */
 export class OverlapError extends Error {
@@ -30,8 +32,11 @@ const SERIES = `
   INSERT INTO series (id, platform, scope, start_id, end_id, count, fingerprint, item_code, type, attributes)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
-/** A store for `platform`'s series in the database behind `db` (a pg.Pool). */
-export function pgStore(db, platform) {
+/**
+ * A store for `platform`'s series in the database behind `db` (a pg.Pool).
+ * `log` (optional) hears of every insert the database refused as an overlap.
+ */
+export function pgStore(db, platform, log = null) {
   const poolKey = (pool) => `${platform}:${pool.key}`;
 
   // Inserts each series with its segments through `client` (in its transaction).
@@ -52,7 +57,12 @@ export function pgStore(db, platform) {
     try {
       return await work();
     } catch (error) {
-      if (error?.code === EXCLUSION_VIOLATION) throw new OverlapError(error);
+      // A deadlock aborted one of two colliding inserts: for the loser it is
+      // an overlap like the other (the caller looks again and sees it).
+      if (error?.code === EXCLUSION_VIOLATION || error?.code === DEADLOCK) {
+        log?.info('database refused an overlapping insert', { platform, sqlstate: error.code, constraint: error.constraint });
+        throw new OverlapError(error);
+      }
       throw error;
     }
   }
@@ -61,8 +71,13 @@ export function pgStore(db, platform) {
     platform,
 
     /** Stored segments of `pool` that touch serials first..last (decimal strings). */
-    async overlapping(pool, first, last) {
-      const { rows } = await db.query(
+    overlapping(pool, first, last) {
+      return this.overlappingIn(db, pool, first, last);
+    },
+
+    /** overlapping() through `client` (in its transaction). */
+    async overlappingIn(client, pool, first, last) {
+      const { rows } = await client.query(
         `SELECT series_id AS id, lower(span)::text AS first, (upper(span) - 1)::text AS last
            FROM series_segment
           WHERE pool = $1 AND span && numrange($2::numeric, $3::numeric + 1, '[)')
