@@ -279,7 +279,7 @@ export interface SeriesStore {
   list?(poolKey?: string): MaybePromise<unknown[]>;
 }
 
-/** A create request: the series, its optional id (default: its fingerprint) and attributes. */
+/** A create request: the series, its optional id (default: its fingerprint, with the scope hashed in when there is one) and attributes. */
 export interface CreateRequest {
   id?: SeriesId;
   start: string;

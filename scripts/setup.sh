@@ -6,9 +6,22 @@
 #     it must match the wasm-bindgen crate byte for byte);
 #   - the Node tools in package-lock.json (wasm-opt from npm's binaryen,
 #     typescript, playwright-core);
-#   - with --with-browser: Debian's chromium, for the browser tests.
+#   - with --with-browser: Debian's chromium, for the browser tests;
+#   - with --with-postgres: Debian's postgresql (server and contrib, for
+#     btree_gist), for the example server's tests; no service is started:
+#     the tests start a throwaway cluster of their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+with_browser=false
+with_postgres=false
+for flag in "$@"; do
+  case "$flag" in
+    --with-browser) with_browser=true ;;
+    --with-postgres) with_postgres=true ;;
+    *) printf '[setup] unknown option %s\n' "$flag"; exit 2 ;;
+  esac
+done
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -40,15 +53,35 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${1:-}" = --with-browser ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
-  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    say "installing chromium (Debian) for the browser tests"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    say "chromium not found: install Debian's chromium, or set CHROMIUM_PATH to a Chromium binary"
-    exit 1
+apt_updated=false
+apt_install() {
+  if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
+    return 1
   fi
+  if [ "$apt_updated" = false ]; then
+    apt-get update -qq
+    apt_updated=true
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ "$with_browser" = true ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  say "installing chromium (Debian) for the browser tests"
+  apt_install chromium || { say "chromium not found: install Debian's chromium, or set CHROMIUM_PATH to a Chromium binary"; exit 1; }
+fi
+
+# PostgreSQL: initdb and postgres from Debian's versioned directory, and
+# btree_gist from contrib (part of postgresql-NN on Debian 12).
+has_postgres() {
+  [ -n "${PG_BINDIR:-}" ] && [ -x "$PG_BINDIR/initdb" ] && return 0
+  for dir in /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/initdb" ] && [ -f "$(dirname "$dir")/lib/btree_gist.so" ] && return 0
+  done
+  return 1
+}
+if [ "$with_postgres" = true ] && ! has_postgres; then
+  say "installing postgresql (Debian) for the example server's tests"
+  apt_install postgresql postgresql-contrib || { say "PostgreSQL not found: install Debian's postgresql, or set PG_BINDIR to a directory holding initdb"; exit 1; }
 fi
 
 say "ready: $(rustc --version), $(wasm-bindgen --version), node $(node --version), $(node_modules/.bin/wasm-opt --version)"

@@ -2,13 +2,14 @@
 # The README's test command: installs what is missing, builds pkg/, then runs
 # every test: lints, the native Rust tests (unit, integration, doc), the wasm
 # tests under Node, the type check of index.d.ts, the node:test suites over
-# the built package, and the browser tests in headless Chromium.
+# the built package, the browser tests in headless Chromium, and the example
+# server's tests against a real PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-bash scripts/setup.sh --with-browser
+bash scripts/setup.sh --with-browser --with-postgres
 step build
 bash scripts/build.sh
 
@@ -32,3 +33,7 @@ node_modules/.bin/tsc -p tests/types
 
 step "JS tests (node:test over pkg/, the browser, the packed tarball)"
 node --test tests/js/ tests/e2e/ tests/package/
+
+step "example server (the packed package over HTTP, a throwaway PostgreSQL cluster)"
+SKIP_BUILD=1 bash examples/server/setup.sh
+node --test examples/server/test/*.test.mjs

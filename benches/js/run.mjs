@@ -186,6 +186,10 @@ Bulk load natively (\`cargo bench --bench native_load\`):
 ${native('bench-native-load.txt')}
 \`\`\`
 
+## The reference server under load (examples/server)
+
+${native('bench-server.md')}
+
 ## Reproduce
 
 \`\`\`sh

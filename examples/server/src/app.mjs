@@ -9,6 +9,7 @@ import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBod
 // MOR plans again when another process stored cards of the same range
 // between its plan and its insert.
 const MOR_ATTEMPTS = 5;
+const SHIPSY_BOOKS = 1024;
 const LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
 
@@ -18,7 +19,23 @@ const MAX_LIST_LIMIT = 1000;
  */
 export function createApp({ db, config, log }) {
   const stores = { shipsy: pgStore(db, 'shipsy', log), mor: pgStore(db, 'mor', log), abillity: pgStore(db, 'abillity', log) };
-  const shipsyBook = new SeriesBook(stores.shipsy);
+  // A book runs its creates one at a time; pools of different customers
+  // never collide, so each customer gets its own book (the most recently
+  // used SHIPSY_BOOKS of them are kept) and customers proceed in parallel.
+  const shipsyBooks = new Map();
+  const shipsyBook = (scope) => {
+    let book = shipsyBooks.get(scope);
+    if (book) {
+      shipsyBooks.delete(scope);
+    } else {
+      book = new SeriesBook(stores.shipsy);
+      // A dropped book may still be finishing a create; the database's
+      // constraint covers the moment two books of one customer overlap.
+      if (shipsyBooks.size >= SHIPSY_BOOKS) shipsyBooks.delete(shipsyBooks.keys().next().value);
+    }
+    shipsyBooks.set(scope, book);
+    return book;
+  };
   const abillityBook = new SeriesBook(stores.abillity);
   // MOR numbers are numeric and exactly as long as their card group says.
   const morBooks = new Map();
@@ -40,7 +57,7 @@ export function createApp({ db, config, log }) {
     const reply = await profiles.shipsy.create(body, req.headers, {
       apiKeyValid: async (key) => (await db.query('SELECT 1 FROM api_keys WHERE key = $1 AND active', [key])).rowCount === 1,
       // The profile creates through this book; the request's own fields ride along.
-      book: { create: (request) => shipsyBook.create(request, { attributes }) },
+      book: { create: (request) => shipsyBook(request.scope).create(request, { attributes }) },
     });
     if (reply.status === 500) log.error('shipsy create failed', { reply: reply.body });
     send(res, reply.status, reply.text);
