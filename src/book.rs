@@ -208,3 +208,84 @@ pub fn store_invalid() -> SeriesError {
         ),
     }
 }
+
+/// Why a synchronous store refused an insert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The store's own constraint saw an overlap (another writer won a race).
+    Overlap,
+    /// Anything else went wrong.
+    Failed,
+}
+
+/// A host store answering at once (a component host's imported functions,
+/// a native caller's database handle): the same contract as the JS
+/// `SeriesBook` store, without Promises.
+pub trait SyncStore {
+    /// Stored rows `(id, first, last)` of the segment's pool touching its
+    /// serials; a superset is fine. `Err` when the store failed.
+    fn overlapping(&mut self, segment: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal>;
+    /// Stores the series.
+    fn insert(&mut self, series: &Prepared<'_>) -> Result<(), Refusal>;
+}
+
+/// Asks the store about each segment and judges its rows: `OVERLAP` with the
+/// exact conflicts, or `Ok` when the series is free.
+pub fn check_with(store: &mut impl SyncStore, series: &Prepared<'_>) -> Result<(), SeriesError> {
+    let mut conflicts = Vec::new();
+    for segment in &series.segments {
+        let rows = store
+            .overlapping(segment)
+            .map_err(|_| store_failed("overlapping", false))?;
+        let rows = rows
+            .iter()
+            .map(|[id, a, b]| (Value::Text(id), Value::Text(a), Value::Text(b)));
+        conflicts.extend(collisions(segment, rows)?);
+    }
+    refuse_overlaps(conflicts)
+}
+
+/// Creates a series over a synchronous store: validates (every issue),
+/// checks the store for overlaps, inserts. When the store's own constraint
+/// refuses the insert, asks again, so the answer is `OVERLAP` with the
+/// conflicts whoever saw them first.
+///
+/// ```
+/// use seriesguard::book::{create_with, Prepared, Refusal, Request, SyncStore};
+/// use seriesguard::{input::Value, inventory::Segment, range::SeriesRules};
+/// #[derive(Default)]
+/// struct Rows(Vec<[String; 3]>);
+/// impl SyncStore for Rows {
+///     fn overlapping(&mut self, _: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal> { Ok(self.0.clone()) }
+///     fn insert(&mut self, s: &Prepared<'_>) -> Result<(), Refusal> {
+///         let g = &s.segments[0];
+///         self.0.push([s.id.to_string(), g.first.to_string(), g.last.to_string()]);
+///         Ok(())
+///     }
+/// }
+/// let request = |start, end| Request {
+///     id: Value::Absent, start: Value::Text(start), end: Value::Text(end),
+///     scope: Value::Absent, item_code: Value::Absent, kind: Value::Absent,
+/// };
+/// let mut store = Rows::default();
+/// assert!(create_with(&mut store, &request("V10", "V19"), &SeriesRules::default()).is_ok());
+/// let refused = create_with(&mut store, &request("V15", "V25"), &SeriesRules::default()).unwrap_err();
+/// assert_eq!(refused[0].code(), "OVERLAP");
+/// ```
+pub fn create_with<'a>(
+    store: &mut impl SyncStore,
+    request: &Request<'a>,
+    rules: &SeriesRules,
+) -> Result<Prepared<'a>, Vec<SeriesError>> {
+    let series = prepare(request, rules)?;
+    check_with(store, &series).map_err(|e| vec![e])?;
+    match store.insert(&series) {
+        Ok(()) => Ok(series),
+        Err(refusal) => {
+            if refusal == Refusal::Overlap {
+                check_with(store, &series).map_err(|e| vec![e])?;
+            }
+            Err(vec![store_failed("insert", false)])
+        }
+    }
+}

@@ -20,6 +20,7 @@ use std::fmt;
 
 use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
+use crate::input::Value;
 use crate::range::{Padding, SeriesRange};
 use crate::serial;
 
@@ -227,6 +228,41 @@ pub struct Plan {
     pub created: u128,
     /// How many were asked for.
     pub requested: u128,
+}
+
+/// A pool to allocate from, as the host described it: `width` and the
+/// serials `first`..`last` are required; `prefix`, `suffix` (default empty),
+/// `scheme` (default `none`) and `scope` are optional.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolValues<'a> {
+    /// `prefix`
+    pub prefix: Value<'a>,
+    /// `suffix`
+    pub suffix: Value<'a>,
+    /// `width`
+    pub width: Value<'a>,
+    /// `scheme`
+    pub scheme: Value<'a>,
+    /// `scope`
+    pub scope: Value<'a>,
+    /// `first` (a serial)
+    pub first: Value<'a>,
+    /// `last` (a serial)
+    pub last: Value<'a>,
+}
+
+impl Default for PoolValues<'_> {
+    fn default() -> Self {
+        PoolValues {
+            prefix: Value::Absent,
+            suffix: Value::Absent,
+            width: Value::Absent,
+            scheme: Value::Absent,
+            scope: Value::Absent,
+            first: Value::Absent,
+            last: Value::Absent,
+        }
+    }
 }
 
 /// One pool's part of a series.
@@ -925,6 +961,85 @@ impl Inventory {
             }
         }
         fits(cursor, last).then(|| (cursor, cursor + quantity - 1))
+    }
+
+    /// Allocates the first free block of `quantity` serials in a pool the
+    /// host described, storing it under `id` unless `id` is absent: the
+    /// block as identifiers, `None` when no gap is large enough.
+    ///
+    /// ```
+    /// use seriesguard::{input::Value, inventory::{Inventory, PoolValues}};
+    /// let pool = PoolValues {
+    ///     width: Value::Number(11.0), first: Value::Text("01615550000"), last: Value::Text("01615550999"),
+    ///     ..PoolValues::default()
+    /// };
+    /// let mut index = Inventory::new(false);
+    /// let a = index.allocate(&pool, Value::Number(600.0), Value::Number(1.0)).unwrap().unwrap();
+    /// let b = index.allocate(&pool, Value::Number(400.0), Value::Number(2.0)).unwrap().unwrap();
+    /// assert_eq!((a.start.as_str(), b.start.as_str(), b.end.as_str()), ("01615550000", "01615550600", "01615550999"));
+    /// assert_eq!(index.allocate(&pool, Value::Number(1.0), Value::Absent).unwrap(), None);
+    /// ```
+    pub fn allocate(
+        &mut self,
+        pool: &PoolValues<'_>,
+        quantity: Value<'_>,
+        id: Value<'_>,
+    ) -> Result<Option<Piece>, Vec<SeriesError>> {
+        let text = |v: Value<'_>, default: &'static str| match v {
+            Value::Absent => Ok(default.to_owned()),
+            Value::Text(t) => Ok(t.to_owned()),
+            other => Err(vec![SeriesError::Invalid {
+                field: Field::Pool,
+                reason: Invalid::NotText(other.kind()),
+            }]),
+        };
+        let key = PoolKey::from_parts(
+            &text(pool.prefix, "")?,
+            &text(pool.suffix, "")?,
+            pool.width,
+            &text(pool.scheme, "none")?,
+            pool.scope,
+            Field::Pool,
+        )
+        .map_err(|e| vec![e])?;
+        let bound = |v: Value<'_>| {
+            v.as_exact_u128()
+                .filter(|&n| n <= key.max_body())
+                .ok_or_else(|| {
+                    vec![SeriesError::Invalid {
+                        field: Field::Pool,
+                        reason: Invalid::Rule("first and last must be serials of the pool's width, as digit strings or integers"),
+                    }]
+                })
+        };
+        let (first, last) = (bound(pool.first)?, bound(pool.last)?);
+        let quantity = quantity
+            .as_exact_u128()
+            .filter(|&q| q >= 1)
+            .ok_or_else(|| {
+                vec![SeriesError::Invalid {
+                    field: Field::Quantity,
+                    reason: Invalid::Rule("must be a positive integer"),
+                }]
+            })?;
+        let id = match id {
+            Value::Absent => None,
+            other => Some(SeriesId::from_value(other).map_err(|e| vec![e])?),
+        };
+        let found = self.find_free(&key.as_ref(), first, last, quantity);
+        if let (Some((a, b)), Some(id)) = (found, &id) {
+            let segment = Segment {
+                key: key.as_ref(),
+                first: a,
+                last: b,
+            };
+            self.insert(id, &[segment]).map_err(|e| vec![e])?;
+        }
+        Ok(found.map(|(a, b)| Piece {
+            start: key.identifier(a),
+            end: key.identifier(b),
+            count: b - a + 1,
+        }))
     }
 
     /// Every stored range in order (pools in key order, ranges by start):

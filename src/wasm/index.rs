@@ -15,7 +15,7 @@ use super::value::{fields, reserve_heap, unpack, Held};
 use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
-use crate::inventory::{self, Inventory, KeyRef, PoolKey, Segment, SeriesId};
+use crate::inventory::{self, Inventory, KeyRef, Segment, SeriesId};
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
@@ -186,71 +186,24 @@ impl IndexRaw {
         .map(|k| Held::field(pool, k));
         let quantity = Held::from_js(quantity);
         let id = Held::from_js(id);
-        let answer = (|| {
-            if let Some(issue) = Held::kind_of(pool).view().expect_object(Field::Pool) {
-                return Err(vec![issue]);
-            }
-            let [prefix, suffix, width, scheme, scope, first, last] = &parts;
-            let text = |h: &Held, default: &'static str| match h.view() {
-                Value::Absent => Ok(default.to_owned()),
-                Value::Text(t) => Ok(t.to_owned()),
-                other => Err(vec![SeriesError::Invalid {
-                    field: Field::Pool,
-                    reason: Invalid::NotText(other.kind()),
-                }]),
-            };
-            let key = PoolKey::from_parts(
-                &text(prefix, "")?,
-                &text(suffix, "")?,
-                width.view(),
-                &text(scheme, "none")?,
-                scope.view(),
-                Field::Pool,
-            )
-            .map_err(|e| vec![e])?;
-            let bound = |h: &Held| {
-                h.view()
-                    .as_exact_u128()
-                    .filter(|&n| n <= key.max_body())
-                    .ok_or_else(|| {
-                        vec![SeriesError::Invalid {
-                            field: Field::Pool,
-                            reason: Invalid::Rule("first and last must be serials of the pool's width, as digit strings or integers"),
-                        }]
-                    })
-            };
-            let (first, last) = (bound(first)?, bound(last)?);
-            let quantity = quantity
-                .view()
-                .as_exact_u128()
-                .filter(|&q| q >= 1)
-                .ok_or_else(|| {
-                    vec![SeriesError::Invalid {
-                        field: Field::Quantity,
-                        reason: Invalid::Rule("must be a positive integer"),
-                    }]
-                })?;
-            let id = match id.view() {
-                Value::Absent => None,
-                other => Some(SeriesId::from_value(other).map_err(|e| vec![e])?),
-            };
-            let found = self
-                .inventory
-                .borrow()
-                .find_free(&key.as_ref(), first, last, quantity);
-            if let (Some((a, b)), Some(id)) = (found, &id) {
-                let segment = Segment {
-                    key: key.as_ref(),
-                    first: a,
-                    last: b,
+        let answer = match Held::kind_of(pool).view().expect_object(Field::Pool) {
+            Some(issue) => Err(vec![issue]),
+            None => {
+                let [prefix, suffix, width, scheme, scope, first, last] = &parts;
+                let values = inventory::PoolValues {
+                    prefix: prefix.view(),
+                    suffix: suffix.view(),
+                    width: width.view(),
+                    scheme: scheme.view(),
+                    scope: scope.view(),
+                    first: first.view(),
+                    last: last.view(),
                 };
                 self.inventory
                     .borrow_mut()
-                    .insert(id, &[segment])
-                    .map_err(|e| vec![e])?;
+                    .allocate(&values, quantity.view(), id.view())
             }
-            Ok(found.map(|(a, b)| (key.identifier(a), key.identifier(b), b - a + 1)))
-        })();
+        };
         wire::emit(wire::block(answer))
     }
 

@@ -262,9 +262,9 @@ pub(crate) fn plan(result: Result<Plan, Vec<SeriesError>>) -> String {
 }
 
 /// `1 US start US end US count` for a block, `1` alone for none.
-pub(crate) fn block(result: Result<Option<(String, String, u128)>, Vec<SeriesError>>) -> String {
+pub(crate) fn block(result: Result<Option<Piece>, Vec<SeriesError>>) -> String {
     match result {
-        Ok(Some((start, end, count))) => format!("1{US}{start}{US}{end}{US}{count}"),
+        Ok(Some(p)) => format!("1{US}{}{US}{}{US}{}", p.start, p.end, p.count),
         Ok(None) => "1".to_owned(),
         Err(issues) => failure(&issues),
     }
