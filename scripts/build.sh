@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/: release wasm -> wasm-bindgen (Node CommonJS
-# and web ES module builds) -> wasm-opt -Oz -> api.cjs.
+# and web ES module builds) -> wasm-opt -Oz -> api.cjs; and the WebAssembly
+# Component for non-JS hosts (wit/seriesguard.wit) in pkg/component/.
 # Assumes scripts/setup.sh has run. Cargo makes a second run cheap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,14 @@ exports=$(grep -cE '^export (function|class) ' "$src")
     "$(sed -nE 's/^export (function|class) ([A-Za-z0-9_]+).*/\2/p' "$src" | paste -sd, - | sed 's/,/, /g')"
 } > pkg/api.cjs
 
+# The component: the same core behind src/component/ (wit-bindgen), for
+# wasmtime and other Component Model hosts.
+cargo build --release --target wasm32-wasip2 --features component --lib
+mkdir -p pkg/component
+cp target/wasm32-wasip2/release/seriesguard.wasm pkg/component/seriesguard.wasm
+
 size=$(stat -c %s pkg/dist/web/seriesguard_bg.wasm)
 gz=$(gzip -9 -c pkg/dist/web/seriesguard_bg.wasm | wc -c)
-say "pkg/ ready: seriesguard_bg.wasm $size bytes, $gz gzipped"
+csize=$(stat -c %s pkg/component/seriesguard.wasm)
+cgz=$(gzip -9 -c pkg/component/seriesguard.wasm | wc -c)
+say "pkg/ ready: seriesguard_bg.wasm $size bytes, $gz gzipped; component/seriesguard.wasm $csize bytes, $cgz gzipped"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing seriesguard needs, skipping whatever is
 # already there, so a second run takes a second or two:
-#   - the wasm32-unknown-unknown Rust target;
+#   - the Rust targets wasm32-unknown-unknown (the npm package) and
+#     wasm32-wasip2 (the WebAssembly Component);
 #   - wasm-bindgen-cli at exactly the version Cargo.toml pins (from crates.io;
 #     it must match the wasm-bindgen crate byte for byte);
 #   - the Node tools in package-lock.json (wasm-opt from npm's binaryen,
@@ -9,16 +10,20 @@
 #   - with --with-browser: Debian's chromium, for the browser tests;
 #   - with --with-postgres: Debian's postgresql (server and contrib, for
 #     btree_gist), for the example server's tests; no service is started:
-#     the tests start a throwaway cluster of their own.
+#     the tests start a throwaway cluster of their own;
+#   - with --with-python: a virtual environment in target/py with wasmtime
+#     from PyPI (examples/python/requirements.txt), for the component's hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_browser=false
 with_postgres=false
+with_python=false
 for flag in "$@"; do
   case "$flag" in
     --with-browser) with_browser=true ;;
     --with-postgres) with_postgres=true ;;
+    --with-python) with_python=true ;;
     *) printf '[setup] unknown option %s\n' "$flag"; exit 2 ;;
   esac
 done
@@ -29,10 +34,12 @@ command -v cargo >/dev/null || { say "cargo not found: install Rust (rustup) fir
 command -v node >/dev/null || { say "node not found: install Node.js 20 or newer first"; exit 1; }
 
 if command -v rustup >/dev/null; then
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    say "adding Rust target wasm32-unknown-unknown"
-    rustup target add wasm32-unknown-unknown
-  fi
+  for target in wasm32-unknown-unknown wasm32-wasip2; do
+    if ! rustup target list --installed | grep -qx "$target"; then
+      say "adding Rust target $target"
+      rustup target add "$target"
+    fi
+  done
 fi
 
 pinned=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
@@ -82,6 +89,22 @@ has_postgres() {
 if [ "$with_postgres" = true ] && ! has_postgres; then
   say "installing postgresql (Debian) for the example server's tests"
   apt_install postgresql postgresql-contrib || { say "PostgreSQL not found: install Debian's postgresql, or set PG_BINDIR to a directory holding initdb"; exit 1; }
+fi
+
+if [ "$with_python" = true ]; then
+  command -v python3 >/dev/null || { say "python3 not found: install Python 3.9 or newer"; exit 1; }
+  py=target/py
+  if [ ! -x "$py/bin/python" ]; then
+    say "creating the Python environment $py"
+    python3 -m venv "$py" 2>/dev/null || {
+      apt_install python3-venv && python3 -m venv "$py"
+    } || { say "python3 -m venv failed: install python3-venv"; exit 1; }
+  fi
+  if [ ! -f "$py/.requirements" ] || ! cmp -s examples/python/requirements.txt "$py/.requirements"; then
+    say "installing $(tr '\n' ' ' < examples/python/requirements.txt)into $py"
+    "$py/bin/pip" install --quiet --disable-pip-version-check -r examples/python/requirements.txt
+    cp examples/python/requirements.txt "$py/.requirements"
+  fi
 fi
 
 say "ready: $(rustc --version), $(wasm-bindgen --version), node $(node --version), $(node_modules/.bin/wasm-opt --version)"

@@ -65,6 +65,19 @@ pub struct KeyRef<'a> {
 }
 
 impl KeyRef<'_> {
+    /// The pool as a stable text for a store to index: a JSON array of
+    /// prefix, suffix, width, scheme and scope (`["V","",8,"none","GL438"]`).
+    pub fn key_text(&self) -> String {
+        format!(
+            "[{},{},{},\"{}\",{}]",
+            json_string(self.prefix),
+            json_string(self.suffix),
+            self.width,
+            self.scheme.name(),
+            json_string(self.scope)
+        )
+    }
+
     /// The identifier of the member whose serial is `body`.
     pub fn identifier(&self, body: u128) -> String {
         serial::format_checked(self.prefix, body, self.width, self.scheme, self.suffix)
@@ -464,6 +477,35 @@ pub fn split(first: u128, last: u128, max: u128) -> Result<Vec<(u128, u128)>, Se
             return Ok(out);
         }
         at = end + 1;
+    }
+}
+
+/// A series as a host gave it cut into chunks of at most `max` identifiers:
+/// the pieces, or every issue (those already found, such as the rules',
+/// then the series', then `max`'s).
+pub fn split_series(
+    start: Value<'_>,
+    end: Value<'_>,
+    max: Value<'_>,
+    rules: &crate::range::SeriesRules,
+    mut issues: Vec<SeriesError>,
+) -> Result<Vec<Piece>, Vec<SeriesError>> {
+    let validation = crate::range::validate(start, end, rules);
+    let max = max.as_exact_u128().filter(|&m| m >= 1);
+    issues.extend(validation.issues);
+    match (validation.range, max) {
+        (Some(range), Some(max)) if issues.is_empty() => {
+            split_range(&range, max).map_err(|e| vec![e])
+        }
+        (_, max) => {
+            if max.is_none() {
+                issues.push(SeriesError::Invalid {
+                    field: Field::Quantity,
+                    reason: Invalid::Rule("maxPerChunk must be a positive integer"),
+                });
+            }
+            Err(issues)
+        }
     }
 }
 

@@ -26,8 +26,11 @@ pub mod range;
 pub mod serial;
 pub mod signing;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub mod wasm;
+
+#[cfg(all(feature = "component", target_arch = "wasm32", not(target_os = "unknown")))]
+pub mod component;
 
 pub use error::{Field, SeriesError};
 pub use range::{validate, Count, SeriesRange, SeriesRules, Validation};

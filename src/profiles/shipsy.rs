@@ -107,6 +107,20 @@ pub fn error_parts(reason: &str, message: &str) -> Reply {
     }
 }
 
+/// The reply once the host has answered: `ok`, `invalid-key`,
+/// `key-check-failed` (the host's key check failed: `500 STORE_FAILED`), or
+/// anything else for an error from a `SeriesError`'s code and message.
+pub fn outcome(kind: &str, code: &str, message: &str) -> Reply {
+    match kind {
+        "ok" => ok(),
+        "invalid-key" => invalid_api_key(),
+        "key-check-failed" => {
+            error_parts("STORE_FAILED", "the host's API key check threw or rejected")
+        }
+        _ => error_parts(code, message),
+    }
+}
+
 fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesError> {
     match value {
         Value::Absent => Ok(None),

@@ -10,7 +10,7 @@ use super::{read_rules, wire};
 use crate::book::{self, Request};
 use crate::error::Field;
 use crate::input::Value;
-use crate::inventory::{json_string, KeyRef, SeriesId};
+use crate::inventory::{KeyRef, SeriesId};
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
@@ -86,14 +86,7 @@ impl BookRaw {
                 ));
                 for s in &p.segments {
                     let k = s.key;
-                    let pool_key = format!(
-                        "[{},{},{},\"{}\",{}]",
-                        json_string(k.prefix),
-                        json_string(k.suffix),
-                        k.width,
-                        k.scheme.name(),
-                        json_string(k.scope)
-                    );
+                    let pool_key = k.key_text();
                     out.push_str(&format!(
                         "\u{1e}{pool_key}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
                         k.prefix,

@@ -241,25 +241,10 @@ pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> u32 {
 /// `start..end` in chunks of at most `max` members; never throws.
 #[wasm_bindgen(js_name = splitRaw)]
 pub fn split_raw(start: &JsValue, end: &JsValue, max: &JsValue, rules: &JsValue) -> u32 {
-    let (rules, mut issues) = read_rules(rules);
+    let (rules, issues) = read_rules(rules);
     let (start, end, max) = (Held::from_js(start), Held::from_js(end), Held::from_js(max));
-    let validation = range::validate(start.view(), end.view(), &rules);
-    let max = max.view().as_exact_u128().filter(|&m| m >= 1);
-    issues.extend(validation.issues);
-    let answer = match (validation.range, max) {
-        (Some(range), Some(max)) if issues.is_empty() => {
-            crate::inventory::split_range(&range, max).map_err(|e| vec![e])
-        }
-        (_, max) => {
-            if max.is_none() {
-                issues.push(SeriesError::Invalid {
-                    field: Field::Quantity,
-                    reason: crate::error::Invalid::Rule("maxPerChunk must be a positive integer"),
-                });
-            }
-            Err(issues)
-        }
-    };
+    let answer =
+        crate::inventory::split_series(start.view(), end.view(), max.view(), &rules, issues);
     wire::emit(wire::pieces(answer))
 }
 

@@ -98,15 +98,7 @@ pub fn shipsy_validate(body: &JsValue, service_types: i32, rules: &JsValue) -> u
 /// error from a `SeriesError`'s code and message.
 #[wasm_bindgen(js_name = shipsyReply)]
 pub fn shipsy_reply(kind: &str, code: &str, message: &str) -> u32 {
-    let r = match kind {
-        "ok" => shipsy::ok(),
-        "invalid-key" => shipsy::invalid_api_key(),
-        "key-check-failed" => {
-            shipsy::error_parts("STORE_FAILED", "the host's API key check threw or rejected")
-        }
-        _ => shipsy::error_parts(code, message),
-    };
-    wire::emit(reply(&r))
+    wire::emit(reply(&shipsy::outcome(kind, code, message)))
 }
 
 /// MOR: checks the parameters against the host's facts. `R` with the error

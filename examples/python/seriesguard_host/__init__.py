@@ -1,0 +1,344 @@
+"""seriesguard from Python: the WebAssembly Component (pkg/component/seriesguard.wasm)
+loaded with wasmtime, every rule and reply coming from it.
+
+    from seriesguard_host import Seriesguard
+    sg = Seriesguard()
+    sg.validate("V10000051", "V10000060")   # {'ok': True, 'count': 10, ...}
+
+Persistence is the host's: `Seriesguard(store=...)` takes an object with
+`overlapping(pool, first, last)` and `insert(series)` (see `store.py` for
+the SQLite one); the component calls them during `create()`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import wasmtime
+import wasmtime.component as wc
+from wasmtime.component import Variant
+
+__all__ = ["Seriesguard", "SeriesError", "Reply", "StoreOverlap", "component_path"]
+
+PACKAGE = "seriesguard:core"
+VERSION = "0.1.0"
+
+
+def component_path() -> Path:
+    """The component: $SERIESGUARD_COMPONENT, else the repository's pkg/component/."""
+    given = os.environ.get("SERIESGUARD_COMPONENT")
+    if given:
+        return Path(given)
+    return Path(__file__).resolve().parents[3] / "pkg" / "component" / "seriesguard.wasm"
+
+
+class SeriesError(Exception):
+    """A refusal: `code` (stable), `message`, every issue, and the conflicts of an OVERLAP."""
+
+    def __init__(self, code: str, message: str, issues: list, conflicts: list):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.issues = issues
+        self.conflicts = conflicts
+
+
+class StoreOverlap(Exception):
+    """Raised by a store's insert() when its own check saw an overlap (another writer won)."""
+
+
+class Reply(dict):
+    """A platform reply: {'status', 'body', 'xml'}."""
+
+
+class _Record(wc.Record):
+    """A WIT record to pass in: attributes named as in the WIT (kebab-case)."""
+
+    def __init__(self, **fields: Any):
+        for name, value in fields.items():
+            setattr(self, name.replace("_", "-"), value)
+
+
+def _plain(value: Any) -> Any:
+    """Records (and lists and tuples of them) as dicts with snake_case keys."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if hasattr(value, "__dict__") and not isinstance(value, (wc.ResourceAny, Variant)):
+        return {k.replace("-", "_"): _plain(v) for k, v in vars(value).items()}
+    return value
+
+
+def _error(record: Any) -> SeriesError:
+    e = _plain(record)
+    return SeriesError(e["code"], e["message"], e["issues"], [_conflict(c) for c in e["conflicts"]])
+
+
+def _rules(rules: Optional[dict]) -> Optional[_Record]:
+    """JS-style rules ({'width', 'prefix', 'maxCount', 'numericOnly', 'scheme', 'format'})."""
+    if rules is None:
+        return None
+    max_count = rules.get("maxCount", rules.get("max_count"))
+    return _Record(
+        width=rules.get("width"),
+        prefix=rules.get("prefix"),
+        max_count=None if max_count is None else str(max_count),
+        numeric_only=bool(rules.get("numericOnly", rules.get("numeric_only", False))),
+        scheme=rules.get("scheme"),
+        format=rules.get("format"),
+    )
+
+
+def _int(text: Optional[str]) -> Optional[int]:
+    return None if text is None else int(text)
+
+
+class _Engine:
+    """One engine and compiled component per path, shared by every instance."""
+
+    cache: dict = {}
+
+    @classmethod
+    def get(cls, path: Path):
+        key = str(path)
+        if key not in cls.cache:
+            engine = wasmtime.Engine()
+            cls.cache[key] = (engine, wc.Component.from_file(engine, key))
+        return cls.cache[key]
+
+
+class Seriesguard:
+    """One instance of the component, with an optional host store for create()."""
+
+    def __init__(self, store: Any = None, path: Optional[Path] = None):
+        self.store = store
+        engine, component = _Engine.get(Path(path) if path else component_path())
+        linker = wc.Linker(engine)
+        linker.add_wasip2()
+        with linker.root() as root:
+            with root.add_instance(f"{PACKAGE}/types@{VERSION}"):
+                pass
+            with root.add_instance(f"{PACKAGE}/store@{VERSION}") as imported:
+                imported.add_func("overlapping", self._overlapping)
+                imported.add_func("insert", self._insert)
+        self._store = wasmtime.Store(engine)
+        self._store.set_wasi(wasmtime.WasiConfig())
+        self._instance = linker.instantiate(self._store, component)
+        self._funcs: dict = {}
+
+    # ----- the imported store, served from Python -----
+
+    def _overlapping(self, _ctx: Any, pool: Any, first: str, last: str) -> Any:
+        try:
+            rows = self.store.overlapping(_plain(pool), first, last)
+            return [_Record(id=str(r["id"]), first=str(r["first"]), last=str(r["last"])) for r in rows]
+        except Exception as error:  # the component answers STORE_FAILED
+            return f"{type(error).__name__}: {error}"
+
+    def _insert(self, _ctx: Any, series: Any) -> Variant:
+        try:
+            self.store.insert(_plain(series))
+            return Variant("ok")
+        except StoreOverlap:
+            return Variant("err", None)  # store-error.overlap
+        except Exception as error:
+            return Variant("err", f"{type(error).__name__}: {error}")  # store-error.failed
+
+    # ----- calling exports -----
+
+    def _func(self, interface: str, name: str):
+        key = (interface, name)
+        if key not in self._funcs:
+            at = self._instance.get_export_index(self._store, f"{PACKAGE}/{interface}@{VERSION}")
+            self._funcs[key] = self._instance.get_func(self._store, self._instance.get_export_index(self._store, name, at))
+        return self._funcs[key]
+
+    def _call(self, interface: str, name: str, *args: Any) -> Any:
+        return self._func(interface, name)(self._store, *args)
+
+    def _result(self, interface: str, name: str, *args: Any) -> Any:
+        """A call returning result<T, series-error>: T, or SeriesError raised."""
+        out = self._call(interface, name, *args)
+        if isinstance(out, Variant):
+            if out.tag == "err":
+                raise _error(out.payload)
+            return out.payload
+        if type(out).__name__ == "Record" and hasattr(out, "conflicts") and hasattr(out, "issues"):
+            raise _error(out)
+        return out
+
+    # ----- rules -----
+
+    def validate(self, start: str, end: str, rules: Optional[dict] = None) -> dict:
+        """Every issue at once: {'ok', 'count' (int or None), 'issues', 'start', 'end'}."""
+        v = _plain(self._call("rules", "validate", start, end, _rules(rules)))
+        v["count"] = _int(v["count"])
+        return v
+
+    def count(self, start: str, end: str, rules: Optional[dict] = None) -> int:
+        return int(self._result("rules", "count", start, end, _rules(rules)))
+
+    def parse(self, text: str, rules: Optional[dict] = None) -> dict:
+        return _plain(self._result("rules", "parse", text, _rules(rules)))
+
+    def check_digit(self, scheme: str, body: str) -> str:
+        return self._result("rules", "check-digit", scheme, body)
+
+    def verify_check_digit(self, scheme: str, identifier: str) -> bool:
+        return self._result("rules", "verify-check-digit", scheme, identifier)
+
+    def split(self, start: str, end: str, max_per_chunk: int, rules: Optional[dict] = None) -> list:
+        pieces = _plain(self._result("rules", "split", start, end, str(max_per_chunk), _rules(rules)))
+        return [{**p, "count": int(p["count"])} for p in pieces]
+
+    # ----- signing -----
+
+    def mor_hash(self, params: Iterable[Any], secret: str) -> str:
+        return self._result("signing", "mor-hash", [str(p) for p in params], secret)
+
+    def verify_mor_hash(self, params: Iterable[Any], secret: str, hash_: str) -> bool:
+        return self._result("signing", "verify-mor-hash", [str(p) for p in params], secret, hash_)
+
+    def hmac_sha256(self, key: str, message: str, base64url: bool = False) -> str:
+        return self._result("signing", "hmac-sha256", key, message, base64url)
+
+    def verify_hmac_sha256(self, key: str, message: str, signature: str) -> bool:
+        return self._result("signing", "verify-hmac-sha256", key, message, signature)
+
+    def fingerprint(self, start: str, end: str, item_code: Optional[str] = None, kind: Optional[str] = None,
+                    rules: Optional[dict] = None) -> str:
+        return self._result("signing", "fingerprint", start, end, item_code, kind, _rules(rules))
+
+    # ----- inventory -----
+
+    def index(self, rules: Optional[dict] = None) -> "Index":
+        return Index(self, self._call("inventory", "[constructor]index", _rules(rules)))
+
+    # ----- book (over self.store) -----
+
+    def prepare(self, request: dict, rules: Optional[dict] = None) -> dict:
+        return _created(self._result("book", "prepare", _request(request), _rules(rules)))
+
+    def create(self, request: dict, rules: Optional[dict] = None) -> dict:
+        """Validates, asks the store for overlaps, inserts; raises SeriesError (OVERLAP with conflicts)."""
+        return _created(self._result("book", "create", _request(request), _rules(rules)))
+
+    def conflicts(self, request: dict, rules: Optional[dict] = None) -> list:
+        return [_conflict(c) for c in _plain(self._result("book", "conflicts", _request(request), _rules(rules)))]
+
+    # ----- profiles -----
+
+    def shipsy_validate(self, body: dict, rules: Optional[dict] = None) -> dict:
+        types = body.get("service_types")
+        validation, customer = self._call("profiles", "shipsy-validate", _shipsy(body),
+                                          None if types is None else [str(t) for t in types], _rules(rules))
+        v = _plain(validation)
+        v["count"] = _int(v["count"])
+        v["customer"] = customer
+        return v
+
+    def shipsy_check(self, authorization: Optional[str], body: dict, rules: Optional[dict] = None) -> Any:
+        """The accepted request (a dict with api_key), or Shipsy's exact Reply."""
+        out = self._call("profiles", "shipsy-check", authorization, _shipsy(body), _rules(rules))
+        plain = _plain(out.payload if isinstance(out, Variant) else out)
+        return Reply(plain) if "status" in plain else plain
+
+    def shipsy_reply(self, outcome: str, code: str = "", message: str = "") -> Reply:
+        return Reply(_plain(self._call("profiles", "shipsy-reply", outcome, code, message)))
+
+    def mor_check(self, params: dict, secret: str, group: Optional[dict], user_allowed: bool = True,
+                  can_manage_cards: bool = True) -> Any:
+        """{'cards_from', 'cards_till'} when the request passed, else MOR's XML error page (a str)."""
+        g = None if group is None else _Record(id=str(group["id"]), number_length=int(group["number_length"]),
+                                                pin_length=group.get("pin_length"))
+        out = self._call("profiles", "mor-check", [(str(k), str(v)) for k, v in params.items()], secret,
+                         user_allowed, can_manage_cards, g)
+        out = out.payload if isinstance(out, Variant) else out
+        return out if isinstance(out, str) else _plain(out)
+
+    def mor_success(self, created: int, requested: int) -> str:
+        return self._call("profiles", "mor-success", str(created), str(requested))
+
+    def abillity_check(self, body: dict, known_areas: list, is_quote: bool = True, max_quantity: Optional[int] = None) -> Any:
+        """(area_code, quantity) when the request passed, else the documented error Reply."""
+        area = body.get("AreaCode")
+        quantity = body.get("Quantity")
+        out = self._call("profiles", "abillity-check", area if isinstance(area, str) else None,
+                         quantity if isinstance(quantity, int) and not isinstance(quantity, bool) else None,
+                         is_quote, list(known_areas), max_quantity)
+        out = out.payload if isinstance(out, Variant) else out
+        return tuple(out) if isinstance(out, tuple) else Reply(_plain(out))
+
+    def abillity_view(self, stock_number_id: int, first: Optional[str], last: Optional[str], area_code: str,
+                      quantity: int) -> Reply:
+        return Reply(_plain(self._call("profiles", "abillity-view", stock_number_id, first, last, area_code, quantity)))
+
+
+class Index:
+    """An in-memory index of stored series inside the component."""
+
+    def __init__(self, owner: Seriesguard, resource: Any):
+        self._owner = owner
+        self._resource = resource
+
+    def _method(self, name: str, *args: Any) -> Any:
+        return self._owner._result("inventory", f"[method]index.{name}", self._resource, *args)
+
+    def add(self, id: Any, start: str, end: str, scope: Optional[str] = None) -> None:
+        self._method("add", _Record(id=str(id), start=start, end=end, scope=scope))
+
+    def add_many(self, series: Iterable[dict]) -> None:
+        self._method("add-many", [_Record(id=str(s["id"]), start=s["start"], end=s["end"], scope=s.get("scope")) for s in series])
+
+    def overlaps(self, start: str, end: str, scope: Optional[str] = None) -> list:
+        found = self._method("overlaps", _Record(id="?", start=start, end=end, scope=scope))
+        return [_conflict(c) for c in _plain(found)]
+
+    def has_overlap(self, start: str, end: str, scope: Optional[str] = None) -> bool:
+        return self._method("has-overlap", _Record(id="?", start=start, end=end, scope=scope))
+
+    def plan(self, start: str, end: str, scope: Optional[str] = None) -> dict:
+        p = _plain(self._method("plan", _Record(id="?", start=start, end=end, scope=scope)))
+        return {"create": [{**c, "count": int(c["count"])} for c in p["create"]],
+                "skipped": [_conflict(c) for c in p["skipped"]],
+                "created": int(p["created"]), "requested": int(p["requested"])}
+
+    def allocate(self, pool: dict, quantity: int, id: Any = None) -> Optional[dict]:
+        record = _Record(prefix=pool.get("prefix"), suffix=pool.get("suffix"), width=int(pool["width"]),
+                         scheme=pool.get("scheme"), scope=pool.get("scope"), first=str(pool["first"]), last=str(pool["last"]))
+        block = self._method("allocate", record, str(quantity), None if id is None else str(id))
+        return None if block is None else {**_plain(block), "count": int(block.count)}
+
+    def remove(self, id: Any) -> bool:
+        return self._owner._call("inventory", "[method]index.remove", self._resource, str(id))
+
+    @property
+    def size(self) -> int:
+        return self._owner._call("inventory", "[method]index.size", self._resource)
+
+
+def _conflict(c: dict) -> dict:
+    return {**c, "count": int(c["count"])}
+
+
+def _created(record: Any) -> dict:
+    c = _plain(record)
+    c["count"] = int(c["count"])
+    return c
+
+
+def _request(r: dict) -> _Record:
+    return _Record(id=None if r.get("id") is None else str(r["id"]), start=str(r.get("start", "")),
+                   end=str(r.get("end", "")), scope=r.get("scope"), item_code=r.get("item_code"),
+                   kind=r.get("type", r.get("kind")))
+
+
+def _shipsy(body: dict) -> _Record:
+    def text(name: str) -> Optional[str]:
+        value = body.get(name)
+        return value if isinstance(value, str) else (None if value is None else str(value))
+    return _Record(client_code=text("client_code"), kind=text("type"), start=text("start"), end=text("end"),
+                   item_code=text("item_code"), hub_code=text("hub_code"), creator_hub=text("creator_hub"))

@@ -1,0 +1,116 @@
+"""A SQLite store for the component's `book`: the imported `store` interface
+(overlapping, insert) served from the standard library's sqlite3.
+
+Serials are kept as zero-padded 39-digit text (they reach 38 digits, more
+than SQLite's 64-bit integers hold), so text order is numeric order.
+SQLite has no exclusion constraint, so insert() checks overlaps itself, in
+the same write transaction: `create()` runs inside BEGIN IMMEDIATE, so two
+processes creating at once are serialized by SQLite's write lock, and an
+insert that finds an overlap anyway raises StoreOverlap (the component then
+looks again and answers OVERLAP with the exact conflicts).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+from . import Seriesguard, StoreOverlap
+
+PAD = 39
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS series (
+  id          TEXT PRIMARY KEY,
+  start       TEXT NOT NULL,
+  "end"       TEXT NOT NULL,
+  count       TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  scope       TEXT NOT NULL,
+  item_code   TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS segment (
+  series_id  TEXT NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+  pool       TEXT NOT NULL,
+  first      TEXT NOT NULL,
+  last       TEXT NOT NULL,
+  CHECK (first <= last)
+);
+CREATE INDEX IF NOT EXISTS segment_by_pool ON segment (pool, first);
+CREATE INDEX IF NOT EXISTS series_by_scope ON series (scope);
+"""
+
+OVERLAPPING = "SELECT series_id, first, last FROM segment WHERE pool = ? AND first <= ? AND last >= ? ORDER BY first"
+
+
+def pad(serial: str) -> str:
+    return serial.rjust(PAD, "0")
+
+
+class SQLiteStore:
+    """The store contract over one SQLite database file."""
+
+    def __init__(self, path: str, timeout: float = 30.0):
+        # Autocommit mode: transactions are begun explicitly (BEGIN IMMEDIATE).
+        self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.executescript(SCHEMA)
+
+    def overlapping(self, pool: dict, first: str, last: str) -> list:
+        rows = self.db.execute(OVERLAPPING, (pool["key"], pad(last), pad(first))).fetchall()
+        return [{"id": r[0], "first": str(int(r[1])), "last": str(int(r[2]))} for r in rows]
+
+    def insert(self, series: dict) -> None:
+        for s in series["segments"]:
+            if self.db.execute(OVERLAPPING + " LIMIT 1", (s["pool"]["key"], pad(s["last"]), pad(s["first"]))).fetchone():
+                raise StoreOverlap(series["id"])
+        self.db.execute(
+            'INSERT INTO series (id, start, "end", count, fingerprint, scope, item_code, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            (series["id"], series["start"], series["end"], str(series["count"]), series["fingerprint"],
+             series["scope"], series["item_code"], series["kind"]),
+        )
+        self.db.executemany(
+            "INSERT INTO segment (series_id, pool, first, last) VALUES (?, ?, ?, ?)",
+            [(series["id"], s["pool"]["key"], pad(s["first"]), pad(s["last"])) for s in series["segments"]],
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE): committed, or rolled back on an exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def list(self, scope: Optional[str] = None) -> list:
+        query = 'SELECT id, start, "end", count, scope, item_code, kind, created_at FROM series'
+        rows = self.db.execute(query + (" WHERE scope = ? ORDER BY rowid" if scope is not None else " ORDER BY rowid"),
+                               () if scope is None else (scope,)).fetchall()
+        keys = ["id", "start", "end", "count", "scope", "item_code", "kind", "created_at"]
+        return [dict(zip(keys, r)) for r in rows]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class SQLiteBook:
+    """Creates series through the component over a SQLite file: each create is one write transaction."""
+
+    def __init__(self, path: str, rules: Optional[dict] = None):
+        self.store = SQLiteStore(path)
+        self.guard = Seriesguard(store=self.store)
+        self.rules = rules
+
+    def create(self, request: dict) -> dict:
+        with self.store.transaction():
+            return self.guard.create(request, self.rules)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,575 @@
+//! The WebAssembly Component binding (`wit/seriesguard.wit`, built with
+//! `--features component --target wasm32-wasip2`): typed WIT values in and
+//! out, every decision delegated to the core, exactly as `src/wasm/` does for
+//! JS. Persistence is the host's, through the imported `store` interface.
+//!
+//! Every exported function answers; none panics on input (the core never
+//! does, and nothing here indexes or unwraps).
+
+// The generated glue uses unsafe (the canonical ABI); this module's own code
+// does not.
+#[allow(unsafe_code, missing_docs, clippy::all)]
+mod bindings {
+    wit_bindgen::generate!({ path: "wit", world: "seriesguard" });
+}
+
+use std::cell::RefCell;
+
+use bindings::exports::seriesguard::core::{book, inventory, profiles, rules, signing};
+use bindings::seriesguard::core::store;
+use bindings::seriesguard::core::types as wit;
+
+use crate::book::{Prepared, Refusal, Request, SyncStore};
+use crate::error::{Field, SeriesError};
+use crate::input::Value;
+use crate::inventory::{Conflict, Inventory, Piece, PoolValues, Segment, SeriesId};
+use crate::profiles::{abillity, mor, shipsy, Reply};
+use crate::range::{self, RuleValues, SeriesRules};
+use crate::signing as core_signing;
+
+struct Component;
+
+// ----- conversions -----
+
+fn text(s: &str) -> Value<'_> {
+    Value::Text(s)
+}
+
+fn opt(s: &Option<String>) -> Value<'_> {
+    s.as_deref().map_or(Value::Absent, Value::Text)
+}
+
+/// Rules as the host gave them, typed, with the issues of wrong options.
+fn read_rules(rules: &Option<wit::Rules>) -> (SeriesRules, Vec<SeriesError>) {
+    let Some(r) = rules else {
+        return (SeriesRules::default(), Vec::new());
+    };
+    SeriesRules::from_values(&RuleValues {
+        width: r.width.map_or(Value::Absent, |w| Value::Number(f64::from(w))),
+        prefix: opt(&r.prefix),
+        max_count: opt(&r.max_count),
+        numeric_only: Value::Bool(r.numeric_only),
+        scheme: opt(&r.scheme),
+        format: opt(&r.format),
+    })
+}
+
+fn issue(e: &SeriesError) -> wit::Issue {
+    wit::Issue {
+        code: e.code().to_owned(),
+        field: Some(e.field().to_string()),
+        message: e.to_string(),
+    }
+}
+
+fn conflict(c: &Conflict) -> wit::Conflict {
+    wit::Conflict {
+        id: c.id.to_string(),
+        start: c.start.clone(),
+        end: c.end.clone(),
+        count: c.count.to_string(),
+    }
+}
+
+fn piece(p: &Piece) -> wit::Piece {
+    wit::Piece {
+        start: p.start.clone(),
+        end: p.end.clone(),
+        count: p.count.to_string(),
+    }
+}
+
+/// A refusal: the first issue's code and message, every issue, and the
+/// conflicts of an OVERLAP.
+fn refusal(issues: &[SeriesError]) -> wit::SeriesError {
+    let (code, message) = issues
+        .first()
+        .map_or(("INPUT_INVALID", String::new()), |e| (e.code(), e.to_string()));
+    let conflicts = issues
+        .iter()
+        .find_map(|e| match e {
+            SeriesError::Overlap { conflicts, .. } => Some(conflicts.iter().map(conflict).collect()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    wit::SeriesError {
+        code: code.to_owned(),
+        message,
+        issues: issues.iter().map(issue).collect(),
+        conflicts,
+    }
+}
+
+fn one(e: SeriesError) -> wit::SeriesError {
+    refusal(std::slice::from_ref(&e))
+}
+
+/// The rules, or the refusal their issues make.
+fn rules_or_refusal(rules: &Option<wit::Rules>) -> Result<SeriesRules, wit::SeriesError> {
+    match read_rules(rules) {
+        (rules, issues) if issues.is_empty() => Ok(rules),
+        (_, issues) => Err(refusal(&issues)),
+    }
+}
+
+fn reply(r: Reply, xml: Option<String>) -> wit::Reply {
+    wit::Reply {
+        status: r.status,
+        body: r.body,
+        xml,
+    }
+}
+
+// ----- rules -----
+
+impl rules::Guest for Component {
+    fn validate(start: String, end: String, rules: Option<wit::Rules>) -> wit::Validation {
+        let (rules, mut issues) = read_rules(&rules);
+        let v = range::validate(text(&start), text(&end), &rules);
+        issues.extend(v.issues);
+        let range = v.range.as_ref();
+        wit::Validation {
+            ok: issues.is_empty(),
+            count: range.map(|r| r.count().to_string()),
+            start: range.map(|r| r.start().text().to_owned()),
+            end: range.map(|r| r.end().text().to_owned()),
+            issues: issues.iter().map(issue).collect(),
+        }
+    }
+
+    fn count(start: String, end: String, rules: Option<wit::Rules>) -> Result<String, wit::SeriesError> {
+        let (rules, mut issues) = read_rules(&rules);
+        let v = range::validate(text(&start), text(&end), &rules);
+        issues.extend(v.issues);
+        match v.range {
+            Some(r) if issues.is_empty() => Ok(r.count().to_string()),
+            _ => Err(refusal(&issues)),
+        }
+    }
+
+    fn parse(serial: String, rules: Option<wit::Rules>) -> Result<wit::Serial, wit::SeriesError> {
+        let (rules, mut issues) = read_rules(&rules);
+        let parsed = range::read(text(&serial), Field::Serial, &rules, &mut issues);
+        match parsed {
+            Some(s) if issues.is_empty() => Ok(wit::Serial {
+                text: s.text().to_owned(),
+                prefix: s.prefix().to_owned(),
+                body: s.digits().to_owned(),
+                width: u32::try_from(s.width()).unwrap_or(u32::MAX),
+                suffix: s.suffix().to_owned(),
+                check_digit: s.check_digit().map(|d| d.to_string()),
+            }),
+            _ => Err(refusal(&issues)),
+        }
+    }
+
+    fn check_digit(scheme: String, body: String) -> Result<String, wit::SeriesError> {
+        range::check_digit_of(text(&scheme), text(&body))
+            .map(|d| d.to_string())
+            .map_err(one)
+    }
+
+    fn verify_check_digit(scheme: String, id: String) -> Result<bool, wit::SeriesError> {
+        range::verify_check_digit(text(&scheme), text(&id)).map_err(one)
+    }
+
+    fn split(
+        start: String,
+        end: String,
+        max_per_chunk: String,
+        rules: Option<wit::Rules>,
+    ) -> Result<Vec<wit::Piece>, wit::SeriesError> {
+        let (rules, issues) = read_rules(&rules);
+        crate::inventory::split_series(text(&start), text(&end), text(&max_per_chunk), &rules, issues)
+            .map(|pieces| pieces.iter().map(piece).collect())
+            .map_err(|issues| refusal(&issues))
+    }
+}
+
+// ----- signing -----
+
+impl signing::Guest for Component {
+    fn mor_hash(params: Vec<String>, secret: String) -> Result<String, wit::SeriesError> {
+        let secret = core_signing::text_arg(text(&secret), Field::Secret).map_err(one)?;
+        core_signing::mor_hash(&params, secret).map_err(one)
+    }
+
+    fn verify_mor_hash(params: Vec<String>, secret: String, hash: String) -> Result<bool, wit::SeriesError> {
+        let secret = core_signing::text_arg(text(&secret), Field::Secret).map_err(one)?;
+        let hash = core_signing::text_arg(text(&hash), Field::Hash).map_err(one)?;
+        core_signing::verify_mor_hash(&params, secret, hash).map_err(one)
+    }
+
+    fn hmac_sha256(key: String, message: String, base64url: bool) -> Result<String, wit::SeriesError> {
+        let key = core_signing::text_arg(text(&key), Field::Key).map_err(one)?;
+        let encoding = if base64url { "base64url" } else { "hex" };
+        let encoding = core_signing::Encoding::from_value(text(encoding)).map_err(one)?;
+        core_signing::hmac_sha256(key.as_bytes(), message.as_bytes(), encoding).map_err(one)
+    }
+
+    fn verify_hmac_sha256(key: String, message: String, signature: String) -> Result<bool, wit::SeriesError> {
+        let key = core_signing::text_arg(text(&key), Field::Key).map_err(one)?;
+        let signature = core_signing::text_arg(text(&signature), Field::Hash).map_err(one)?;
+        core_signing::verify_hmac_sha256(key.as_bytes(), message.as_bytes(), signature).map_err(one)
+    }
+
+    fn fingerprint(
+        start: String,
+        end: String,
+        item_code: Option<String>,
+        kind: Option<String>,
+        rules: Option<wit::Rules>,
+    ) -> Result<String, wit::SeriesError> {
+        let rules = rules_or_refusal(&rules)?;
+        core_signing::fingerprint_input(text(&start), text(&end), opt(&item_code), opt(&kind), &rules)
+            .map_err(|issues| refusal(&issues))
+    }
+}
+
+// ----- inventory -----
+
+/// The `index` resource: an [`Inventory`] and the rules its series follow.
+pub struct Index {
+    inventory: RefCell<Inventory>,
+    rules: SeriesRules,
+    rule_issues: Vec<SeriesError>,
+}
+
+impl Index {
+    /// The segments of a series, or every issue (the rules' first).
+    fn segments<'a>(&self, series: &'a wit::Series) -> Result<Vec<Segment<'a>>, wit::SeriesError> {
+        if !self.rule_issues.is_empty() {
+            return Err(refusal(&self.rule_issues));
+        }
+        crate::inventory::series_segments(text(&series.start), text(&series.end), opt(&series.scope), &self.rules)
+            .map_err(|issues| refusal(&issues))
+    }
+
+    fn id(series: &wit::Series) -> Result<SeriesId, wit::SeriesError> {
+        SeriesId::from_value(text(&series.id)).map_err(one)
+    }
+}
+
+impl inventory::Guest for Component {
+    type Index = Index;
+}
+
+impl inventory::GuestIndex for Index {
+    fn new(rules: Option<wit::Rules>) -> Self {
+        let (rules, rule_issues) = read_rules(&rules);
+        Index {
+            inventory: RefCell::new(Inventory::new(false)),
+            rules,
+            rule_issues,
+        }
+    }
+
+    fn add(&self, series: wit::Series) -> Result<(), wit::SeriesError> {
+        let segments = self.segments(&series)?;
+        let id = Index::id(&series)?;
+        self.inventory.borrow_mut().insert(&id, &segments).map_err(one)
+    }
+
+    fn add_many(&self, series: Vec<wit::Series>) -> Result<(), wit::SeriesError> {
+        let mut items = Vec::with_capacity(series.len());
+        for s in &series {
+            items.push((Index::id(s)?, self.segments(s)?));
+        }
+        self.inventory.borrow_mut().insert_many(&items).map_err(one)
+    }
+
+    fn overlaps(&self, series: wit::Series) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
+        let segments = self.segments(&series)?;
+        Ok(self.inventory.borrow().overlaps(&segments).iter().map(conflict).collect())
+    }
+
+    fn has_overlap(&self, series: wit::Series) -> Result<bool, wit::SeriesError> {
+        let segments = self.segments(&series)?;
+        Ok(self.inventory.borrow().any_overlap(&segments))
+    }
+
+    fn plan(&self, series: wit::Series) -> Result<wit::Plan, wit::SeriesError> {
+        let segments = self.segments(&series)?;
+        let plan = self.inventory.borrow().plan(&segments);
+        Ok(wit::Plan {
+            create: plan.create.iter().map(piece).collect(),
+            skipped: plan.skipped.iter().map(conflict).collect(),
+            created: plan.created.to_string(),
+            requested: plan.requested.to_string(),
+        })
+    }
+
+    fn allocate(&self, pool: wit::Pool, quantity: String, id: Option<String>) -> Result<Option<wit::Piece>, wit::SeriesError> {
+        let values = PoolValues {
+            prefix: opt(&pool.prefix),
+            suffix: opt(&pool.suffix),
+            width: Value::Number(f64::from(pool.width)),
+            scheme: opt(&pool.scheme),
+            scope: opt(&pool.scope),
+            first: text(&pool.first),
+            last: text(&pool.last),
+        };
+        self.inventory
+            .borrow_mut()
+            .allocate(&values, text(&quantity), opt(&id))
+            .map(|block| block.as_ref().map(piece))
+            .map_err(|issues| refusal(&issues))
+    }
+
+    fn remove(&self, id: String) -> bool {
+        SeriesId::from_value(text(&id)).is_ok_and(|id| self.inventory.borrow_mut().remove(&id))
+    }
+
+    fn size(&self) -> u64 {
+        u64::try_from(self.inventory.borrow().ranges()).unwrap_or(u64::MAX)
+    }
+}
+
+// ----- book: the core's create over the imported store -----
+
+/// The imported `store` interface as the core's [`SyncStore`].
+struct HostStore;
+
+fn pool_key(segment: &Segment<'_>) -> store::PoolKey {
+    let key = segment.key;
+    store::PoolKey {
+        key: key.key_text(),
+        prefix: key.prefix.to_owned(),
+        suffix: key.suffix.to_owned(),
+        width: u32::try_from(key.width).unwrap_or(u32::MAX),
+        scheme: key.scheme.name().to_owned(),
+        scope: key.scope.to_owned(),
+    }
+}
+
+fn created(series: &Prepared<'_>) -> store::CreatedSeries {
+    store::CreatedSeries {
+        id: series.id.to_string(),
+        start: series.range.start().text().to_owned(),
+        end: series.range.end().text().to_owned(),
+        count: series.range.count().to_string(),
+        fingerprint: series.fingerprint.clone(),
+        scope: series.scope.to_owned(),
+        item_code: series.item_code.to_owned(),
+        kind: series.kind.name().to_owned(),
+        segments: series
+            .segments
+            .iter()
+            .map(|s| store::Segment {
+                pool: pool_key(s),
+                first: s.first.to_string(),
+                last: s.last.to_string(),
+            })
+            .collect(),
+    }
+}
+
+impl SyncStore for HostStore {
+    fn overlapping(&mut self, segment: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal> {
+        let rows = store::overlapping(&pool_key(segment), &segment.first.to_string(), &segment.last.to_string())
+            .map_err(|_| Refusal::Failed)?;
+        Ok(rows.into_iter().map(|r| [r.id, r.first, r.last]).collect())
+    }
+
+    fn insert(&mut self, series: &Prepared<'_>) -> Result<(), Refusal> {
+        store::insert(&created(series)).map_err(|e| match e {
+            store::StoreError::Overlap => Refusal::Overlap,
+            store::StoreError::Failed(_) => Refusal::Failed,
+        })
+    }
+}
+
+fn request(r: &book::CreateRequest) -> Request<'_> {
+    Request {
+        id: opt(&r.id),
+        start: text(&r.start),
+        end: text(&r.end),
+        scope: opt(&r.scope),
+        item_code: opt(&r.item_code),
+        kind: opt(&r.kind),
+    }
+}
+
+impl book::Guest for Component {
+    fn prepare(request: book::CreateRequest, rules: Option<wit::Rules>) -> Result<store::CreatedSeries, wit::SeriesError> {
+        let rules = rules_or_refusal(&rules)?;
+        crate::book::prepare(&self::request(&request), &rules)
+            .map(|p| created(&p))
+            .map_err(|issues| refusal(&issues))
+    }
+
+    fn create(request: book::CreateRequest, rules: Option<wit::Rules>) -> Result<store::CreatedSeries, wit::SeriesError> {
+        let rules = rules_or_refusal(&rules)?;
+        crate::book::create_with(&mut HostStore, &self::request(&request), &rules)
+            .map(|p| created(&p))
+            .map_err(|issues| refusal(&issues))
+    }
+
+    fn conflicts(request: book::CreateRequest, rules: Option<wit::Rules>) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
+        let rules = rules_or_refusal(&rules)?;
+        let series = crate::book::prepare(&self::request(&request), &rules).map_err(|issues| refusal(&issues))?;
+        match crate::book::check_with(&mut HostStore, &series) {
+            Ok(()) => Ok(Vec::new()),
+            Err(SeriesError::Overlap { conflicts, .. }) => Ok(conflicts.iter().map(conflict).collect()),
+            Err(e) => Err(one(e)),
+        }
+    }
+}
+
+// ----- profiles -----
+
+fn shipsy_body(b: &profiles::ShipsyBody) -> shipsy::Body<'_> {
+    shipsy::Body {
+        client_code: opt(&b.client_code),
+        kind: opt(&b.kind),
+        start: opt(&b.start),
+        end: opt(&b.end),
+        item_code: opt(&b.item_code),
+        hub_code: opt(&b.hub_code),
+        creator_hub: opt(&b.creator_hub),
+    }
+}
+
+impl profiles::Guest for Component {
+    fn shipsy_validate(
+        body: profiles::ShipsyBody,
+        service_types: Option<Vec<String>>,
+        rules: Option<wit::Rules>,
+    ) -> (wit::Validation, Option<String>) {
+        let (rules, mut issues) = read_rules(&rules);
+        let b = shipsy_body(&body);
+        let v = shipsy::form_issues(&b, service_types.as_ref().map(|t| Ok(t.len())), &rules);
+        issues.extend(v.issues);
+        let range = v.range.as_ref();
+        let validation = wit::Validation {
+            ok: issues.is_empty(),
+            count: range.map(|r| r.count().to_string()),
+            start: range.map(|r| r.start().text().to_owned()),
+            end: range.map(|r| r.end().text().to_owned()),
+            issues: issues.iter().map(issue).collect(),
+        };
+        let customer = shipsy::customer(&b).ok().flatten().map(str::to_owned);
+        (validation, customer)
+    }
+
+    fn shipsy_check(
+        authorization: Option<String>,
+        body: profiles::ShipsyBody,
+        rules: Option<wit::Rules>,
+    ) -> Result<profiles::ShipsyAccepted, wit::Reply> {
+        let (rules, _) = read_rules(&rules);
+        match shipsy::check(opt(&authorization), &shipsy_body(&body), &rules) {
+            Ok(a) => Ok(profiles::ShipsyAccepted {
+                api_key: a.api_key.to_owned(),
+                scope: a.scope.to_owned(),
+                start: a.start.to_owned(),
+                end: a.end.to_owned(),
+                item_code: a.item_code.to_owned(),
+                kind: a.kind.name().to_owned(),
+            }),
+            Err(r) => Err(reply(r, None)),
+        }
+    }
+
+    fn shipsy_reply(outcome: String, code: String, message: String) -> wit::Reply {
+        reply(shipsy::outcome(&outcome, &code, &message), None)
+    }
+
+    fn mor_check(
+        params: Vec<(String, String)>,
+        secret: String,
+        user_allowed: bool,
+        can_manage_cards: bool,
+        group: Option<profiles::MorGroup>,
+    ) -> Result<profiles::MorAccepted, String> {
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or(Value::Absent, |(_, v)| Value::Text(v))
+        };
+        let params = mor::Params {
+            u: get("u"),
+            card_group_id: get("card_group_id"),
+            cards_from: get("cards_from"),
+            cards_till: get("cards_till"),
+            hash: get("hash"),
+            batch_number: get("batch_number"),
+            min_balance: get("min_balance"),
+            distributor_id: get("distributor_id"),
+            language: get("language"),
+        };
+        let group = group.as_ref().and_then(|g| {
+            let length = usize::try_from(g.number_length).ok().filter(|n| (1..=38).contains(n))?;
+            Some(mor::Group {
+                id: &g.id,
+                number_length: length,
+                pin_length: g.pin_length,
+            })
+        });
+        let facts = mor::Facts {
+            secret: &secret,
+            user_allowed,
+            can_manage_cards,
+            group,
+        };
+        match mor::check(&params, &facts) {
+            Ok(a) => Ok(profiles::MorAccepted {
+                cards_from: a.range.start().text().to_owned(),
+                cards_till: a.range.end().text().to_owned(),
+            }),
+            Err(error) => Err(mor::error_xml(error)),
+        }
+    }
+
+    fn mor_success(created: String, requested: String) -> String {
+        let n = |t: &str| t.parse::<u128>().unwrap_or(0);
+        mor::success_xml(n(&created), n(&requested))
+    }
+
+    fn abillity_check(
+        area_code: Option<String>,
+        quantity: Option<i64>,
+        is_quote: bool,
+        known_areas: Vec<String>,
+        max_quantity: Option<u32>,
+    ) -> Result<(String, u32), wit::Reply> {
+        let quantity = match quantity {
+            None => Value::Absent,
+            Some(q) => Value::BigInt(u128::try_from(q).ok()),
+        };
+        let max = max_quantity.map_or(abillity::MAX_QUANTITY, u128::from).max(1);
+        match abillity::check(opt(&area_code), quantity, is_quote, |code| known_areas.iter().any(|a| a == code), max) {
+            Ok(a) => Ok((a.area_code.to_owned(), u32::try_from(a.quantity).unwrap_or(u32::MAX))),
+            Err(line) => {
+                let (r, xml) = abillity::error(&line);
+                Err(reply(r, Some(xml)))
+            }
+        }
+    }
+
+    fn abillity_view(
+        stock_number_id: u64,
+        first: Option<String>,
+        last: Option<String>,
+        area_code: String,
+        quantity: u32,
+    ) -> wit::Reply {
+        let view = abillity::View {
+            id: stock_number_id,
+            first: first.as_deref(),
+            last: last.as_deref(),
+            area_code: &area_code,
+            quantity: u128::from(quantity),
+        };
+        let (r, xml) = abillity::reply(&view);
+        reply(r, Some(xml))
+    }
+}
+
+// The export glue is generated here and is unsafe too.
+#[allow(unsafe_code)]
+mod export {
+    use super::{bindings, Component};
+    bindings::export!(Component with_types_in bindings);
+}
