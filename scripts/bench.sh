@@ -4,10 +4,11 @@
 # Not part of the test command: timings are not tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --with-postgres
+bash scripts/setup.sh --with-postgres --with-python
 bash scripts/build.sh
 cargo bench --bench core 2>/dev/null | sed -n '/^core/,$p' > target/bench-core.txt
 cargo bench --bench native_load 2>/dev/null | grep ranges > target/bench-native-load.txt
 SKIP_BUILD=1 bash examples/server/setup.sh
 node benches/js/server.mjs
+target/py/bin/python benches/python/bench.py
 node --expose-gc --max-old-space-size=8192 benches/js/run.mjs

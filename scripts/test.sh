@@ -3,13 +3,14 @@
 # every test: lints, the native Rust tests (unit, integration, doc), the wasm
 # tests under Node, the type check of index.d.ts, the node:test suites over
 # the built package, the browser tests in headless Chromium, and the example
-# server's tests against a real PostgreSQL.
+# server's tests against a real PostgreSQL, and the WebAssembly Component's
+# tests from Python (wasmtime) over the conformance corpus every surface runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-bash scripts/setup.sh --with-browser --with-postgres
+bash scripts/setup.sh --with-browser --with-postgres --with-python
 step build
 bash scripts/build.sh
 
@@ -17,6 +18,7 @@ step lint
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+cargo clippy --target wasm32-wasip2 --features component --lib --quiet -- -D warnings
 
 step "Rust tests (native)"
 cargo test
@@ -37,3 +39,6 @@ node --test tests/js/ tests/e2e/ tests/package/
 step "example server (the packed package over HTTP, a throwaway PostgreSQL cluster)"
 SKIP_BUILD=1 bash examples/server/setup.sh
 node --test examples/server/test/*.test.mjs
+
+step "WebAssembly Component from Python (wasmtime): the shared corpus, the SQLite store, the CLI"
+target/py/bin/python examples/python/run_tests.py

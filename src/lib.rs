@@ -29,7 +29,11 @@ pub mod signing;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub mod wasm;
 
-#[cfg(all(feature = "component", target_arch = "wasm32", not(target_os = "unknown")))]
+#[cfg(all(
+    feature = "component",
+    target_arch = "wasm32",
+    not(target_os = "unknown")
+))]
 pub mod component;
 
 pub use error::{Field, SeriesError};

@@ -63,6 +63,11 @@ const results = new Map();
 const measured = (suite, group, name) => results.get(`${suite}/${group}/${name}`);
 const wasm = await readFile(new URL('pkg/dist/node/seriesguard_bg.wasm', root));
 const gz = gzipSync(wasm, { level: 9 }).length;
+// The WebAssembly Component for non-JS hosts (scripts/build.sh builds it beside the JS build).
+const component = await readFile(new URL('pkg/component/seriesguard.wasm', root)).catch(() => null);
+const componentRow = component
+  ? `| \`component/seriesguard.wasm\` (wasm32-wasip2, wit-bindgen; not in the npm package) | ${component.length} B | ${gzipSync(component, { level: 9 }).length} B | — |`
+  : '| `component/seriesguard.wasm` | (not built) | | |';
 const sections = [];
 for (const path of suites) {
   const suite = await import(path);
@@ -126,6 +131,7 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | artifact | raw | gzip -9 | budget |
 | --- | ---: | ---: | ---: |
 | \`seriesguard_bg.wasm\` (release, wasm-opt -Oz) | ${wasm.length} B | ${gz} B | ${SIZE_BUDGET_GZ} B gzipped |
+${componentRow}
 
 What the size is made of (twiggy, on 2026-11-25): no single part dominates.
 The largest items are the SHA-256 and SHA-1 compression functions (8 KB and
@@ -185,6 +191,10 @@ Bulk load natively (\`cargo bench --bench native_load\`):
 \`\`\`
 ${native('bench-native-load.txt')}
 \`\`\`
+
+## From Python, through the WebAssembly Component (examples/python)
+
+${native('bench-python.md')}
 
 ## The reference server under load (examples/server)
 

@@ -45,7 +45,9 @@ fn read_rules(rules: &Option<wit::Rules>) -> (SeriesRules, Vec<SeriesError>) {
         return (SeriesRules::default(), Vec::new());
     };
     SeriesRules::from_values(&RuleValues {
-        width: r.width.map_or(Value::Absent, |w| Value::Number(f64::from(w))),
+        width: r
+            .width
+            .map_or(Value::Absent, |w| Value::Number(f64::from(w))),
         prefix: opt(&r.prefix),
         max_count: opt(&r.max_count),
         numeric_only: Value::Bool(r.numeric_only),
@@ -84,11 +86,15 @@ fn piece(p: &Piece) -> wit::Piece {
 fn refusal(issues: &[SeriesError]) -> wit::SeriesError {
     let (code, message) = issues
         .first()
-        .map_or(("INPUT_INVALID", String::new()), |e| (e.code(), e.to_string()));
+        .map_or(("INPUT_INVALID", String::new()), |e| {
+            (e.code(), e.to_string())
+        });
     let conflicts = issues
         .iter()
         .find_map(|e| match e {
-            SeriesError::Overlap { conflicts, .. } => Some(conflicts.iter().map(conflict).collect()),
+            SeriesError::Overlap { conflicts, .. } => {
+                Some(conflicts.iter().map(conflict).collect())
+            }
             _ => None,
         })
         .unwrap_or_default();
@@ -137,7 +143,11 @@ impl rules::Guest for Component {
         }
     }
 
-    fn count(start: String, end: String, rules: Option<wit::Rules>) -> Result<String, wit::SeriesError> {
+    fn count(
+        start: String,
+        end: String,
+        rules: Option<wit::Rules>,
+    ) -> Result<String, wit::SeriesError> {
         let (rules, mut issues) = read_rules(&rules);
         let v = range::validate(text(&start), text(&end), &rules);
         issues.extend(v.issues);
@@ -180,9 +190,15 @@ impl rules::Guest for Component {
         rules: Option<wit::Rules>,
     ) -> Result<Vec<wit::Piece>, wit::SeriesError> {
         let (rules, issues) = read_rules(&rules);
-        crate::inventory::split_series(text(&start), text(&end), text(&max_per_chunk), &rules, issues)
-            .map(|pieces| pieces.iter().map(piece).collect())
-            .map_err(|issues| refusal(&issues))
+        crate::inventory::split_series(
+            text(&start),
+            text(&end),
+            text(&max_per_chunk),
+            &rules,
+            issues,
+        )
+        .map(|pieces| pieces.iter().map(piece).collect())
+        .map_err(|issues| refusal(&issues))
     }
 }
 
@@ -194,20 +210,32 @@ impl signing::Guest for Component {
         core_signing::mor_hash(&params, secret).map_err(one)
     }
 
-    fn verify_mor_hash(params: Vec<String>, secret: String, hash: String) -> Result<bool, wit::SeriesError> {
+    fn verify_mor_hash(
+        params: Vec<String>,
+        secret: String,
+        hash: String,
+    ) -> Result<bool, wit::SeriesError> {
         let secret = core_signing::text_arg(text(&secret), Field::Secret).map_err(one)?;
         let hash = core_signing::text_arg(text(&hash), Field::Hash).map_err(one)?;
         core_signing::verify_mor_hash(&params, secret, hash).map_err(one)
     }
 
-    fn hmac_sha256(key: String, message: String, base64url: bool) -> Result<String, wit::SeriesError> {
+    fn hmac_sha256(
+        key: String,
+        message: String,
+        base64url: bool,
+    ) -> Result<String, wit::SeriesError> {
         let key = core_signing::text_arg(text(&key), Field::Key).map_err(one)?;
         let encoding = if base64url { "base64url" } else { "hex" };
         let encoding = core_signing::Encoding::from_value(text(encoding)).map_err(one)?;
         core_signing::hmac_sha256(key.as_bytes(), message.as_bytes(), encoding).map_err(one)
     }
 
-    fn verify_hmac_sha256(key: String, message: String, signature: String) -> Result<bool, wit::SeriesError> {
+    fn verify_hmac_sha256(
+        key: String,
+        message: String,
+        signature: String,
+    ) -> Result<bool, wit::SeriesError> {
         let key = core_signing::text_arg(text(&key), Field::Key).map_err(one)?;
         let signature = core_signing::text_arg(text(&signature), Field::Hash).map_err(one)?;
         core_signing::verify_hmac_sha256(key.as_bytes(), message.as_bytes(), signature).map_err(one)
@@ -221,8 +249,14 @@ impl signing::Guest for Component {
         rules: Option<wit::Rules>,
     ) -> Result<String, wit::SeriesError> {
         let rules = rules_or_refusal(&rules)?;
-        core_signing::fingerprint_input(text(&start), text(&end), opt(&item_code), opt(&kind), &rules)
-            .map_err(|issues| refusal(&issues))
+        core_signing::fingerprint_input(
+            text(&start),
+            text(&end),
+            opt(&item_code),
+            opt(&kind),
+            &rules,
+        )
+        .map_err(|issues| refusal(&issues))
     }
 }
 
@@ -241,8 +275,13 @@ impl Index {
         if !self.rule_issues.is_empty() {
             return Err(refusal(&self.rule_issues));
         }
-        crate::inventory::series_segments(text(&series.start), text(&series.end), opt(&series.scope), &self.rules)
-            .map_err(|issues| refusal(&issues))
+        crate::inventory::series_segments(
+            text(&series.start),
+            text(&series.end),
+            opt(&series.scope),
+            &self.rules,
+        )
+        .map_err(|issues| refusal(&issues))
     }
 
     fn id(series: &wit::Series) -> Result<SeriesId, wit::SeriesError> {
@@ -267,7 +306,10 @@ impl inventory::GuestIndex for Index {
     fn add(&self, series: wit::Series) -> Result<(), wit::SeriesError> {
         let segments = self.segments(&series)?;
         let id = Index::id(&series)?;
-        self.inventory.borrow_mut().insert(&id, &segments).map_err(one)
+        self.inventory
+            .borrow_mut()
+            .insert(&id, &segments)
+            .map_err(one)
     }
 
     fn add_many(&self, series: Vec<wit::Series>) -> Result<(), wit::SeriesError> {
@@ -280,7 +322,13 @@ impl inventory::GuestIndex for Index {
 
     fn overlaps(&self, series: wit::Series) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
         let segments = self.segments(&series)?;
-        Ok(self.inventory.borrow().overlaps(&segments).iter().map(conflict).collect())
+        Ok(self
+            .inventory
+            .borrow()
+            .overlaps(&segments)
+            .iter()
+            .map(conflict)
+            .collect())
     }
 
     fn has_overlap(&self, series: wit::Series) -> Result<bool, wit::SeriesError> {
@@ -299,7 +347,12 @@ impl inventory::GuestIndex for Index {
         })
     }
 
-    fn allocate(&self, pool: wit::Pool, quantity: String, id: Option<String>) -> Result<Option<wit::Piece>, wit::SeriesError> {
+    fn allocate(
+        &self,
+        pool: wit::Pool,
+        quantity: String,
+        id: Option<String>,
+    ) -> Result<Option<wit::Piece>, wit::SeriesError> {
         let values = PoolValues {
             prefix: opt(&pool.prefix),
             suffix: opt(&pool.suffix),
@@ -366,8 +419,12 @@ fn created(series: &Prepared<'_>) -> store::CreatedSeries {
 
 impl SyncStore for HostStore {
     fn overlapping(&mut self, segment: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal> {
-        let rows = store::overlapping(&pool_key(segment), &segment.first.to_string(), &segment.last.to_string())
-            .map_err(|_| Refusal::Failed)?;
+        let rows = store::overlapping(
+            &pool_key(segment),
+            &segment.first.to_string(),
+            &segment.last.to_string(),
+        )
+        .map_err(|_| Refusal::Failed)?;
         Ok(rows.into_iter().map(|r| [r.id, r.first, r.last]).collect())
     }
 
@@ -391,26 +448,38 @@ fn request(r: &book::CreateRequest) -> Request<'_> {
 }
 
 impl book::Guest for Component {
-    fn prepare(request: book::CreateRequest, rules: Option<wit::Rules>) -> Result<store::CreatedSeries, wit::SeriesError> {
+    fn prepare(
+        request: book::CreateRequest,
+        rules: Option<wit::Rules>,
+    ) -> Result<store::CreatedSeries, wit::SeriesError> {
         let rules = rules_or_refusal(&rules)?;
         crate::book::prepare(&self::request(&request), &rules)
             .map(|p| created(&p))
             .map_err(|issues| refusal(&issues))
     }
 
-    fn create(request: book::CreateRequest, rules: Option<wit::Rules>) -> Result<store::CreatedSeries, wit::SeriesError> {
+    fn create(
+        request: book::CreateRequest,
+        rules: Option<wit::Rules>,
+    ) -> Result<store::CreatedSeries, wit::SeriesError> {
         let rules = rules_or_refusal(&rules)?;
         crate::book::create_with(&mut HostStore, &self::request(&request), &rules)
             .map(|p| created(&p))
             .map_err(|issues| refusal(&issues))
     }
 
-    fn conflicts(request: book::CreateRequest, rules: Option<wit::Rules>) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
+    fn conflicts(
+        request: book::CreateRequest,
+        rules: Option<wit::Rules>,
+    ) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
         let rules = rules_or_refusal(&rules)?;
-        let series = crate::book::prepare(&self::request(&request), &rules).map_err(|issues| refusal(&issues))?;
+        let series = crate::book::prepare(&self::request(&request), &rules)
+            .map_err(|issues| refusal(&issues))?;
         match crate::book::check_with(&mut HostStore, &series) {
             Ok(()) => Ok(Vec::new()),
-            Err(SeriesError::Overlap { conflicts, .. }) => Ok(conflicts.iter().map(conflict).collect()),
+            Err(SeriesError::Overlap { conflicts, .. }) => {
+                Ok(conflicts.iter().map(conflict).collect())
+            }
             Err(e) => Err(one(e)),
         }
     }
@@ -500,7 +569,9 @@ impl profiles::Guest for Component {
             language: get("language"),
         };
         let group = group.as_ref().and_then(|g| {
-            let length = usize::try_from(g.number_length).ok().filter(|n| (1..=38).contains(n))?;
+            let length = usize::try_from(g.number_length)
+                .ok()
+                .filter(|n| (1..=38).contains(n))?;
             Some(mor::Group {
                 id: &g.id,
                 number_length: length,
@@ -538,9 +609,20 @@ impl profiles::Guest for Component {
             None => Value::Absent,
             Some(q) => Value::BigInt(u128::try_from(q).ok()),
         };
-        let max = max_quantity.map_or(abillity::MAX_QUANTITY, u128::from).max(1);
-        match abillity::check(opt(&area_code), quantity, is_quote, |code| known_areas.iter().any(|a| a == code), max) {
-            Ok(a) => Ok((a.area_code.to_owned(), u32::try_from(a.quantity).unwrap_or(u32::MAX))),
+        let max = max_quantity
+            .map_or(abillity::MAX_QUANTITY, u128::from)
+            .max(1);
+        match abillity::check(
+            opt(&area_code),
+            quantity,
+            is_quote,
+            |code| known_areas.iter().any(|a| a == code),
+            max,
+        ) {
+            Ok(a) => Ok((
+                a.area_code.to_owned(),
+                u32::try_from(a.quantity).unwrap_or(u32::MAX),
+            )),
             Err(line) => {
                 let (r, xml) = abillity::error(&line);
                 Err(reply(r, Some(xml)))

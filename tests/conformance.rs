@@ -1,0 +1,396 @@
+//! The shared conformance corpus (`tests/cases/*.json`) against the core.
+//! The npm package (`tests/js/conformance.test.mjs`) and the component from
+//! Python (`examples/python/tests/test_conformance.py`) run the same cases,
+//! so every surface is held to the same answers.
+#![cfg(not(target_arch = "wasm32"))]
+// In tests a panic is a failure report, so the no-panic lints do not apply.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use serde_json::{json, Value as Json};
+use seriesguard::input::Value;
+use seriesguard::inventory::{self, Inventory, PoolValues, SeriesId};
+use seriesguard::profiles::{abillity, mor, shipsy};
+use seriesguard::range::{self, RuleValues, SeriesRules};
+use seriesguard::signing::{self, Encoding};
+use seriesguard::SeriesError;
+
+fn text(j: &Json) -> Value<'_> {
+    match j {
+        Json::String(s) => Value::Text(s),
+        Json::Null => Value::Absent,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => Value::Number(n.as_f64().unwrap()),
+        _ => Value::Other("value"),
+    }
+}
+
+/// The case's rules, typed, with the issues of wrong options.
+fn rules(c: &Json) -> (SeriesRules, Vec<SeriesError>) {
+    let r = &c["rules"];
+    if r.is_null() {
+        return (SeriesRules::default(), Vec::new());
+    }
+    SeriesRules::from_values(&RuleValues {
+        width: text(&r["width"]),
+        prefix: text(&r["prefix"]),
+        max_count: text(&r["maxCount"]),
+        numeric_only: text(&r["numericOnly"]),
+        scheme: text(&r["scheme"]),
+        format: text(&r["format"]),
+    })
+}
+
+fn codes(issues: &[SeriesError]) -> Json {
+    issues.iter().map(SeriesError::code).collect()
+}
+
+fn error(issues: &[SeriesError]) -> Json {
+    json!({ "error": issues[0].code() })
+}
+
+fn index_of(c: &Json) -> Result<Inventory, SeriesError> {
+    let (rules, _) = rules(c);
+    let mut index = Inventory::new(false);
+    let items: Vec<_> = c["stored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let segments = inventory::series_segments(
+                text(&s["start"]),
+                text(&s["end"]),
+                text(&s["scope"]),
+                &rules,
+            )
+            .unwrap();
+            (SeriesId::from_value(text(&s["id"])).unwrap(), segments)
+        })
+        .collect();
+    index.insert_many(&items)?;
+    Ok(index)
+}
+
+fn query_segments<'a>(c: &'a Json) -> Vec<inventory::Segment<'a>> {
+    let (rules, _) = rules(c);
+    let q = &c["query"];
+    inventory::series_segments(
+        text(&q["start"]),
+        text(&q["end"]),
+        text(&q["scope"]),
+        &rules,
+    )
+    .unwrap()
+}
+
+fn shipsy_body(b: &Json) -> shipsy::Body<'_> {
+    shipsy::Body {
+        client_code: text(&b["client_code"]),
+        kind: text(&b["type"]),
+        start: text(&b["start"]),
+        end: text(&b["end"]),
+        item_code: text(&b["item_code"]),
+        hub_code: text(&b["hub_code"]),
+        creator_hub: text(&b["creator_hub"]),
+    }
+}
+
+fn run(c: &Json) -> Json {
+    let op = c["op"].as_str().unwrap();
+    match op {
+        "validate" | "count" => {
+            let (rules, mut issues) = rules(c);
+            let v = range::validate(text(&c["start"]), text(&c["end"]), &rules);
+            issues.extend(v.issues);
+            let r = v.range.as_ref();
+            if op == "count" {
+                return match r {
+                    Some(r) if issues.is_empty() => json!({ "count": r.count().to_string() }),
+                    _ => error(&issues),
+                };
+            }
+            let mut out = json!({ "ok": issues.is_empty(), "count": r.map(|r| r.count().to_string()), "codes": codes(&issues) });
+            if let Some(r) = r {
+                out["start"] = json!(r.start().text());
+                out["end"] = json!(r.end().text());
+            }
+            out
+        }
+        "parse" => {
+            let (rules, mut issues) = rules(c);
+            match range::read(
+                text(&c["text"]),
+                seriesguard::error::Field::Serial,
+                &rules,
+                &mut issues,
+            ) {
+                Some(s) if issues.is_empty() => json!({
+                    "prefix": s.prefix(), "body": s.digits(), "width": s.width(), "suffix": s.suffix(),
+                    "check_digit": s.check_digit().map(|d| d.to_string()),
+                }),
+                _ => error(&issues),
+            }
+        }
+        "check_digit" => match range::check_digit_of(text(&c["scheme"]), text(&c["body"])) {
+            Ok(d) => json!({ "digit": d.to_string() }),
+            Err(e) => error(&[e]),
+        },
+        "verify_check_digit" => match range::verify_check_digit(text(&c["scheme"]), text(&c["id"]))
+        {
+            Ok(v) => json!({ "valid": v }),
+            Err(e) => error(&[e]),
+        },
+        "split" => {
+            let (rules, issues) = rules(c);
+            match inventory::split_series(
+                text(&c["start"]),
+                text(&c["end"]),
+                text(&c["max"]),
+                &rules,
+                issues,
+            ) {
+                Ok(pieces) => {
+                    json!({ "pieces": pieces.iter().map(|p| json!([p.start, p.end, p.count.to_string()])).collect::<Vec<_>>() })
+                }
+                Err(issues) => error(&issues),
+            }
+        }
+        "mor_hash" => {
+            let params: Vec<&str> = c["params"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .collect();
+            let hash = signing::text_arg(text(&c["secret"]), seriesguard::error::Field::Secret)
+                .and_then(|secret| signing::mor_hash(&params, secret));
+            match hash {
+                Ok(h) => json!({ "hash": h }),
+                Err(e) => error(&[e]),
+            }
+        }
+        "hmac" => {
+            let (key, message) = (c["key"].as_str().unwrap(), c["message"].as_str().unwrap());
+            let hex = signing::hmac_sha256(
+                key.as_bytes(),
+                message.as_bytes(),
+                Encoding::from_value(Value::Text("hex")).unwrap(),
+            );
+            json!({ "hex": hex.unwrap() })
+        }
+        "fingerprints" => {
+            let fp = |s: &Json| {
+                signing::fingerprint_input(
+                    text(&s["start"]),
+                    text(&s["end"]),
+                    text(&s["item_code"]),
+                    text(&s["type"]),
+                    &SeriesRules::default(),
+                )
+                .unwrap()
+            };
+            json!({ "equal": fp(&c["a"]) == fp(&c["b"]) })
+        }
+        "overlaps" => match index_of(c) {
+            Ok(index) => json!({ "conflicts": index.overlaps(&query_segments(c)).iter()
+                .map(|x| json!([x.id.to_string(), x.start, x.end, x.count.to_string()])).collect::<Vec<_>>() }),
+            Err(e) => error(&[e]),
+        },
+        "plan" => {
+            let p = index_of(c).unwrap().plan(&query_segments(c));
+            json!({
+                "created": p.created.to_string(), "requested": p.requested.to_string(),
+                "create": p.create.iter().map(|x| json!([x.start, x.end])).collect::<Vec<_>>(),
+                "skipped": p.skipped.iter().map(|x| json!([x.id.to_string(), x.start, x.end])).collect::<Vec<_>>(),
+            })
+        }
+        "allocate" => {
+            let p = &c["pool"];
+            let pool = PoolValues {
+                width: text(&p["width"]),
+                first: text(&p["first"]),
+                last: text(&p["last"]),
+                scope: text(&p["scope"]),
+                ..PoolValues::default()
+            };
+            let block = index_of(c)
+                .unwrap()
+                .allocate(&pool, text(&c["quantity"]), Value::Absent)
+                .unwrap();
+            json!({ "block": block.map(|b| json!([b.start, b.end])) })
+        }
+        "shipsy_validate" => {
+            let body = shipsy_body(&c["body"]);
+            let v = shipsy::form_issues(&body, None, &SeriesRules::default());
+            json!({
+                "ok": v.issues.is_empty(), "count": v.range.as_ref().map(|r| r.count().to_string()),
+                "codes": codes(&v.issues), "customer": shipsy::customer(&body).ok().flatten(),
+            })
+        }
+        "shipsy_create" => {
+            let reply = match shipsy::check(
+                text(&c["authorization"]),
+                &shipsy_body(&c["body"]),
+                &SeriesRules::default(),
+            ) {
+                Ok(_) => shipsy::outcome("ok", "", ""),
+                Err(reply) => reply,
+            };
+            json!({ "status": reply.status, "body": reply.body })
+        }
+        "mor_cards" => {
+            let p = &c["params"];
+            let params = mor::Params {
+                u: text(&p["u"]),
+                card_group_id: text(&p["card_group_id"]),
+                cards_from: text(&p["cards_from"]),
+                cards_till: text(&p["cards_till"]),
+                hash: text(&p["hash"]),
+                batch_number: text(&p["batch_number"]),
+                min_balance: text(&p["min_balance"]),
+                distributor_id: text(&p["distributor_id"]),
+                language: text(&p["language"]),
+            };
+            let g = &c["group"];
+            let group = (!g.is_null()).then(|| mor::Group {
+                id: g["id"].as_str().unwrap(),
+                number_length: g["number_length"].as_u64().unwrap() as usize,
+                pin_length: g["pin_length"].as_u64().map(|n| n as u32),
+            });
+            let facts = mor::Facts {
+                secret: c["secret"].as_str().unwrap(),
+                user_allowed: true,
+                can_manage_cards: true,
+                group,
+            };
+            match mor::check(&params, &facts) {
+                Err(e) => json!({ "xml": mor::error_xml(e) }),
+                Ok(accepted) => {
+                    let numeric = SeriesRules {
+                        numeric_only: true,
+                        ..SeriesRules::default()
+                    };
+                    let mut index = Inventory::new(false);
+                    for (i, e) in c["existing"].as_array().unwrap().iter().enumerate() {
+                        let segments = inventory::series_segments(
+                            text(&e[0]),
+                            text(&e[1]),
+                            Value::Absent,
+                            &numeric,
+                        )
+                        .unwrap();
+                        index
+                            .insert(&SeriesId::Number(i as u32), &segments)
+                            .unwrap();
+                    }
+                    let query = inventory::segments(&accepted.range, "");
+                    let plan = index.plan(&query);
+                    json!({ "xml": mor::success_xml(plan.created, plan.requested) })
+                }
+            }
+        }
+        "abillity" => {
+            let areas: Vec<&str> = c["pools"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["areaCode"].as_str().unwrap())
+                .collect();
+            let quantity = c["body"]["Quantity"]
+                .as_f64()
+                .map_or(Value::Absent, Value::Number);
+            let checked = abillity::check(
+                text(&c["body"]["AreaCode"]),
+                quantity,
+                c["is_quote"].as_bool().unwrap(),
+                |a| areas.contains(&a),
+                abillity::MAX_QUANTITY,
+            );
+            let (reply, _) = match checked {
+                Err(line) => abillity::error(&line),
+                Ok(a) => {
+                    let pool = c["pools"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|p| p["areaCode"] == a.area_code)
+                        .unwrap();
+                    let first = pool["first"].as_str().unwrap();
+                    let mut index = Inventory::new(false);
+                    for (i, s) in c["stored"].as_array().unwrap().iter().enumerate() {
+                        let segments = inventory::series_segments(
+                            text(&s[0]),
+                            text(&s[1]),
+                            Value::Text(a.area_code),
+                            &SeriesRules::default(),
+                        )
+                        .unwrap();
+                        index
+                            .insert(&SeriesId::Number(i as u32), &segments)
+                            .unwrap();
+                    }
+                    let width = first.len().to_string();
+                    let values = PoolValues {
+                        width: Value::Text(&width),
+                        first: Value::Text(first),
+                        last: text(&pool["last"]),
+                        scope: Value::Text(a.area_code),
+                        ..PoolValues::default()
+                    };
+                    let block = index
+                        .allocate(&values, Value::BigInt(Some(a.quantity)), Value::Absent)
+                        .unwrap();
+                    let id = c["stock_number_id"].as_u64().unwrap();
+                    abillity::reply(&abillity::View {
+                        id,
+                        first: block.as_ref().map(|b| b.start.as_str()),
+                        last: block.as_ref().map(|b| b.end.as_str()),
+                        area_code: a.area_code,
+                        quantity: a.quantity,
+                    })
+                }
+            };
+            json!({ "status": reply.status, "body": reply.body })
+        }
+        other => panic!("unknown op {other}"),
+    }
+}
+
+#[test]
+fn every_surface_gives_the_corpus_answers() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "{files:?}");
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for path in &files {
+        let cases: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for c in cases["cases"].as_array().unwrap() {
+            ran += 1;
+            let got = run(c);
+            if got != c["expect"] {
+                failures.push(format!(
+                    "{}: {}\n  got      {got}\n  expected {}",
+                    path.display(),
+                    c["name"],
+                    c["expect"]
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

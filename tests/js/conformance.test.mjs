@@ -1,0 +1,97 @@
+// The shared conformance corpus (tests/cases/*.json) through the npm
+// package. The Rust core (tests/conformance.rs) and the component from
+// Python (examples/python/tests/test_conformance.py) run the same cases.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import {
+  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+  morHash, hmacSha256, fingerprint, SeriesIndex, SeriesError, profiles,
+} from 'seriesguard';
+
+const dir = new URL('../cases/', import.meta.url);
+
+// The answer, or { error: code } when the package threw a SeriesError.
+function attempt(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof SeriesError) return { error: error.code };
+    throw error;
+  }
+}
+
+const indexOf = (c) => {
+  const index = new SeriesIndex(c.rules);
+  index.addMany(c.stored.map((s) => ({ id: s.id, start: s.start, end: s.end, scope: s.scope })));
+  return index;
+};
+
+const ops = {
+  validate(c) {
+    const v = validateSeries({ start: c.start, end: c.end }, c.rules);
+    const out = { ok: v.ok, count: v.count === null ? null : String(v.count), codes: v.issues.map((i) => i.code) };
+    if (v.count !== null) Object.assign(out, { start: v.start, end: v.end });
+    return out;
+  },
+  count: (c) => attempt(() => ({ count: String(countSeries(c.start, c.end, c.rules)) })),
+  parse: (c) => attempt(() => {
+    const s = parseSerial(c.text, c.rules);
+    return { prefix: s.prefix, body: s.body, width: s.width, suffix: s.suffix, check_digit: s.checkDigit ?? null };
+  }),
+  check_digit: (c) => attempt(() => ({ digit: checkDigit(c.scheme, c.body) })),
+  verify_check_digit: (c) => attempt(() => ({ valid: verifyCheckDigit(c.scheme, c.id) })),
+  split: (c) => attempt(() => ({ pieces: splitSeries(c.start, c.end, BigInt(c.max), c.rules).map((p) => [p.start, p.end, String(p.count)]) })),
+  mor_hash: (c) => attempt(() => ({ hash: morHash(c.params, c.secret) })),
+  hmac: (c) => ({ hex: hmacSha256(c.key, c.message) }),
+  fingerprints: (c) => ({ equal: fingerprint(c.a) === fingerprint(c.b) }),
+  overlaps: (c) => attempt(() => {
+    const index = indexOf(c);
+    return { conflicts: index.overlaps(c.query).map((x) => [String(x.id), x.start, x.end, String(x.count)]) };
+  }),
+  plan(c) {
+    const p = indexOf(c).plan(c.query);
+    return {
+      created: String(p.created), requested: String(p.requested),
+      create: p.create.map((x) => [x.start, x.end]), skipped: p.skipped.map((x) => [String(x.id), x.start, x.end]),
+    };
+  },
+  allocate(c) {
+    const block = indexOf(c).allocate(c.pool, BigInt(c.quantity));
+    return { block: block ? [block.start, block.end] : null };
+  },
+  shipsy_validate(c) {
+    const v = profiles.shipsy.validate(c.body);
+    return { ok: v.ok, count: v.count === null ? null : String(v.count), codes: v.issues.map((i) => i.code), customer: v.customer };
+  },
+  async shipsy_create(c) {
+    const headers = c.authorization === null ? {} : { authorization: c.authorization };
+    const r = await profiles.shipsy.create(c.body, headers, { apiKeyValid: () => true });
+    return { status: r.status, body: r.text };
+  },
+  async mor_cards(c) {
+    const group = c.group && {
+      id: c.group.id, numberLength: c.group.number_length, pinLength: c.group.pin_length,
+      existing: c.existing.map(([start, end]) => ({ start, end })),
+    };
+    const r = await profiles.mor.cardsCreate(c.params, { secret: c.secret, group });
+    return { xml: r.xml };
+  },
+  async abillity(c) {
+    const index = new SeriesIndex();
+    const area = c.body.AreaCode;
+    index.addMany(c.stored.map(([start, end], i) => ({ id: `stored-${i}`, start, end, scope: area })));
+    const r = await profiles.abillity.stockNumber(c.body, { pools: c.pools, index, isQuote: c.is_quote, stockNumberId: c.stock_number_id });
+    return { status: r.status, body: r.text };
+  },
+};
+
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  const { cases } = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+  test(`conformance: ${file} (${cases.length} cases)`, async () => {
+    for (const c of cases) {
+      assert.ok(ops[c.op], `${file}: unknown op ${c.op}`);
+      assert.deepEqual(await ops[c.op](c), c.expect, `${file}: ${c.name}`);
+    }
+  });
+}
