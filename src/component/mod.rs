@@ -483,6 +483,11 @@ impl book::Guest for Component {
             Err(e) => Err(one(e)),
         }
     }
+
+    fn remove(id: String) -> Result<bool, wit::SeriesError> {
+        SeriesId::from_value(text(&id)).map_err(one)?;
+        store::remove(&id).map_err(|_| one(crate::book::store_failed("remove", false)))
+    }
 }
 
 // ----- profiles -----

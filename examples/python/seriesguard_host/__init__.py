@@ -124,6 +124,7 @@ class Seriesguard:
             with root.add_instance(f"{PACKAGE}/store@{VERSION}") as imported:
                 imported.add_func("overlapping", self._overlapping)
                 imported.add_func("insert", self._insert)
+                imported.add_func("remove", self._remove)
         self._store = wasmtime.Store(engine)
         self._store.set_wasi(wasmtime.WasiConfig())
         self._instance = linker.instantiate(self._store, component)
@@ -146,6 +147,13 @@ class Seriesguard:
             return Variant("err", None)  # store-error.overlap
         except Exception as error:
             return Variant("err", f"{type(error).__name__}: {error}")  # store-error.failed
+
+    def _remove(self, _ctx: Any, id: str) -> Any:
+        # result<bool, string>: wasmtime-py tells the cases apart by type.
+        try:
+            return bool(self.store.remove(id))
+        except Exception as error:
+            return f"{type(error).__name__}: {error}"
 
     # ----- calling exports -----
 
@@ -228,6 +236,10 @@ class Seriesguard:
 
     def conflicts(self, request: dict, rules: Optional[dict] = None) -> list:
         return [_conflict(c) for c in _plain(self._result("book", "conflicts", _request(request), _rules(rules)))]
+
+    def remove(self, id: Any) -> bool:
+        """Removes a series through the store's remove(); whether there was one."""
+        return self._result("book", "remove", str(id))
 
     # ----- profiles -----
 

@@ -78,6 +78,9 @@ class SQLiteStore:
             [(series["id"], s["pool"]["key"], pad(s["first"]), pad(s["last"])) for s in series["segments"]],
         )
 
+    def remove(self, id: str) -> bool:
+        return self.db.execute("DELETE FROM series WHERE id = ?", (id,)).rowcount > 0
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE): committed, or rolled back on an exception."""

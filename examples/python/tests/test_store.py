@@ -122,6 +122,10 @@ class SQLiteStoreTest(unittest.TestCase):
         prepared = book.guard.prepare({"start": "V100", "end": "V1000"})
         self.assertEqual([(s["first"], s["last"]) for s in prepared["segments"]], [("100", "999"), ("1000", "1000")])
         self.assertEqual(len(book.store.list()), 1)
+        # Removing frees the numbers (the segments go with the series).
+        self.assertTrue(book.guard.remove("a"))
+        self.assertFalse(book.guard.remove("a"))
+        self.assertEqual(book.guard.conflicts({"start": "V8", "end": "V12"}), [])
         book.close()
 
 
