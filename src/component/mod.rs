@@ -118,6 +118,18 @@ fn rules_or_refusal(rules: &Option<wit::Rules>) -> Result<SeriesRules, wit::Seri
     }
 }
 
+/// A validation answer: ok when there are no issues, the count whenever
+/// the range could be read (as the JS surface answers).
+fn validation(range: Option<&range::SeriesRange<'_>>, issues: &[SeriesError]) -> wit::Validation {
+    wit::Validation {
+        ok: issues.is_empty(),
+        count: range.map(|r| r.count().to_string()),
+        start: range.map(|r| r.start().text().to_owned()),
+        end: range.map(|r| r.end().text().to_owned()),
+        issues: issues.iter().map(issue).collect(),
+    }
+}
+
 fn reply(r: Reply, xml: Option<String>) -> wit::Reply {
     wit::Reply {
         status: r.status,
@@ -133,14 +145,7 @@ impl rules::Guest for Component {
         let (rules, mut issues) = read_rules(&rules);
         let v = range::validate(text(&start), text(&end), &rules);
         issues.extend(v.issues);
-        let range = v.range.as_ref();
-        wit::Validation {
-            ok: issues.is_empty(),
-            count: range.map(|r| r.count().to_string()),
-            start: range.map(|r| r.start().text().to_owned()),
-            end: range.map(|r| r.end().text().to_owned()),
-            issues: issues.iter().map(issue).collect(),
-        }
+        validation(v.range.as_ref(), &issues)
     }
 
     fn count(
@@ -514,14 +519,7 @@ impl profiles::Guest for Component {
         let b = shipsy_body(&body);
         let v = shipsy::form_issues(&b, service_types.as_ref().map(|t| Ok(t.len())), &rules);
         issues.extend(v.issues);
-        let range = v.range.as_ref();
-        let validation = wit::Validation {
-            ok: issues.is_empty(),
-            count: range.map(|r| r.count().to_string()),
-            start: range.map(|r| r.start().text().to_owned()),
-            end: range.map(|r| r.end().text().to_owned()),
-            issues: issues.iter().map(issue).collect(),
-        };
+        let validation = validation(v.range.as_ref(), &issues);
         let customer = shipsy::customer(&b).ok().flatten().map(str::to_owned);
         (validation, customer)
     }
