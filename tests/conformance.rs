@@ -244,17 +244,7 @@ fn run(c: &Json) -> Json {
         }
         "mor_cards" => {
             let p = &c["params"];
-            let params = mor::Params {
-                u: text(&p["u"]),
-                card_group_id: text(&p["card_group_id"]),
-                cards_from: text(&p["cards_from"]),
-                cards_till: text(&p["cards_till"]),
-                hash: text(&p["hash"]),
-                batch_number: text(&p["batch_number"]),
-                min_balance: text(&p["min_balance"]),
-                distributor_id: text(&p["distributor_id"]),
-                language: text(&p["language"]),
-            };
+            let params = mor::Params::read(|name| text(&p[name]));
             let g = &c["group"];
             let group = (!g.is_null()).then(|| mor::Group {
                 id: g["id"].as_str().unwrap(),

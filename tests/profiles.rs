@@ -192,23 +192,12 @@ fn shipsy_other_wrong_input_uses_the_same_shape() {
 }
 
 fn mor_params<'a>(pairs: &[(&str, &'a str)]) -> mor::Params<'a> {
-    let get = |name: &str| {
+    mor::Params::read(|name| {
         pairs
             .iter()
             .find(|(k, _)| *k == name)
             .map_or(Value::Absent, |(_, v)| Value::Text(v))
-    };
-    mor::Params {
-        u: get("u"),
-        card_group_id: get("card_group_id"),
-        cards_from: get("cards_from"),
-        cards_till: get("cards_till"),
-        hash: get("hash"),
-        batch_number: get("batch_number"),
-        min_balance: get("min_balance"),
-        distributor_id: get("distributor_id"),
-        language: get("language"),
-    }
+    })
 }
 
 // Seed 003, "Request": u = admin, API Secret Key = secret.

@@ -554,23 +554,12 @@ impl profiles::Guest for Component {
         can_manage_cards: bool,
         group: Option<profiles::MorGroup>,
     ) -> Result<profiles::MorAccepted, String> {
-        let get = |name: &str| {
+        let params = mor::Params::read(|name| {
             params
                 .iter()
                 .find(|(k, _)| k == name)
                 .map_or(Value::Absent, |(_, v)| Value::Text(v))
-        };
-        let params = mor::Params {
-            u: get("u"),
-            card_group_id: get("card_group_id"),
-            cards_from: get("cards_from"),
-            cards_till: get("cards_till"),
-            hash: get("hash"),
-            batch_number: get("batch_number"),
-            min_balance: get("min_balance"),
-            distributor_id: get("distributor_id"),
-            language: get("language"),
-        };
+        });
         let group = group.as_ref().and_then(|g| {
             let length = usize::try_from(g.number_length)
                 .ok()

@@ -36,6 +36,44 @@ pub struct Params<'a> {
     pub language: Value<'a>,
 }
 
+impl<'a> Params<'a> {
+    /// The parameter names, in the order of [`Params::from_array`].
+    pub const NAMES: [&'static str; 9] = [
+        "u",
+        "card_group_id",
+        "cards_from",
+        "cards_till",
+        "hash",
+        "batch_number",
+        "min_balance",
+        "distributor_id",
+        "language",
+    ];
+
+    /// The parameters in the order of [`Params::NAMES`].
+    pub fn from_array(values: [Value<'a>; 9]) -> Params<'a> {
+        let [u, card_group_id, cards_from, cards_till, hash, batch_number, min_balance, distributor_id, language] =
+            values;
+        Params {
+            u,
+            card_group_id,
+            cards_from,
+            cards_till,
+            hash,
+            batch_number,
+            min_balance,
+            distributor_id,
+            language,
+        }
+    }
+
+    /// The parameters read by name (`get` answers [`Value::Absent`] for one
+    /// the request lacks).
+    pub fn read(get: impl FnMut(&str) -> Value<'a>) -> Params<'a> {
+        Params::from_array(Params::NAMES.map(get))
+    }
+}
+
 /// What the host knows: its secret, the user's rights, the card group.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {

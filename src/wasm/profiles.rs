@@ -106,18 +106,7 @@ pub fn shipsy_reply(kind: &str, code: &str, message: &str) -> u32 {
 /// distributor US language`.
 #[wasm_bindgen(js_name = morCheck)]
 pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &JsValue) -> u32 {
-    let p = [
-        "u",
-        "card_group_id",
-        "cards_from",
-        "cards_till",
-        "hash",
-        "batch_number",
-        "min_balance",
-        "distributor_id",
-        "language",
-    ]
-    .map(|k| Held::field(params, k));
+    let p = mor::Params::NAMES.map(|k| Held::field(params, k));
     let secret = Held::from_js(secret);
     let flag = |k| {
         matches!(
@@ -147,17 +136,7 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
         }),
         _ => None,
     };
-    let params = mor::Params {
-        u: p[0].view(),
-        card_group_id: p[1].view(),
-        cards_from: p[2].view(),
-        cards_till: p[3].view(),
-        hash: p[4].view(),
-        batch_number: p[5].view(),
-        min_balance: p[6].view(),
-        distributor_id: p[7].view(),
-        language: p[8].view(),
-    };
+    let params = mor::Params::from_array(p.each_ref().map(Held::view));
     let secret_text = match secret.view() {
         Value::Text(t) => t,
         _ => "",
