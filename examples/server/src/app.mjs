@@ -90,42 +90,37 @@ export function createApp({ db, config, log }) {
     // its cards to committing the new ones, so partial creation counts
     // against what is really stored.
     for (let attempt = 1; ; attempt++) {
-      let client = null;
       try {
-        // The cards the group already has in from..till, as the profile plans around them.
-        const existing = async (from, till) => {
-          client = await db.connect();
-          await client.query('BEGIN');
-          await client.query('SELECT 1 FROM card_groups WHERE id = $1 FOR UPDATE', [row.id]);
-          const probe = book.prepare({ start: from, end: till, scope });
-          const segment = probe.segments[0];
-          const rows = await stores.mor.overlappingIn(client, segment.pool, segment.first, segment.last);
-          return rows.map((r) => ({ start: r.first.padStart(row.number_length, '0'), end: r.last.padStart(row.number_length, '0') }));
-        };
-        const result = await profiles.mor.cardsCreate(params, {
-          secret: config.morSecret,
-          userAllowed: role === 'admin' || role === 'reseller' || role === 'accountant',
-          canManageCards: user.rows[0]?.manage_cards === true,
-          group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
+        const result = await transaction(db, async (client) => {
+          // The cards the group already has in from..till, as the profile plans around them.
+          const existing = async (from, till) => {
+            await client.query('SELECT 1 FROM card_groups WHERE id = $1 FOR UPDATE', [row.id]);
+            const segment = book.prepare({ start: from, end: till, scope }).segments[0];
+            const rows = await stores.mor.overlappingIn(client, segment.pool, segment.first, segment.last);
+            return rows.map((r) => ({ start: r.first.padStart(row.number_length, '0'), end: r.last.padStart(row.number_length, '0') }));
+          };
+          const planned = await profiles.mor.cardsCreate(params, {
+            secret: config.morSecret,
+            userAllowed: role === 'admin' || role === 'reseller' || role === 'accountant',
+            canManageCards: user.rows[0]?.manage_cards === true,
+            group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
+          });
+          if (planned.ok && planned.plan.create.length > 0) {
+            const attributes = { card_group_id: row.id, username: params.u, ...planned.options };
+            const batch = planned.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope }), attributes }));
+            await stores.mor.insertIn(client, batch);
+          }
+          return planned;
         });
-        if (result.ok && result.plan.create.length > 0) {
-          const attributes = { card_group_id: row.id, username: params.u, ...result.options };
-          const batch = result.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope }), attributes }));
-          await stores.mor.insertIn(client, batch);
-        }
-        await client?.query('COMMIT');
         send(res, 200, result.xml, 'application/xml; charset=utf-8');
         return;
       } catch (error) {
-        await client?.query('ROLLBACK').catch(() => {});
         // Only a writer outside this server can get past the lock: plan again.
         if (error instanceof OverlapError && attempt < MOR_ATTEMPTS) {
           log.warn('mor cards refused by the database; planning again', { attempt, card_group_id: row.id });
           continue;
         }
         throw error;
-      } finally {
-        client?.release();
       }
     }
   }
