@@ -244,7 +244,7 @@ function packSnapshot(snapshot) {
     }
   }
   const packer = new Packer(1024);
-  packer.record(['H', read(data, 'format'), read(data, 'version')]);
+  packer.record(['H', read(data, 'format'), read(data, 'version'), read(read(data, 'rules'), 'format')]);
   const pools = read(data, 'pools');
   for (const pool of Array.isArray(pools) ? pools : [pools]) {
     packer.record(['P', ...['prefix', 'suffix', 'width', 'scheme', 'scope'].map((k) => read(pool, k))]);
@@ -590,7 +590,9 @@ export function bind(raw) {
     /** A new index holding a snapshot. */
     static fromJSON(snapshot, rules) {
       const data = typeof snapshot === 'string' ? (() => { try { return JSON.parse(snapshot); } catch { return null; } })() : snapshot;
-      const index = new SeriesIndex(rules, { mergeAdjacent: read(data, 'mergeAdjacent') === true });
+      // Without rules, the index takes the format the snapshot was written under.
+      const stored = read(read(data, 'rules'), 'format');
+      const index = new SeriesIndex(rules ?? (stored === undefined ? undefined : { format: stored }), { mergeAdjacent: read(data, 'mergeAdjacent') === true });
       index.loadJSON(data ?? snapshot);
       return index;
     }
@@ -619,13 +621,13 @@ export function bind(raw) {
 
   function decodePrepared(text) {
     const list = records(text).split(RS);
-    const [, id, start, end, count, fingerprint, scope, itemCode, type] = list[0].split(US);
+    const [, id, start, end, count, fingerprint, scope, itemCode, type, format] = list[0].split(US);
     const segments = [];
     for (let i = 1; i < list.length; i++) {
       const [key, prefix, suffix, width, scheme, poolScope, first, last] = list[i].split(US);
-      segments.push({ pool: { key, prefix, suffix, width: Number(width), scheme, scope: poolScope }, first, last });
+      segments.push({ pool: { key, prefix, suffix, width: Number(width), scheme, scope: poolScope, format }, first, last });
     }
-    return { id: decodeId(id), start, end, count: BigInt(count), fingerprint, scope, item_code: itemCode, type, segments };
+    return { id: decodeId(id), start, end, count: BigInt(count), fingerprint, scope, item_code: itemCode, type, format, segments };
   }
 
   function packSegments(segments) {
@@ -640,8 +642,10 @@ export function bind(raw) {
   /**
    * The library's rules over a host's store. The store is an object of
    * callbacks, each returning a value or a Promise:
-   *   overlapping(pool, first, last) -> [{ id, first, last }]  stored segments of `pool`
-   *     touching serials first..last (decimal strings); a superset is fine
+   *   overlapping(pool, first, last) -> [{ id, first, last, format }]  stored segments of
+   *     `pool` touching serials first..last (decimal strings); a superset is fine;
+   *     `format` is the stored series' format ('awb'..., 'plain'): another
+   *     format than the request's is RULES_MISMATCH
    *   insert(series)                                         store the created series
    *   remove?(id) -> boolean, list?(poolKey) -> series[]
    * Creates on one book run one at a time, so two overlapping creates can
@@ -754,13 +758,13 @@ export function bind(raw) {
       const packer = new Packer(256);
       for (const s of series.segments) {
         const { prefix, suffix, width, scheme, scope } = s.pool;
-        packer.record(['S', prefix, suffix, width, scheme, scope, s.first, s.last]);
+        packer.record(['S', prefix, suffix, width, scheme, scope, s.first, s.last, series.format]);
         const rows = await this.#call('overlapping', { ...s.pool }, s.first, s.last);
         if (!Array.isArray(rows)) {
           packer.record(['X']);
           continue;
         }
-        for (const row of rows) packer.record(['R', read(row, 'id'), read(row, 'first'), read(row, 'last')]);
+        for (const row of rows) packer.record(['R', read(row, 'id'), read(row, 'first'), read(row, 'last'), read(row, 'format')]);
       }
       records(take(this.#raw.check(packer.done())));
     }
@@ -779,24 +783,44 @@ export function bind(raw) {
   class MemoryStore {
     #index = new raw.IndexRaw(undefined, false);
     #series = new Map();
+    // One stored row per pool key, answered when a request's format differs.
+    #pools = new Map();
 
     overlapping(pool, first, last) {
       const list = records(take(this.#index.storedIn(packSegments([{ pool, first, last }])))).split(RS);
       const rows = [];
       for (let i = 1; i < list.length; i++) {
         const [id, a, b] = list[i].split(US);
-        rows.push({ id: decodeId(id), first: a, last: b });
+        const key = decodeId(id);
+        rows.push({ id: key, first: a, last: b, format: this.#series.get(key)?.format });
       }
+      const other = this.#pools.get(read(pool, 'key'));
+      if (other !== undefined && other.format !== read(pool, 'format')) rows.push(other);
       return rows;
     }
 
     insert(series) {
       records(take(this.#index.insertSegments(read(series, 'id'), packSegments(read(series, 'segments') ?? []))));
       this.#series.set(series.id, series);
+      for (const g of series.segments) {
+        if (!this.#pools.has(g.pool.key)) this.#pools.set(g.pool.key, { id: series.id, first: g.first, last: g.last, format: series.format });
+      }
     }
 
     remove(id) {
+      const series = this.#series.get(id);
       this.#series.delete(id);
+      for (const g of series?.segments ?? []) {
+        if (this.#pools.get(g.pool.key)?.id !== id) continue;
+        this.#pools.delete(g.pool.key);
+        for (const other of this.#series.values()) {
+          const seg = other.segments.find((o) => o.pool.key === g.pool.key);
+          if (seg) {
+            this.#pools.set(g.pool.key, { id: other.id, first: seg.first, last: seg.last, format: other.format });
+            break;
+          }
+        }
+      }
       return this.#index.remove(id);
     }
 
@@ -820,7 +844,7 @@ export function bind(raw) {
   // the colliding ones, which the book clips exactly.
   const rowsOf = (all, pool) => all.flatMap((s) => s.segments
     .filter((g) => g.pool.key === pool.key)
-    .map((g) => ({ id: s.id, first: g.first, last: g.last })));
+    .map((g) => ({ id: s.id, first: g.first, last: g.last, format: s.format })));
 
   /** A store in a Web Storage (localStorage by default), under one key: a few lines over the contract. */
   function localStorageStore(storage = globalThis.localStorage, key = 'seriesguard.series') {

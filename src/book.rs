@@ -10,6 +10,7 @@
 //! may answer a superset (every row of the pool) and still be exact.
 
 use crate::error::{Field, Invalid, SeriesError};
+use crate::formats::{stored_name, Format};
 use crate::input::Value;
 use crate::inventory::{scope_of, segments, Conflict, Segment, SeriesId};
 use crate::range::{validate, SeriesRange, SeriesRules};
@@ -33,6 +34,31 @@ pub struct Prepared<'a> {
     pub fingerprint: String,
     /// One segment per pool the series touches.
     pub segments: Vec<Segment<'a>>,
+    /// The format the series is created under (`None`: plain), stored
+    /// with it: a pool never mixes series of two formats.
+    pub format: Option<Format>,
+}
+
+impl Prepared<'_> {
+    /// The format's stored name ([`stored_name`]): `awb`, ..., or `plain`.
+    pub fn format_name(&self) -> &'static str {
+        stored_name(self.format)
+    }
+}
+
+/// A stored segment as a synchronous store answers it: the series' id,
+/// its first and last serial as decimal text, and the stored name of the
+/// format it was created under, when the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The stored series' id.
+    pub id: String,
+    /// First serial.
+    pub first: String,
+    /// Last serial.
+    pub last: String,
+    /// `awb`, ..., `plain`; `None` when the store does not say.
+    pub format: Option<String>,
 }
 
 /// The fields of a create request, as the host gave them.
@@ -99,6 +125,7 @@ pub fn prepare<'a>(
                 item_code,
                 kind,
                 fingerprint,
+                format: rules.format,
             })
         }
         _ => Err(issues),
@@ -126,21 +153,36 @@ pub fn default_id(fingerprint: &str, scope: &str) -> String {
 pub fn bad_rows() -> SeriesError {
     SeriesError::StoreFailed {
         operation: "overlapping",
-        why: "returned something other than an array of { id, first, last } (serials as decimal strings or integers)",
+        why: "returned something other than an array of { id, first, last, format? } (serials as decimal strings or integers)",
     }
 }
 
 /// The rows a store returned for a segment that really collide with it,
 /// clipped to it, as real identifiers. Rows outside the segment are
 /// ignored (a store may return a superset); malformed rows are
-/// [`SeriesError::StoreFailed`].
+/// [`SeriesError::StoreFailed`]. A row stored under another format than
+/// `format` (its fourth value, when the store gives it) is
+/// [`SeriesError::RulesMismatch`], whether it collides or not.
 pub fn collisions<'v>(
     segment: &Segment<'_>,
-    rows: impl IntoIterator<Item = (Value<'v>, Value<'v>, Value<'v>)>,
+    format: Option<Format>,
+    rows: impl IntoIterator<Item = (Value<'v>, Value<'v>, Value<'v>, Value<'v>)>,
 ) -> Result<Vec<Conflict>, SeriesError> {
     let max = segment.key.max_body();
+    let given = stored_name(format);
     let mut out = Vec::new();
-    for (id, first, last) in rows {
+    for (id, first, last, stored) in rows {
+        match stored {
+            Value::Absent => {}
+            Value::Text(stored) if stored == given => {}
+            Value::Text(stored) => {
+                return Err(SeriesError::RulesMismatch {
+                    stored: stored.chars().take(16).collect(),
+                    given: given.to_owned(),
+                })
+            }
+            _ => return Err(bad_rows()),
+        }
         let id = SeriesId::from_value(id).map_err(|_| bad_rows())?;
         let (Some(first), Some(last)) = (first.as_exact_u128(), last.as_exact_u128()) else {
             return Err(bad_rows());
@@ -222,9 +264,11 @@ pub enum Refusal {
 /// a native caller's database handle): the same contract as the JS
 /// `SeriesBook` store, without Promises.
 pub trait SyncStore {
-    /// Stored rows `(id, first, last)` of the segment's pool touching its
-    /// serials; a superset is fine. `Err` when the store failed.
-    fn overlapping(&mut self, segment: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal>;
+    /// Stored rows of the segment's pool touching its serials, and a row of
+    /// the pool stored under another format than `format` (the stored
+    /// name of the request's) if there is one; a superset is fine. `Err`
+    /// when the store failed.
+    fn overlapping(&mut self, segment: &Segment<'_>, format: &str) -> Result<Vec<Row>, Refusal>;
     /// Stores the series.
     fn insert(&mut self, series: &Prepared<'_>) -> Result<(), Refusal>;
 }
@@ -235,12 +279,13 @@ pub fn check_with(store: &mut impl SyncStore, series: &Prepared<'_>) -> Result<(
     let mut conflicts = Vec::new();
     for segment in &series.segments {
         let rows = store
-            .overlapping(segment)
+            .overlapping(segment, series.format_name())
             .map_err(|_| store_failed("overlapping", false))?;
-        let rows = rows
-            .iter()
-            .map(|[id, a, b]| (Value::Text(id), Value::Text(a), Value::Text(b)));
-        conflicts.extend(collisions(segment, rows)?);
+        let rows = rows.iter().map(|r| {
+            let format = r.format.as_deref().map_or(Value::Absent, Value::Text);
+            (Value::Text(&r.id), Value::Text(&r.first), Value::Text(&r.last), format)
+        });
+        conflicts.extend(collisions(segment, series.format, rows)?);
     }
     refuse_overlaps(conflicts)
 }
@@ -251,15 +296,16 @@ pub fn check_with(store: &mut impl SyncStore, series: &Prepared<'_>) -> Result<(
 /// conflicts whoever saw them first.
 ///
 /// ```
-/// use seriesguard::book::{create_with, Prepared, Refusal, Request, SyncStore};
+/// use seriesguard::book::{create_with, Prepared, Refusal, Request, Row, SyncStore};
 /// use seriesguard::{input::Value, inventory::Segment, range::SeriesRules};
 /// #[derive(Default)]
-/// struct Rows(Vec<[String; 3]>);
+/// struct Rows(Vec<Row>);
 /// impl SyncStore for Rows {
-///     fn overlapping(&mut self, _: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal> { Ok(self.0.clone()) }
+///     fn overlapping(&mut self, _: &Segment<'_>, _: &str) -> Result<Vec<Row>, Refusal> { Ok(self.0.clone()) }
 ///     fn insert(&mut self, s: &Prepared<'_>) -> Result<(), Refusal> {
 ///         let g = &s.segments[0];
-///         self.0.push([s.id.to_string(), g.first.to_string(), g.last.to_string()]);
+///         let format = Some(s.format_name().to_owned());
+///         self.0.push(Row { id: s.id.to_string(), first: g.first.to_string(), last: g.last.to_string(), format });
 ///         Ok(())
 ///     }
 /// }

@@ -258,6 +258,11 @@ pub enum Because {
     Format(Format),
     /// A check-digit scheme defined for one serial width (S10's 8 digits).
     Scheme(Scheme),
+    /// A format whose identifiers all have one length within a series
+    /// (a GTIN-8 and a GTIN-13 are never one series).
+    FixedLength(Format),
+    /// A format's serial, its check digit left out (`checkDigit`).
+    FormatSerial(Format),
 }
 
 /// Every failure the core can report. `code()` is stable: hosts branch on it.
@@ -348,6 +353,23 @@ pub enum SeriesError {
         /// What went wrong, in words (the original error travels in JS as `cause`).
         why: &'static str,
     },
+    /// Under a check-digit scheme, digits stand before the number that the
+    /// check digit does not cover and that no rule declared as a prefix.
+    PrefixUndeclared {
+        /// Which field.
+        field: Field,
+        /// The prefix found.
+        prefix: String,
+        /// The scheme whose check digit leaves those digits out.
+        scheme: Scheme,
+    },
+    /// The pool already holds series stored under other rules.
+    RulesMismatch {
+        /// The rules the stored series were created under (`awb`, `none`...).
+        stored: String,
+        /// The rules of this request.
+        given: String,
+    },
     /// The series holds more numbers than `rules.maxCount`.
     RangeTooLarge {
         /// The series' exact count.
@@ -375,6 +397,8 @@ impl SeriesError {
             SeriesError::ItemCodeUnknown => "ITEM_CODE_UNKNOWN",
             SeriesError::ItemCodeNotTraceable => "ITEM_CODE_NOT_TRACEABLE",
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
+            SeriesError::PrefixUndeclared { .. } => "PREFIX_UNDECLARED",
+            SeriesError::RulesMismatch { .. } => "RULES_MISMATCH",
         }
     }
 
@@ -386,7 +410,9 @@ impl SeriesError {
             | SeriesError::PrefixMismatch { field, .. }
             | SeriesError::SuffixMismatch { field, .. }
             | SeriesError::WidthMismatch { field, .. }
-            | SeriesError::CheckDigitInvalid { field, .. } => *field,
+            | SeriesError::CheckDigitInvalid { field, .. }
+            | SeriesError::PrefixUndeclared { field, .. } => *field,
+            SeriesError::RulesMismatch { .. } => Field::Series,
             SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
             SeriesError::Overlap { .. } => Field::Series,
             SeriesError::StoreFailed { .. } => Field::Store,
@@ -417,7 +443,7 @@ impl fmt::Display for SeriesError {
                     "{field} must begin with {} ({format} format)",
                     format.prefix_shape().describe()
                 ),
-                Because::Rule | Because::Scheme(_) => {
+                _ => {
                     write!(f, "{field} must begin with \"{expected}\" followed by digits")
                 }
             },
@@ -450,14 +476,29 @@ impl fmt::Display for SeriesError {
                 Because::Rule => {
                     write!(f, "{field} must have exactly {expected} digits, not {found}")
                 }
-                Because::Format(format) => write!(
-                    f,
-                    "{field} must have {} digits ({format} format, check digit included), not {found}",
-                    format.describe_digits()
-                ),
+                Because::Format(format) => {
+                    write!(
+                        f,
+                        "{field} must have {} digits ({format} format, check digit included), not {found}",
+                        format.describe_digits()
+                    )?;
+                    match format.known_other(*found) {
+                        Some(what) => write!(f, ": {what}"),
+                        None => Ok(()),
+                    }
+                }
                 Because::Scheme(scheme) => write!(
                     f,
                     "{field} must have {expected} digits before its {scheme} check digit, not {found}"
+                ),
+                Because::FixedLength(format) => write!(
+                    f,
+                    "{field} has {found} digits but start has {expected}: the {format} identifiers of one series have one length"
+                ),
+                Because::FormatSerial(format) => write!(
+                    f,
+                    "{field} must have {} digits before the check digit ({format} format), not {found}",
+                    format.describe_serial_digits()
                 ),
             },
             SeriesError::CheckDigitInvalid {
@@ -503,6 +544,20 @@ impl fmt::Display for SeriesError {
             SeriesError::StoreFailed { operation, why } => {
                 write!(f, "the store's {operation}() {why}")
             }
+            SeriesError::PrefixUndeclared {
+                field,
+                prefix,
+                scheme,
+            } => write!(
+                f,
+                "{field} has \"{prefix}\" before its number, with digits the {scheme} check digit does not cover: \
+                 declare it as rules.prefix, or use a format that has one"
+            ),
+            SeriesError::RulesMismatch { stored, given } => write!(
+                f,
+                "the pool holds series stored under {stored} rules; this series is under {given} rules, \
+                 so the two would be counted and spelled differently"
+            ),
             SeriesError::RangeTooLarge { count, max } => write!(
                 f,
                 "the series has {count} numbers; at most {max} are allowed"

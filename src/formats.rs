@@ -81,6 +81,15 @@ impl Format {
         FORMATS.into_iter().find(|f| f.name() == name)
     }
 
+    /// A stored name read back ([`stored_name`]): `Some(None)` for
+    /// `plain`, `None` for a name that is neither.
+    pub fn from_stored_name(name: &str) -> Option<Option<Format>> {
+        match name {
+            PLAIN => Some(None),
+            _ => Format::from_name(name).map(Some),
+        }
+    }
+
     /// The format's name as hosts write it.
     pub fn name(self) -> &'static str {
         match self {
@@ -134,11 +143,39 @@ impl Format {
 
     /// The digit counts in words (`"19 or 20"`).
     pub fn describe_digits(self) -> String {
-        let counts: Vec<String> = self.digit_counts().iter().map(usize::to_string).collect();
-        match counts.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            _ => counts.concat(),
+        in_words(self.digit_counts().iter().copied())
+    }
+
+    /// True when the format is printed in groups (`35-209900-176148-1`,
+    /// `978-0-471-11709-4`, `8944 1234 ...`): a hyphen or space between two
+    /// digits is read as a separator and dropped.
+    pub fn allows_grouping(self) -> bool {
+        matches!(self, Format::Iccid | Format::Imei | Format::Gtin | Format::Sscc)
+    }
+
+    /// The prefix as the pool knows it: the airline prefix without the
+    /// hyphen the format allows after it (`020-` is `020`).
+    pub fn canonical_prefix(self, prefix: &str) -> &str {
+        match self.prefix_shape() {
+            Shape::Digits(_) => prefix.strip_suffix('-').unwrap_or(prefix),
+            _ => prefix,
         }
+    }
+
+    /// The name of the identifier a digit count that this format refuses
+    /// is known to be, when there is one (an IMEI without its check digit,
+    /// an IMEISV), for the message.
+    pub fn known_other(self, digits: usize) -> Option<&'static str> {
+        match (self, digits) {
+            (Format::Imei, 14) => Some("14 digits are an IMEI without its Luhn check digit (the TAC and serial): add the check digit"),
+            (Format::Imei, 16) => Some("16 digits are an IMEISV (IMEI and software version), which has no check digit and is not an IMEI"),
+            _ => None,
+        }
+    }
+
+    /// The digit counts of the serial without its check digit, in words.
+    pub fn describe_serial_digits(self) -> String {
+        in_words(self.digit_counts().iter().map(|n| n - 1))
     }
 
     /// How many leading digits the parser must set apart as the prefix when
@@ -148,6 +185,24 @@ impl Format {
             Shape::Digits(n) => Some(n),
             _ => None,
         }
+    }
+}
+
+/// The name stored with a series for the format it was created under:
+/// the format's name, or `plain` for a series under no format.
+pub fn stored_name(format: Option<Format>) -> &'static str {
+    format.map_or(PLAIN, Format::name)
+}
+
+/// The stored name of a series created under no format.
+pub const PLAIN: &str = "plain";
+
+/// Counts as words: `8, 12, 13 or 14`.
+fn in_words(counts: impl Iterator<Item = usize>) -> String {
+    let counts: Vec<String> = counts.map(|n| n.to_string()).collect();
+    match counts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => counts.concat(),
     }
 }
 

@@ -20,6 +20,7 @@ use std::fmt;
 
 use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
+use crate::formats::{stored_name, Format};
 use crate::input::Value;
 use crate::range::{Padding, SeriesRange};
 use crate::serial;
@@ -337,25 +338,7 @@ fn widths(range: &SeriesRange<'_>) -> impl Iterator<Item = (usize, u128, u128)> 
     })
 }
 
-/// Types a host's scope: absent is the empty scope; otherwise a text of at
-/// most 256 bytes without control characters.
-pub fn scope_of(value: crate::input::Value<'_>) -> Result<&str, SeriesError> {
-    use crate::input::Value;
-    match value {
-        Value::Absent => Ok(""),
-        Value::Text(text) if text.len() <= MAX_ID_LEN && !text.chars().any(char::is_control) => {
-            Ok(text)
-        }
-        Value::Text(_) => Err(SeriesError::Invalid {
-            field: Field::Scope,
-            reason: Invalid::Rule("must be at most 256 bytes without control characters"),
-        }),
-        other => Err(SeriesError::Invalid {
-            field: Field::Scope,
-            reason: Invalid::NotText(other.kind()),
-        }),
-    }
-}
+pub use crate::scope::read as scope_of;
 
 /// A series given as host values, validated under `rules` and cut into
 /// its segments; every issue when it cannot be.
@@ -682,6 +665,9 @@ pub struct Inventory {
     lookup: Vec<(u64, usize)>,
     ids: Ids,
     merge_adjacent: bool,
+    /// The format every series held was validated under (`None`: plain):
+    /// written into snapshots and checked when one is loaded.
+    format: Option<Format>,
 }
 
 impl Inventory {
@@ -697,6 +683,36 @@ impl Inventory {
     /// Whether touching ranges of one id merge.
     pub fn merges_adjacent(&self) -> bool {
         self.merge_adjacent
+    }
+
+    /// The same inventory, holding series validated under `format`.
+    pub fn with_format(self, format: Option<Format>) -> Inventory {
+        Inventory { format, ..self }
+    }
+
+    /// The format its series were validated under (`None`: plain).
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    /// `RULES_MISMATCH` unless a snapshot's stored format name (absent in
+    /// snapshots written before formats were stored) is this inventory's.
+    pub fn check_snapshot_rules(&self, stored: Value<'_>) -> Result<(), SeriesError> {
+        let given = stored_name(self.format);
+        match stored {
+            Value::Absent => Ok(()),
+            Value::Text(name) if name == given => Ok(()),
+            Value::Text(name) if Format::from_stored_name(name).is_some() => {
+                Err(SeriesError::RulesMismatch {
+                    stored: name.to_owned(),
+                    given: given.to_owned(),
+                })
+            }
+            _ => Err(SeriesError::Invalid {
+                field: Field::Snapshot,
+                reason: Invalid::Rule("rules.format must be a format name or plain"),
+            }),
+        }
     }
 
     fn find(&self, key: &KeyRef<'_>) -> Option<usize> {
@@ -1177,13 +1193,15 @@ pub const SNAPSHOT_FORMAT: &str = "seriesguard-index";
 
 impl Inventory {
     /// The inventory as JSON, serials as decimal strings:
-    /// `{"format":"seriesguard-index","version":1,"mergeAdjacent":false,"pools":[{"prefix":"V","suffix":"",
-    /// "width":8,"scheme":"none","scope":"","ranges":[["10000051","10000060","S1"]]}]}`;
-    /// numeric ids stay numbers.
+    /// `{"format":"seriesguard-index","version":1,"mergeAdjacent":false,"rules":{"format":"plain"},
+    /// "pools":[{"prefix":"V","suffix":"","width":8,"scheme":"none","scope":"","ranges":[["10000051","10000060","S1"]]}]}`;
+    /// numeric ids stay numbers; `rules.format` is the format the series
+    /// were validated under (`plain` for none).
     pub fn to_json(&self) -> String {
         let mut out = format!(
-            "{{\"format\":\"{SNAPSHOT_FORMAT}\",\"version\":1,\"mergeAdjacent\":{},\"pools\":[",
-            self.merge_adjacent
+            "{{\"format\":\"{SNAPSHOT_FORMAT}\",\"version\":1,\"mergeAdjacent\":{},\"rules\":{{\"format\":\"{}\"}},\"pools\":[",
+            self.merge_adjacent,
+            stored_name(self.format)
         );
         let pools = self.pools.iter().filter(|p| p.len() > 0);
         for (i, pool) in pools.enumerate() {

@@ -23,6 +23,7 @@ pub mod input;
 pub mod inventory;
 pub mod profiles;
 pub mod range;
+pub mod scope;
 pub mod serial;
 pub mod signing;
 

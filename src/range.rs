@@ -9,6 +9,7 @@
 //! is 2 air waybills. It never walks a series member by member: counting is one
 //! subtraction. Reading a single identifier is [`crate::serial`]'s job.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::check_digit::Scheme;
@@ -75,7 +76,7 @@ const MAX_COUNT_EXPECTED: &str =
     "must be a positive integer (a bigint or decimal string above 2^53 - 1)";
 const NUMERIC_ONLY_EXPECTED: &str = "must be true or false";
 const SCHEME_EXPECTED: &str = "must be one of none, luhn, mod7, s10, gs1";
-const FORMAT_EXPECTED: &str = "must be one of awb, s10, iccid, imei, gtin, sscc";
+const FORMAT_EXPECTED: &str = "must be one of awb, s10, iccid, imei, gtin, sscc, or plain (no format)";
 const SCHEME_CONFLICT: &str = "differs from the scheme of rules.format; leave it out";
 
 impl SeriesRules {
@@ -134,11 +135,12 @@ impl SeriesRules {
         }
         match values.format {
             Value::Absent => {}
-            Value::Text(name) => match Format::from_name(name) {
-                Some(format) => {
+            Value::Text(name) => match Format::from_stored_name(name) {
+                Some(Some(format)) => {
                     rules.format = Some(format);
                     rules.scheme = format.scheme();
                 }
+                Some(None) => {}
                 None => bad(RuleOption::Format, FORMAT_EXPECTED),
             },
             _ => bad(RuleOption::Format, FORMAT_EXPECTED),
@@ -215,6 +217,15 @@ impl<'a> SeriesRange<'a> {
     pub fn scheme(&self) -> Scheme {
         self.scheme
     }
+    /// The first identifier in its canonical spelling (see
+    /// [`Serial::canonical`]): what is stored and answered back.
+    pub fn start_text(&self) -> Cow<'a, str> {
+        self.start.canonical()
+    }
+    /// The last identifier in its canonical spelling.
+    pub fn end_text(&self) -> Cow<'a, str> {
+        self.end.canonical()
+    }
     /// The identifier whose serial is `body`, check digit included, or
     /// `None` outside the series: for showing the first and last of a
     /// sub-range (a conflict, a free gap) as real identifiers.
@@ -227,7 +238,7 @@ impl<'a> SeriesRange<'a> {
     /// let v = validate(Value::Text("020-12345675"), Value::Text("020-12345686"), &rules);
     /// let range = v.range.unwrap();
     /// assert_eq!(range.count().0, 2);
-    /// assert_eq!(range.identifier(1234568).as_deref(), Some("020-12345686"));
+    /// assert_eq!(range.identifier(1234568).as_deref(), Some("02012345686"));
     /// ```
     pub fn identifier(&self, body: u128) -> Option<String> {
         if body < self.start.body() || body > self.end.body() {
@@ -334,14 +345,8 @@ pub fn read<'a>(
             return None;
         }
     };
-    let prefix_rule = match (&rules.prefix, rules.format) {
-        (Some(prefix), _) => PrefixRule::Exact(prefix),
-        (None, Some(format)) => format
-            .leading_digit_prefix()
-            .map_or(PrefixRule::Natural, PrefixRule::LeadingDigits),
-        (None, None) => PrefixRule::Natural,
-    };
-    let parsed = match serial::parse(text, field, prefix_rule) {
+    let grouped = rules.format.is_some_and(Format::allows_grouping);
+    let parsed = match serial::parse_grouped(text, field, prefix_rule(rules), grouped) {
         Ok(parsed) => parsed,
         Err(issue) => {
             issues.push(issue);
@@ -354,9 +359,33 @@ pub fn read<'a>(
             reason: Invalid::NotNumeric,
         });
     }
-    if let Some(format) = rules.format {
-        check_format(&parsed, format, field, issues);
-    }
+    let parsed = match rules.format {
+        Some(format) => {
+            check_format(&parsed, format, field, issues);
+            // One identity, one spelling: the separator after an airline
+            // prefix is not part of the pool.
+            match rules.prefix {
+                Some(_) => parsed,
+                None => parsed.with_prefix(format.canonical_prefix(parsed.prefix())),
+            }
+        }
+        None => {
+            // Digits the check digit does not cover are part of the number
+            // unless a rule says they are a prefix: `1234-5678-9012-0018`
+            // must not pass Luhn on `0018` alone.
+            if rules.scheme.has_check_digit()
+                && rules.prefix.is_none()
+                && parsed.prefix().bytes().any(|b| b.is_ascii_digit())
+            {
+                issues.push(SeriesError::PrefixUndeclared {
+                    field,
+                    prefix: parsed.prefix().to_owned(),
+                    scheme: rules.scheme,
+                });
+            }
+            parsed
+        }
+    };
     let parsed = match rules.scheme {
         Scheme::None => parsed,
         scheme => check_scheme(parsed, scheme, field, issues)?,
@@ -370,6 +399,17 @@ pub fn read<'a>(
         });
     }
     Some(parsed)
+}
+
+/// Where the parser ends the prefix under `rules`.
+fn prefix_rule(rules: &SeriesRules) -> PrefixRule<'_> {
+    match (&rules.prefix, rules.format) {
+        (Some(prefix), _) => PrefixRule::Exact(prefix),
+        (None, Some(format)) => format
+            .leading_digit_prefix()
+            .map_or(PrefixRule::Natural, PrefixRule::LeadingDigits),
+        (None, None) => PrefixRule::Natural,
+    }
 }
 
 /// Reports where an identifier departs from a named format's shape.
@@ -468,14 +508,24 @@ fn pair<'a>(
     // Different widths are a natural series (`9`..`12`) unless a zero pad or
     // a fixed `rules.width` says every member has one width. A fixed
     // `rules.width` has already reported each end on its own.
+    // A named format has fixed lengths: a GTIN-8 and a GTIN-13 are never
+    // one series.
     let padded = start.is_zero_padded() || end.is_zero_padded();
-    let widths_clash = start.width() != end.width() && (padded || rules.width.is_some());
-    if widths_clash && rules.width.is_none() {
+    let fixed = padded || rules.width.is_some() || rules.format.is_some();
+    let widths_clash = start.width() != end.width() && fixed;
+    // Each end's own width has been judged by the rule or the format already.
+    let judged = rules.width.is_some()
+        || rules.format.is_some_and(|f| {
+            [start.width(), end.width()]
+                .iter()
+                .any(|w| !f.digit_counts().contains(&(w + 1)))
+        });
+    if widths_clash && !judged {
         issues.push(SeriesError::WidthMismatch {
             field: Field::End,
             expected: start.width(),
             found: end.width(),
-            because: Because::Start,
+            because: rules.format.map_or(Because::Start, Because::FixedLength),
         });
     }
     // Comparing bodies is meaningful only between identifiers of one family.
@@ -529,18 +579,28 @@ pub fn rules_for_name(name: Value<'_>) -> Result<SeriesRules, SeriesError> {
     }
 }
 
-/// The check digit a scheme (or a format's scheme) gives a serial written
-/// as ASCII digits.
+/// The check digit a scheme or format gives a serial. Under a bare scheme
+/// the serial is ASCII digits only. Under a format it is the identifier
+/// with its check digit left out, as the format writes it (separators it
+/// allows included): `0201234567` or `020-1234567` for an air waybill
+/// (mod 7 of the 7-digit serial, the airline prefix set apart, as
+/// `verifyCheckDigit` reads `02012345675`), 14 digits for an IMEI; for the
+/// formats with letters or an airline prefix (awb, s10) the bare serial
+/// digits are accepted too. A serial of the wrong length is
+/// `WIDTH_MISMATCH`.
 ///
 /// ```
 /// use seriesguard::{input::Value, range::check_digit_of};
 /// assert_eq!(check_digit_of(Value::Text("s10"), Value::Text("47312482")), Ok(9));
+/// assert_eq!(check_digit_of(Value::Text("awb"), Value::Text("0201234567")), Ok(5));
+/// assert_eq!(check_digit_of(Value::Text("imei"), Value::Text("3520990017614")).unwrap_err().code(), "WIDTH_MISMATCH");
 /// assert_eq!(check_digit_of(Value::Text("luhn"), Value::Text("x")).unwrap_err().code(), "SERIAL_INVALID");
 /// ```
 pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesError> {
-    let scheme = rules_for_name(name)?.scheme;
+    let rules = rules_for_name(name)?;
+    let scheme = rules.scheme;
     let field = Field::Serial;
-    let digits = match serial {
+    let text = match serial {
         Value::Absent => return Err(SeriesError::Required { field }),
         Value::Text(text) => text.trim(),
         other => {
@@ -550,27 +610,65 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
             })
         }
     };
-    if digits.is_empty() {
+    if text.is_empty() {
         return Err(SeriesError::Required { field });
     }
-    // Reuse the identifier reader for its character and length checks.
-    let parsed = serial::parse(digits, field, PrefixRule::Natural)?;
-    if !parsed.prefix().is_empty() || !parsed.suffix().is_empty() || parsed.width() >= MAX_DIGITS {
-        return Err(SeriesError::Invalid {
-            field,
-            reason: Invalid::Rule("must be the serial's digits only (1 to 37 ASCII digits)"),
-        });
-    }
-    if let Some(width) = scheme.serial_width().filter(|&w| w != parsed.width()) {
-        return Err(SeriesError::WidthMismatch {
-            field,
-            expected: width,
-            found: parsed.width(),
-            because: Because::Scheme(scheme),
-        });
-    }
+    let not_digits = || SeriesError::Invalid {
+        field,
+        reason: Invalid::Rule("must be the serial's digits only (1 to 37 ASCII digits)"),
+    };
+    let bare = |parsed: &Serial<'_>| parsed.prefix().is_empty() && parsed.suffix().is_empty();
+    let (body, width) = match rules.format {
+        None => {
+            let parsed = serial::parse(text, field, PrefixRule::Natural)?;
+            if !bare(&parsed) || parsed.width() >= MAX_DIGITS {
+                return Err(not_digits());
+            }
+            if let Some(width) = scheme.serial_width().filter(|&w| w != parsed.width()) {
+                return Err(SeriesError::WidthMismatch {
+                    field,
+                    expected: width,
+                    found: parsed.width(),
+                    because: Because::Scheme(scheme),
+                });
+            }
+            (parsed.body(), parsed.width())
+        }
+        Some(format) => {
+            let widths = format.digit_counts().iter().map(|n| n - 1);
+            let serial_only = format.prefix_shape() != crate::formats::Shape::Empty
+                || format.suffix_shape() != crate::formats::Shape::Empty;
+            // Bare digits are the serial alone, unless they are as many as an
+            // airline prefix and a serial (`0201234567`).
+            let plain = serial::parse(text, field, PrefixRule::Natural)?;
+            let with_prefix = format.leading_digit_prefix().is_some_and(|n| {
+                widths.clone().any(|w| w + n == plain.width())
+            });
+            let parsed = if serial_only && bare(&plain) && !with_prefix {
+                plain
+            } else {
+                let parsed =
+                    serial::parse_grouped(text, field, prefix_rule(&rules), format.allows_grouping())?;
+                let mut issues = Vec::new();
+                check_format(&parsed, format, field, &mut issues);
+                match issues.into_iter().find(|i| i.code() != "WIDTH_MISMATCH") {
+                    Some(issue) => return Err(issue),
+                    None => parsed,
+                }
+            };
+            if !widths.clone().any(|w| w == parsed.width()) {
+                return Err(SeriesError::WidthMismatch {
+                    field,
+                    expected: widths.min().unwrap_or_default(),
+                    found: parsed.width(),
+                    because: Because::FormatSerial(format),
+                });
+            }
+            (parsed.body(), parsed.width())
+        }
+    };
     scheme
-        .compute(parsed.digits().as_bytes())
+        .compute_value(body, width)
         .ok_or(SeriesError::Invalid {
             field: Field::Scheme,
             reason: Invalid::Rule("none has no check digit"),
@@ -578,8 +676,10 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
 }
 
 /// True when `id` is a well-formed identifier whose check digit is right
-/// under the scheme or format `name`. Only a wrong name or a non-string
-/// `id` is an error; any string is an answer.
+/// under the scheme or format `name`. Under a bare scheme the identifier
+/// is digits only (the scheme covers every digit); under a format it is
+/// what the format accepts, separators included. Only a wrong name or a
+/// non-string `id` is an error; any string is an answer.
 ///
 /// ```
 /// use seriesguard::{input::Value, range::verify_check_digit};
@@ -588,7 +688,8 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
 /// assert_eq!(verify_check_digit(Value::Text("imei"), Value::Text("490154203237519")), Ok(false));
 /// ```
 pub fn verify_check_digit(name: Value<'_>, id: Value<'_>) -> Result<bool, SeriesError> {
-    let rules = rules_for_name(name)?;
+    let mut rules = rules_for_name(name)?;
+    rules.numeric_only = rules.format.is_none();
     if let other @ (Value::Number(_)
     | Value::BigInt(_)
     | Value::Bool(_)

@@ -28,6 +28,7 @@ pub struct Serial<'a> {
     digits: &'a str,
     suffix: &'a str,
     body: u128,
+    width: usize,
     check: Option<u8>,
 }
 
@@ -54,9 +55,20 @@ impl<'a> Serial<'a> {
         self.prefix
     }
     /// The serial digits as written, leading zeros included (without the
-    /// check digit, when the identifier was read under a scheme).
+    /// check digit, when the identifier was read under a scheme). Under a
+    /// format that allows grouping they may hold its separators
+    /// (`35-209900-176148`); [`Serial::digits_text`] has the digits alone.
     pub fn digits(&self) -> &'a str {
         self.digits
+    }
+    /// The serial digits alone, leading zeros included, without any
+    /// grouping separator.
+    pub fn digits_text(&self) -> std::borrow::Cow<'a, str> {
+        if self.digits.len() == self.width {
+            std::borrow::Cow::Borrowed(self.digits)
+        } else {
+            std::borrow::Cow::Owned(format!("{:0w$}", self.body, w = self.width))
+        }
     }
     /// Everything after the digit body (may be empty; never holds a digit).
     pub fn suffix(&self) -> &'a str {
@@ -66,9 +78,9 @@ impl<'a> Serial<'a> {
     pub fn body(&self) -> u128 {
         self.body
     }
-    /// The number of serial digits as written.
+    /// The number of serial digits as written (separators not counted).
     pub fn width(&self) -> usize {
-        self.digits.len()
+        self.width
     }
     /// The check digit, when the identifier was read under a scheme.
     pub fn check_digit(&self) -> Option<u8> {
@@ -85,19 +97,53 @@ impl<'a> Serial<'a> {
     /// assert_eq!((s.digits(), s.body(), s.check_digit()), ("47312482", 47312482, Some(9)));
     /// ```
     pub fn with_check_digit(self) -> Option<Serial<'a>> {
-        let split = self.digits.len().checked_sub(1).filter(|&n| n > 0)?;
-        let digits = self.digits.get(..split)?;
-        let check = self.digits.as_bytes().get(split)?.wrapping_sub(b'0');
+        let width = self.width.checked_sub(1).filter(|&n| n > 0)?;
+        let split = self.digits.len().checked_sub(1)?;
+        // A separator before the check digit (`...176148-1`) belongs to neither.
+        let digits = self.digits.get(..split)?.trim_end_matches(SEPARATORS);
         Some(Serial {
             digits,
-            body: parse_body(digits.as_bytes()),
-            check: Some(check),
+            body: self.body / 10,
+            width,
+            check: Some((self.body % 10) as u8),
             ..self
         })
     }
     /// True when the body is written with leading zeros (`0042`, not `0` or `42`).
     pub fn is_zero_padded(&self) -> bool {
-        self.digits.len() > 1 && self.digits.starts_with('0')
+        self.width > 1 && self.digits.starts_with('0')
+    }
+    /// The same identifier with `prefix` (a part of the prefix read) as
+    /// its prefix: how a format drops the separator it allows after its
+    /// prefix (`020-` is the airline prefix `020`).
+    pub fn with_prefix(self, prefix: &'a str) -> Serial<'a> {
+        Serial { prefix, ..self }
+    }
+    /// True when the text is exactly prefix, digits, check digit and
+    /// suffix: nothing was dropped while reading it.
+    pub fn is_canonical(&self) -> bool {
+        self.text.len()
+            == self.prefix.len() + self.width + usize::from(self.check.is_some()) + self.suffix.len()
+    }
+    /// The identifier in its one canonical spelling: prefix, digits,
+    /// check digit and suffix with every separator dropped
+    /// (`020-12345675` is `02012345675`, `35-209900-176148-1` is
+    /// `352099001761481`). Borrowed when the text already is that.
+    ///
+    /// ```
+    /// use seriesguard::{error::Field, serial::{parse_grouped, PrefixRule}};
+    /// let s = parse_grouped("35-209900-176148-1", Field::Serial, PrefixRule::Natural, true).unwrap();
+    /// assert_eq!((s.width(), s.canonical().as_ref()), (15, "352099001761481"));
+    /// ```
+    pub fn canonical(&self) -> std::borrow::Cow<'a, str> {
+        if self.is_canonical() {
+            return std::borrow::Cow::Borrowed(self.text);
+        }
+        let check = self.check.map(|c| char::from(b'0' + c));
+        let mut out = format(self.prefix, self.body, self.width, "");
+        out.extend(check);
+        out.push_str(self.suffix);
+        std::borrow::Cow::Owned(out)
     }
 }
 
@@ -123,6 +169,30 @@ pub fn parse<'a>(
     field: Field,
     prefix: PrefixRule<'_>,
 ) -> Result<Serial<'a>, SeriesError> {
+    parse_grouped(input, field, prefix, false)
+}
+
+/// The separators a format that allows grouping accepts between two
+/// digits of its body: `35-209900-176148-1`, `978 0 471 11709 4`.
+pub const SEPARATORS: [char; 2] = ['-', ' '];
+
+/// Like [`parse`]; with `grouped`, one hyphen or space between two digits
+/// joins them into the body (the way IMEIs and GTINs are printed), so
+/// `978-0-471-11709-4` is the 13-digit body `9780471117094`.
+///
+/// ```
+/// use seriesguard::{error::Field, serial::{parse_grouped, PrefixRule}};
+/// let s = parse_grouped("978-0-471-11709-4", Field::Serial, PrefixRule::Natural, true).unwrap();
+/// assert_eq!((s.prefix(), s.body(), s.width()), ("", 9780471117094, 13));
+/// let s = parse_grouped("978-0-471-11709-4", Field::Serial, PrefixRule::Natural, false).unwrap();
+/// assert_eq!((s.prefix(), s.body()), ("978-0-471-11709-", 4));
+/// ```
+pub fn parse_grouped<'a>(
+    input: &'a str,
+    field: Field,
+    prefix: PrefixRule<'_>,
+    grouped: bool,
+) -> Result<Serial<'a>, SeriesError> {
     let invalid = |reason| SeriesError::Invalid { field, reason };
     let text = input.trim();
     if text.is_empty() {
@@ -131,7 +201,7 @@ pub fn parse<'a>(
     if text.len() > MAX_LEN {
         return Err(invalid(Invalid::TooLong { len: text.len() }));
     }
-    if let Some(reason) = first_bad_char(text) {
+    if let Some(reason) = first_bad_char(text, grouped) {
         return Err(invalid(reason));
     }
     let bytes = text.as_bytes();
@@ -140,10 +210,7 @@ pub fn parse<'a>(
         None => return Err(invalid(Invalid::NoDigits)),
     };
     let (head, suffix) = bytes.split_at(body_end);
-    let natural_start = head
-        .iter()
-        .rposition(|b| !b.is_ascii_digit())
-        .map_or(0, |p| p + 1);
+    let natural_start = run_start(head, grouped);
     let body_start = match prefix {
         PrefixRule::Natural => natural_start,
         PrefixRule::LeadingDigits(n) if natural_start == 0 && body_end > n => n,
@@ -167,10 +234,9 @@ pub fn parse<'a>(
         }
     };
     let (prefix_bytes, digits) = head.split_at(body_start);
-    if digits.len() > MAX_DIGITS {
-        return Err(invalid(Invalid::TooManyDigits {
-            digits: digits.len(),
-        }));
+    let width = digits.iter().filter(|b| b.is_ascii_digit()).count();
+    if width > MAX_DIGITS {
+        return Err(invalid(Invalid::TooManyDigits { digits: width }));
     }
     // Every byte is ASCII (checked above) and the splits fall between bytes,
     // so these slices are valid UTF-8; `text.get` keeps that explicit.
@@ -180,17 +246,47 @@ pub fn parse<'a>(
         prefix: part(0, prefix_bytes.len()),
         digits: part(body_start, body_end),
         suffix: part(body_end, body_end + suffix.len()),
-        body: parse_body(digits),
+        body: parse_grouped_body(digits, width),
+        width,
         check: None,
     })
 }
 
-/// The first character that no identifier may hold, as the reason.
-fn first_bad_char(text: &str) -> Option<Invalid> {
-    let (index, byte) = text
-        .bytes()
-        .enumerate()
-        .find(|(_, b)| !b.is_ascii_graphic())?;
+/// Where the last digit run of `head` (which ends in a digit) begins; with
+/// `grouped`, a single separator between two digits does not end the run.
+fn run_start(head: &[u8], grouped: bool) -> usize {
+    let mut start = head.len();
+    loop {
+        match (start.checked_sub(2).and_then(|i| head.get(i)), start.checked_sub(1).and_then(|i| head.get(i))) {
+            (_, Some(b)) if b.is_ascii_digit() => start -= 1,
+            (Some(d), Some(&sep)) if grouped && d.is_ascii_digit() && SEPARATORS.contains(&char::from(sep)) => {
+                start -= 2
+            }
+            _ => return start,
+        }
+    }
+}
+
+/// The value of a body that may hold separators; `width` is its digit count.
+fn parse_grouped_body(digits: &[u8], width: usize) -> u128 {
+    if digits.len() == width {
+        return parse_body(digits);
+    }
+    let mut plain = [0u8; MAX_DIGITS];
+    for (slot, &b) in plain.iter_mut().zip(digits.iter().filter(|b| b.is_ascii_digit())) {
+        *slot = b;
+    }
+    parse_body(plain.get(..width).unwrap_or_default())
+}
+
+/// The first character that no identifier may hold, as the reason. With
+/// `grouped`, a space between two digits is a separator, not a fault.
+fn first_bad_char(text: &str, grouped: bool) -> Option<Invalid> {
+    let bytes = text.as_bytes();
+    let digit_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let (index, byte) = text.bytes().enumerate().find(|&(i, b)| {
+        !b.is_ascii_graphic() && !(grouped && b == b' ' && digit_at(i.checked_sub(1)) && digit_at(Some(i + 1)))
+    })?;
     // Every byte before this one is ASCII, so its byte index is its character index.
     let at = index + 1;
     Some(match byte {

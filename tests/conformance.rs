@@ -12,6 +12,7 @@
 )]
 
 use serde_json::{json, Value as Json};
+use seriesguard::book;
 use seriesguard::input::Value;
 use seriesguard::inventory::{self, Inventory, PoolValues, SeriesId};
 use seriesguard::profiles::{abillity, mor, shipsy};
@@ -99,9 +100,106 @@ fn shipsy_body(b: &Json) -> shipsy::Body<'_> {
     }
 }
 
+/// A store in memory keeping what a real one keeps: rows per pool key,
+/// each with the format of its series; `overlapping` answers the rows
+/// touching the segment and one row of another format, as the contract asks.
+#[derive(Default)]
+struct MemStore(Vec<(String, book::Row)>);
+
+impl book::SyncStore for MemStore {
+    fn overlapping(
+        &mut self,
+        segment: &inventory::Segment<'_>,
+        format: &str,
+    ) -> Result<Vec<book::Row>, book::Refusal> {
+        let key = segment.key.key_text();
+        let in_pool = self.0.iter().filter(|(k, _)| *k == key).map(|(_, r)| r);
+        let touching = in_pool.clone().filter(|r| {
+            let (a, b) = (r.first.parse::<u128>().unwrap(), r.last.parse::<u128>().unwrap());
+            a <= segment.last && b >= segment.first
+        });
+        let other = in_pool.filter(|r| r.format.as_deref() != Some(format)).take(1);
+        Ok(touching.chain(other).cloned().collect())
+    }
+    fn insert(&mut self, series: &book::Prepared<'_>) -> Result<(), book::Refusal> {
+        for s in &series.segments {
+            let row = book::Row {
+                id: series.id.to_string(),
+                first: s.first.to_string(),
+                last: s.last.to_string(),
+                format: Some(series.format_name().to_owned()),
+            };
+            self.0.push((s.key.key_text(), row));
+        }
+        Ok(())
+    }
+}
+
+/// A created series as the corpus writes it, or the first issue's code.
+fn created(result: Result<book::Prepared<'_>, Vec<SeriesError>>) -> Json {
+    match result {
+        Ok(p) => json!(["ok", p.range.start_text(), p.range.end_text(), p.range.count().to_string()]),
+        Err(issues) => json!([issues[0].code()]),
+    }
+}
+
 fn run(c: &Json) -> Json {
     let op = c["op"].as_str().unwrap();
     match op {
+        "creates" => {
+            let mut store = MemStore::default();
+            let results: Vec<Json> = c["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|step| {
+                    let (rules, _) = rules(step);
+                    let r = &step["request"];
+                    let request = book::Request {
+                        id: text(&r["id"]),
+                        start: text(&r["start"]),
+                        end: text(&r["end"]),
+                        scope: text(&r["scope"]),
+                        item_code: Value::Absent,
+                        kind: Value::Absent,
+                    };
+                    created(book::create_with(&mut store, &request, &rules))
+                })
+                .collect();
+            json!({ "results": results })
+        }
+        "shipsy_creates" => {
+            let mut store = MemStore::default();
+            let results: Vec<Json> = c["bodies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| {
+                    let rules = SeriesRules::default();
+                    let reply = match shipsy::check(Value::Text("Basic k"), &shipsy_body(b), &rules) {
+                        Err(reply) => reply,
+                        Ok(a) => {
+                            let request = book::Request {
+                                id: Value::Absent,
+                                start: Value::Text(&a.start),
+                                end: Value::Text(&a.end),
+                                scope: Value::Text(&a.scope),
+                                item_code: Value::Text(a.item_code),
+                                kind: Value::Text(a.kind.name()),
+                            };
+                            match book::create_with(&mut store, &request, &rules) {
+                                Ok(_) => shipsy::ok(),
+                                Err(issues) => shipsy::error(&issues[0]),
+                            }
+                        }
+                    };
+                    let body: Json = serde_json::from_str(&reply.body).unwrap();
+                    let reason = body["error"]["reason"].as_str().unwrap_or("OK").to_owned();
+                    json!([reply.status, reason])
+                })
+                .collect();
+            json!({ "results": results })
+        }
         "validate" | "count" => {
             let (rules, mut issues) = rules(c);
             let v = range::validate(text(&c["start"]), text(&c["end"]), &rules);
@@ -115,8 +213,8 @@ fn run(c: &Json) -> Json {
             }
             let mut out = json!({ "ok": issues.is_empty(), "count": r.map(|r| r.count().to_string()), "codes": codes(&issues) });
             if let Some(r) = r {
-                out["start"] = json!(r.start().text());
-                out["end"] = json!(r.end().text());
+                out["start"] = json!(r.start_text());
+                out["end"] = json!(r.end_text());
             }
             out
         }

@@ -83,9 +83,9 @@ fn shipsy_accepts_the_sample_payload_and_defaults_type_to_virtual() {
         accepted,
         shipsy::Accepted {
             api_key: "key-1",
-            scope: "SL1981",
-            start: "V10000071",
-            end: "V10000080",
+            scope: "client:SL1981".to_owned(),
+            start: "V10000071".into(),
+            end: "V10000080".into(),
             item_code: "P7WJEJANkt",
             kind: SeriesType::Virtual,
         }
@@ -99,7 +99,7 @@ fn shipsy_accepts_the_sample_payload_and_defaults_type_to_virtual() {
         &SeriesRules::default(),
     )
     .unwrap();
-    assert_eq!(accepted.scope, "SL1981");
+    assert_eq!(accepted.scope, "client:SL1981");
     let hub_only: Vec<_> = both
         .iter()
         .filter(|(k, _)| *k != "client_code")
@@ -113,7 +113,7 @@ fn shipsy_accepts_the_sample_payload_and_defaults_type_to_virtual() {
         )
         .unwrap()
         .scope,
-        "BF074"
+        "hub:BF074"
     );
 }
 

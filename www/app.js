@@ -5,7 +5,16 @@
 import init, { profiles, SeriesBook, indexedDbStore } from '/pkg/web.js';
 
 await init();
-const book = new SeriesBook(indexedDbStore('seriesguard-demo'));
+// One store, one book per number format: a series is validated, counted,
+// fingerprinted and stored under the rules of its format, and the store
+// keeps the format with it (a pool never mixes two).
+const store = indexedDbStore('seriesguard-demo');
+const books = new Map();
+function book() {
+  const format = $('format').value;
+  if (!books.has(format)) books.set(format, new SeriesBook(store, rules()));
+  return books.get(format);
+}
 const form = document.getElementById('series');
 const $ = (id) => document.getElementById(id);
 const grouped = new Intl.NumberFormat('en-US');
@@ -58,7 +67,7 @@ async function refresh() {
   }
   // Ask the store before submit: the exact sub-ranges already allotted.
   const ticket = ++checking;
-  const conflicts = await book.conflicts(request(e, validation)).catch(() => []);
+  const conflicts = await book().conflicts(request(e, validation)).catch(() => []);
   if (ticket !== checking) return;
   last.conflicts = conflicts;
   // The box changes only once the answer is known, so it never vanishes
@@ -71,7 +80,7 @@ async function refresh() {
 }
 
 async function add(series, e) {
-  const created = await book.create(series, { service_types: e.service_types, created_at: new Date().toISOString() });
+  const created = await book().create(series, { service_types: e.service_types, created_at: new Date().toISOString() });
   return created;
 }
 
@@ -83,7 +92,7 @@ async function submit(onlyFree) {
   $('notification').textContent = '';
   try {
     if (onlyFree) {
-      const plan = await book.plan(request(e, validation));
+      const plan = await book().plan(request(e, validation));
       for (const piece of plan.create) await add({ ...request(e, validation), start: piece.start, end: piece.end }, e);
     } else {
       await add(request(e, validation), e);
@@ -101,11 +110,11 @@ async function submit(onlyFree) {
 
 async function list() {
   const customer = last?.validation.customer;
-  const rows = customer ? (await book.list()).filter((s) => s.scope === customer) : [];
+  const rows = customer ? (await book().list()).filter((s) => s.scope === customer) : [];
   const body = $('list').querySelector('tbody');
   body.replaceChildren(...rows.map((s) => {
     const tr = document.createElement('tr');
-    for (const value of [s.start, s.end, grouped.format(BigInt(s.count)), s.item_code, (s.service_types ?? []).join(', '), new Date(s.created_at).toLocaleString()]) {
+    for (const value of [s.start, s.end, grouped.format(BigInt(s.count)), s.format ?? 'plain', s.item_code, (s.service_types ?? []).join(', '), new Date(s.created_at).toLocaleString()]) {
       const td = document.createElement('td');
       td.textContent = value;
       tr.append(td);
@@ -116,7 +125,7 @@ async function list() {
     button.textContent = 'Delete';
     button.setAttribute('aria-label', `Delete ${s.start}..${s.end}`);
     button.addEventListener('click', async () => {
-      await book.remove(s.id);
+      await book().remove(s.id);
       await refresh();
       await list();
     });
@@ -142,8 +151,8 @@ $('export-json').addEventListener('click', async () => {
 });
 $('export-csv').addEventListener('click', async () => {
   const rows = await list();
-  const header = ['id', 'start', 'end', 'count', 'item_code', 'type', 'service_types', 'created_at'];
-  const lines = rows.map((s) => [s.id, s.start, s.end, s.count, s.item_code, s.type, (s.service_types ?? []).join(' '), s.created_at].map(csvCell).join(','));
+  const header = ['id', 'start', 'end', 'count', 'format', 'item_code', 'type', 'service_types', 'created_at'];
+  const lines = rows.map((s) => [s.id, s.start, s.end, s.count, s.format, s.item_code, s.type, (s.service_types ?? []).join(' '), s.created_at].map(csvCell).join(','));
   download('series.csv', 'text/csv', [header.join(','), ...lines].join('\n'));
 });
 

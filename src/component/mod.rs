@@ -19,7 +19,7 @@ use bindings::exports::seriesguard::core::{book, inventory, profiles, rules, sig
 use bindings::seriesguard::core::store;
 use bindings::seriesguard::core::types as wit;
 
-use crate::book::{Prepared, Refusal, Request, SyncStore};
+use crate::book::{Prepared, Refusal, Request, Row, SyncStore};
 use crate::error::{Field, SeriesError};
 use crate::input::Value;
 use crate::inventory::{Conflict, Inventory, Piece, PoolValues, Segment, SeriesId};
@@ -124,8 +124,8 @@ fn validation(range: Option<&range::SeriesRange<'_>>, issues: &[SeriesError]) ->
     wit::Validation {
         ok: issues.is_empty(),
         count: range.map(|r| r.count().to_string()),
-        start: range.map(|r| r.start().text().to_owned()),
-        end: range.map(|r| r.end().text().to_owned()),
+        start: range.map(|r| r.start_text().into_owned()),
+        end: range.map(|r| r.end_text().into_owned()),
         issues: issues.iter().map(issue).collect(),
     }
 }
@@ -388,7 +388,7 @@ impl inventory::GuestIndex for Index {
 /// The imported `store` interface as the core's [`SyncStore`].
 struct HostStore;
 
-fn pool_key(segment: &Segment<'_>) -> store::PoolKey {
+fn pool_key(segment: &Segment<'_>, format: &str) -> store::PoolKey {
     let key = segment.key;
     store::PoolKey {
         key: key.key_text(),
@@ -397,24 +397,26 @@ fn pool_key(segment: &Segment<'_>) -> store::PoolKey {
         width: u32::try_from(key.width).unwrap_or(u32::MAX),
         scheme: key.scheme.name().to_owned(),
         scope: key.scope.to_owned(),
+        format: format.to_owned(),
     }
 }
 
 fn created(series: &Prepared<'_>) -> store::CreatedSeries {
     store::CreatedSeries {
         id: series.id.to_string(),
-        start: series.range.start().text().to_owned(),
-        end: series.range.end().text().to_owned(),
+        start: series.range.start_text().into_owned(),
+        end: series.range.end_text().into_owned(),
         count: series.range.count().to_string(),
         fingerprint: series.fingerprint.clone(),
         scope: series.scope.to_owned(),
         item_code: series.item_code.to_owned(),
         kind: series.kind.name().to_owned(),
+        format: series.format_name().to_owned(),
         segments: series
             .segments
             .iter()
             .map(|s| store::Segment {
-                pool: pool_key(s),
+                pool: pool_key(s, series.format_name()),
                 first: s.first.to_string(),
                 last: s.last.to_string(),
             })
@@ -423,14 +425,22 @@ fn created(series: &Prepared<'_>) -> store::CreatedSeries {
 }
 
 impl SyncStore for HostStore {
-    fn overlapping(&mut self, segment: &Segment<'_>) -> Result<Vec<[String; 3]>, Refusal> {
+    fn overlapping(&mut self, segment: &Segment<'_>, format: &str) -> Result<Vec<Row>, Refusal> {
         let rows = store::overlapping(
-            &pool_key(segment),
+            &pool_key(segment, format),
             &segment.first.to_string(),
             &segment.last.to_string(),
         )
         .map_err(|_| Refusal::Failed)?;
-        Ok(rows.into_iter().map(|r| [r.id, r.first, r.last]).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| Row {
+                id: r.id,
+                first: r.first,
+                last: r.last,
+                format: r.format,
+            })
+            .collect())
     }
 
     fn insert(&mut self, series: &Prepared<'_>) -> Result<(), Refusal> {
@@ -520,7 +530,7 @@ impl profiles::Guest for Component {
         let v = shipsy::form_issues(&b, service_types.as_ref().map(|t| Ok(t.len())), &rules);
         issues.extend(v.issues);
         let validation = validation(v.range.as_ref(), &issues);
-        let customer = shipsy::customer(&b).ok().flatten().map(str::to_owned);
+        let customer = shipsy::customer(&b).ok().flatten();
         (validation, customer)
     }
 
@@ -533,9 +543,9 @@ impl profiles::Guest for Component {
         match shipsy::check(opt(&authorization), &shipsy_body(&body), &rules) {
             Ok(a) => Ok(profiles::ShipsyAccepted {
                 api_key: a.api_key.to_owned(),
-                scope: a.scope.to_owned(),
-                start: a.start.to_owned(),
-                end: a.end.to_owned(),
+                scope: a.scope,
+                start: a.start.into_owned(),
+                end: a.end.into_owned(),
                 item_code: a.item_code.to_owned(),
                 kind: a.kind.name().to_owned(),
             }),
@@ -578,8 +588,8 @@ impl profiles::Guest for Component {
         };
         match mor::check(&params, &facts) {
             Ok(a) => Ok(profiles::MorAccepted {
-                cards_from: a.range.start().text().to_owned(),
-                cards_till: a.range.end().text().to_owned(),
+                cards_from: a.range.start_text().into_owned(),
+                cards_till: a.range.end_text().into_owned(),
             }),
             Err(error) => Err(mor::error_xml(error)),
         }

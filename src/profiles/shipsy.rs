@@ -15,6 +15,7 @@ use crate::error::{Field, Invalid, SeriesError};
 use crate::input::Value;
 use crate::inventory::json_string;
 use crate::range::SeriesRules;
+use crate::scope::{self, Namespace};
 use crate::signing::SeriesType;
 
 /// The body's fields as the host received them.
@@ -42,12 +43,13 @@ pub struct Body<'a> {
 pub struct Accepted<'a> {
     /// The API key from `Authorization: Basic <key>`.
     pub api_key: &'a str,
-    /// The customer: client_code, or hub_code when there is no client_code.
-    pub scope: &'a str,
-    /// `start`, trimmed.
-    pub start: &'a str,
-    /// `end`, trimmed.
-    pub end: &'a str,
+    /// The customer as a scope ([`customer`]): `client:CODE`, or
+    /// `hub:CODE` when there is no client_code.
+    pub scope: String,
+    /// `start`, in its canonical spelling.
+    pub start: std::borrow::Cow<'a, str>,
+    /// `end`, in its canonical spelling.
+    pub end: std::borrow::Cow<'a, str>,
     /// `item_code`, trimmed.
     pub item_code: &'a str,
     /// `type`, defaulted.
@@ -133,12 +135,14 @@ fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesErr
     }
 }
 
-/// The customer a series belongs to: `client_code`, or `hub_code` when
-/// there is no client code ("If both are passed, priority is given to
-/// client_code"); `None` when neither is given.
-pub fn customer<'a>(body: &Body<'a>) -> Result<Option<&'a str>, SeriesError> {
-    let client = text(body.client_code, Field::Scope)?;
-    let hub = text(body.hub_code, Field::Scope)?;
+/// The customer a series belongs to, as its scope: `client_code`, or
+/// `hub_code` when there is no client code ("If both are passed, priority
+/// is given to client_code"), normalized and namespaced by
+/// [`crate::scope::code`] (`client:SL1981`, `hub:BF074`); `None` when
+/// neither is given.
+pub fn customer(body: &Body<'_>) -> Result<Option<String>, SeriesError> {
+    let client = scope::code(body.client_code, Namespace::Client)?;
+    let hub = scope::code(body.hub_code, Namespace::Hub)?;
     Ok(client.or(hub))
 }
 
@@ -198,8 +202,8 @@ pub fn check<'a>(
     Ok(Accepted {
         api_key,
         scope,
-        start: range.start().text(),
-        end: range.end().text(),
+        start: range.start_text(),
+        end: range.end_text(),
         item_code,
         kind,
     })

@@ -9,6 +9,7 @@ use super::value::{fields, unpack, Held};
 use super::{read_rules, wire};
 use crate::book::{self, Request};
 use crate::error::Field;
+use crate::formats::Format;
 use crate::input::Value;
 use crate::inventory::{KeyRef, SeriesId};
 use crate::range::SeriesRules;
@@ -53,7 +54,7 @@ impl BookRaw {
 
     /// Validates a request `{ id?, start, end, scope?, item_code?, type? }`.
     /// Answer: `1 US id US start US end US count US fingerprint US scope US
-    /// item_code US type`, then per segment `RS poolKey US prefix US suffix
+    /// item_code US type US format`, then per segment `RS poolKey US prefix US suffix
     /// US width US scheme US scope US first US last`; or the issues.
     pub fn prepare(&self, request: &JsValue) -> u32 {
         let kind = Held::kind_of(request);
@@ -75,14 +76,15 @@ impl BookRaw {
                 let mut out = String::from("1\u{1f}");
                 push_tagged_id(&mut out, &p.id);
                 out.push_str(&format!(
-                    "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                    p.range.start().text(),
-                    p.range.end().text(),
+                    "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                    p.range.start_text(),
+                    p.range.end_text(),
                     p.range.count(),
                     p.fingerprint,
                     p.scope,
                     p.item_code,
-                    p.kind.name()
+                    p.kind.name(),
+                    p.format_name()
                 ));
                 for s in &p.segments {
                     let k = s.key;
@@ -106,9 +108,10 @@ impl BookRaw {
     }
 
     /// Checks what the store answered: packed `S` records (a segment:
-    /// prefix, suffix, width, scheme, scope, first, last) each followed by
-    /// its rows (`R`: id, first, last) or `X` (the store answered no array).
-    /// `1` when nothing collides; `OVERLAP` with the conflicts; or
+    /// prefix, suffix, width, scheme, scope, first, last, and the request's
+    /// format name) each followed by its rows (`R`: id, first, last,
+    /// format) or `X` (the store answered no array). `1` when nothing
+    /// collides; `OVERLAP` with the conflicts; `RULES_MISMATCH`; or
     /// `STORE_FAILED` for rows that are not rows.
     pub fn check(&self, packed: &[u8]) -> u32 {
         let text = std::str::from_utf8(packed).unwrap_or_default();
@@ -116,18 +119,19 @@ impl BookRaw {
             let mut conflicts = Vec::new();
             let mut segment = None;
             let mut rows = Vec::new();
+            type Rows<'v> = Vec<(Value<'v>, Value<'v>, Value<'v>, Value<'v>)>;
             let mut flush =
-                |segment: &Option<crate::inventory::Segment<'_>>,
-                 rows: &mut Vec<(Value<'_>, Value<'_>, Value<'_>)>| {
-                    if let Some(s) = segment {
-                        conflicts.extend(book::collisions(s, rows.drain(..))?);
+                |segment: &Option<(crate::inventory::Segment<'_>, Option<Format>)>,
+                 rows: &mut Rows<'_>| {
+                    if let Some((s, format)) = segment {
+                        conflicts.extend(book::collisions(s, *format, rows.drain(..))?);
                     }
                     Ok::<(), SeriesError>(())
                 };
             for record in text.split('\u{1e}').filter(|r| !r.is_empty()) {
                 let f: Vec<Value<'_>> = fields(record).map(unpack).collect();
                 match f.as_slice() {
-                    [Value::Text("S"), Value::Text(prefix), Value::Text(suffix), width, Value::Text(scheme), scope, first, last] =>
+                    [Value::Text("S"), Value::Text(prefix), Value::Text(suffix), width, Value::Text(scheme), scope, first, last, Value::Text(format)] =>
                     {
                         flush(&segment, &mut rows)?;
                         let key = KeyRef::from_parts(
@@ -142,9 +146,12 @@ impl BookRaw {
                         else {
                             return Err(book::bad_rows());
                         };
-                        segment = Some(key.segment(a, b)?);
+                        let format = Format::from_stored_name(format).ok_or_else(book::bad_rows)?;
+                        segment = Some((key.segment(a, b)?, format));
                     }
-                    [Value::Text("R"), id, first, last] => rows.push((*id, *first, *last)),
+                    [Value::Text("R"), id, first, last, format] => {
+                        rows.push((*id, *first, *last, *format))
+                    }
                     _ => return Err(book::bad_rows()),
                 }
             }

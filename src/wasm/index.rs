@@ -34,7 +34,7 @@ impl IndexRaw {
     pub fn new(rules: &JsValue, merge_adjacent: bool) -> IndexRaw {
         let (rules, rule_issues) = read_rules(rules);
         IndexRaw {
-            inventory: RefCell::new(Inventory::new(merge_adjacent)),
+            inventory: RefCell::new(Inventory::new(merge_adjacent).with_format(rules.format)),
             rules,
             rule_issues,
         }
@@ -277,7 +277,8 @@ impl IndexRaw {
         wire::emit(self.inventory.borrow().to_json())
     }
 
-    /// Loads a packed snapshot (`P US prefix US suffix US width US scheme US
+    /// Loads a packed snapshot (`H US format US version US rules.format`
+    /// heads it, `P US prefix US suffix US width US scheme US
     /// scope` starts a pool, `R US first US last US id` adds a range), all or none.
     #[wasm_bindgen(js_name = loadPacked)]
     pub fn load_packed(&self, packed: &[u8]) -> u32 {
@@ -296,9 +297,12 @@ impl IndexRaw {
             .map(|r| fields(r).map(unpack).collect())
             .unwrap_or_default();
         let answer = match header.as_slice() {
-            [Value::Text("H"), Value::Text(inventory::SNAPSHOT_FORMAT), version]
+            [Value::Text("H"), Value::Text(inventory::SNAPSHOT_FORMAT), version, rules]
                 if version.as_exact_u128() == Some(1) =>
             {
+                if let Err(e) = self.inventory.borrow().check_snapshot_rules(*rules) {
+                    return wire::emit(wire::failure(&[e]));
+                }
                 let mut key: Option<KeyRef<'_>> = None;
                 let items = records.map(|record| {
                     let f: Vec<Value<'_>> = fields(record).map(unpack).collect();

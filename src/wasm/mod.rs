@@ -148,7 +148,7 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
         let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
         if let (Some(r), true) = (&range, issues.is_empty()) {
             let count = r.count().0;
-            let unchanged = r.start().text() == start && r.end().text() == end;
+            let unchanged = r.start_text() == start && r.end_text() == end;
             if unchanged && count <= crate::input::MAX_SAFE_INTEGER as u128 {
                 LAST_COUNT.with(|c| c.set(count as f64));
                 return 0;

@@ -89,7 +89,7 @@ pub fn shipsy_validate(body: &JsValue, service_types: i32, rules: &JsValue) -> u
     // After GS: the customer the series belongs to, when there is one.
     if let Ok(Some(customer)) = shipsy::customer(&body) {
         answer.push('\u{1d}');
-        answer.push_str(customer);
+        answer.push_str(&customer);
     }
     wire::emit(answer)
 }
@@ -152,8 +152,8 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
             let o = &a.options;
             format!(
                 "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                a.range.start().text(),
-                a.range.end().text(),
+                a.range.start_text(),
+                a.range.end_text(),
                 a.range.count(),
                 o.batch_number,
                 o.min_balance,

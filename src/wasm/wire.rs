@@ -87,13 +87,13 @@ fn push_validation(
     out.push(if issues.is_empty() { '1' } else { '0' });
     match range {
         Some(range) => {
-            let (start, end) = (range.start().text(), range.end().text());
+            let (start, end) = (range.start_text(), range.end_text());
             let (start, end) = match given {
                 Some((a, b)) => (
-                    if a == start { "" } else { start },
-                    if b == end { "" } else { end },
+                    if a == start { "" } else { &*start },
+                    if b == end { "" } else { &*end },
                 ),
-                None => (start, end),
+                None => (&*start, &*end),
             };
             let _ = write!(out, "{US}{}{US}{start}{US}{end}", range.count());
         }
@@ -122,7 +122,7 @@ pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> Str
         out.push(GS);
         // The common case, valid and untrimmed, is just `=count`.
         if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
-            if r.start().text() == a && r.end().text() == b {
+            if r.start_text() == a && r.end_text() == b {
                 let _ = write!(out, "={}", r.count());
                 continue;
             }

@@ -135,7 +135,8 @@ class Seriesguard:
     def _overlapping(self, _ctx: Any, pool: Any, first: str, last: str) -> Any:
         try:
             rows = self.store.overlapping(_plain(pool), first, last)
-            return [_Record(id=str(r["id"]), first=str(r["first"]), last=str(r["last"])) for r in rows]
+            return [_Record(id=str(r["id"]), first=str(r["first"]), last=str(r["last"]), format=r.get("format"))
+                    for r in rows]
         except Exception as error:  # the component answers STORE_FAILED
             return f"{type(error).__name__}: {error}"
 

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS series (
   scope       TEXT NOT NULL,
   item_code   TEXT NOT NULL,
   kind        TEXT NOT NULL,
+  format      TEXT NOT NULL DEFAULT 'plain',
   created_at  TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS segment (
@@ -37,13 +38,16 @@ CREATE TABLE IF NOT EXISTS segment (
   pool       TEXT NOT NULL,
   first      TEXT NOT NULL,
   last       TEXT NOT NULL,
+  format     TEXT NOT NULL DEFAULT 'plain',
   CHECK (first <= last)
 );
 CREATE INDEX IF NOT EXISTS segment_by_pool ON segment (pool, first);
 CREATE INDEX IF NOT EXISTS series_by_scope ON series (scope);
 """
 
-OVERLAPPING = "SELECT series_id, first, last FROM segment WHERE pool = ? AND first <= ? AND last >= ? ORDER BY first"
+OVERLAPPING = "SELECT series_id, first, last, format FROM segment WHERE pool = ? AND first <= ? AND last >= ? ORDER BY first"
+# One row of the pool stored under another format (the component then answers RULES_MISMATCH).
+OTHER_FORMAT = "SELECT series_id, first, last, format FROM segment WHERE pool = ? AND format <> ? LIMIT 1"
 
 
 def pad(serial: str) -> str:
@@ -62,20 +66,24 @@ class SQLiteStore:
 
     def overlapping(self, pool: dict, first: str, last: str) -> list:
         rows = self.db.execute(OVERLAPPING, (pool["key"], pad(last), pad(first))).fetchall()
-        return [{"id": r[0], "first": str(int(r[1])), "last": str(int(r[2]))} for r in rows]
+        rows += self.db.execute(OTHER_FORMAT, (pool["key"], pool["format"])).fetchall()
+        return [{"id": r[0], "first": str(int(r[1])), "last": str(int(r[2])), "format": r[3]} for r in rows]
 
     def insert(self, series: dict) -> None:
         for s in series["segments"]:
-            if self.db.execute(OVERLAPPING + " LIMIT 1", (s["pool"]["key"], pad(s["last"]), pad(s["first"]))).fetchone():
+            if self.db.execute(OVERLAPPING + " LIMIT 1", (s["pool"]["key"], pad(s["last"]), pad(s["first"]))).fetchone() \
+                    or self.db.execute(OTHER_FORMAT, (s["pool"]["key"], series["format"])).fetchone():
                 raise StoreOverlap(series["id"])
         self.db.execute(
-            'INSERT INTO series (id, start, "end", count, fingerprint, scope, item_code, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO series (id, start, "end", count, fingerprint, scope, item_code, kind, format)'
+            ' VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
             (series["id"], series["start"], series["end"], str(series["count"]), series["fingerprint"],
-             series["scope"], series["item_code"], series["kind"]),
+             series["scope"], series["item_code"], series["kind"], series["format"]),
         )
         self.db.executemany(
-            "INSERT INTO segment (series_id, pool, first, last) VALUES (?, ?, ?, ?)",
-            [(series["id"], s["pool"]["key"], pad(s["first"]), pad(s["last"])) for s in series["segments"]],
+            "INSERT INTO segment (series_id, pool, first, last, format) VALUES (?, ?, ?, ?, ?)",
+            [(series["id"], s["pool"]["key"], pad(s["first"]), pad(s["last"]), series["format"])
+             for s in series["segments"]],
         )
 
     def remove(self, id: str) -> bool:
@@ -93,10 +101,10 @@ class SQLiteStore:
         self.db.execute("COMMIT")
 
     def list(self, scope: Optional[str] = None) -> list:
-        query = 'SELECT id, start, "end", count, scope, item_code, kind, created_at FROM series'
+        query = 'SELECT id, start, "end", count, scope, item_code, kind, format, created_at FROM series'
         rows = self.db.execute(query + (" WHERE scope = ? ORDER BY rowid" if scope is not None else " ORDER BY rowid"),
                                () if scope is None else (scope,)).fetchall()
-        keys = ["id", "start", "end", "count", "scope", "item_code", "kind", "created_at"]
+        keys = ["id", "start", "end", "count", "scope", "item_code", "kind", "format", "created_at"]
         return [dict(zip(keys, r)) for r in rows]
 
     def close(self) -> None:

@@ -49,7 +49,6 @@ export function createApp({ db, config, log }) {
   async function shipsyCreate(req, res) {
     const body = parseJson(await readBody(req, config.bodyLimit));
     const attributes = {
-      customer: typeof body?.client_code === 'string' && body.client_code.trim() ? 'client_code' : 'hub_code',
       client_code: body?.client_code ?? null,
       hub_code: body?.hub_code ?? null,
       creator_hub: body?.creator_hub ?? null,
@@ -223,8 +222,12 @@ export function createApp({ db, config, log }) {
       return send(res, 400, errorBody('QUERY_INVALID', 'limit must be 1..1000 and after a cursor from `next`'));
     }
     let page;
-    if (q.has('client_code')) page = await stores.shipsy.list({ scope: q.get('client_code'), where: { customer: 'client_code' }, after, limit });
-    else if (q.has('hub_code')) page = await stores.shipsy.list({ scope: q.get('hub_code'), where: { customer: 'hub_code' }, after, limit });
+    if (q.has('client_code') || q.has('hub_code')) {
+      // The customer's scope as the library writes it (normalized, client: or hub:).
+      const { customer } = profiles.shipsy.validate({ client_code: q.get('client_code') ?? undefined, hub_code: q.get('hub_code') ?? undefined });
+      if (customer === null) return send(res, 400, errorBody('QUERY_INVALID', 'client_code or hub_code must not be blank'));
+      page = await stores.shipsy.list({ scope: customer, after, limit });
+    }
     else if (q.has('card_group_id')) page = await stores.mor.list({ scope: `card_group:${q.get('card_group_id')}`, after, limit });
     else if (q.has('area_code')) page = await stores.abillity.list({ scope: q.get('area_code'), after, limit });
     else return send(res, 400, errorBody('QUERY_INVALID', 'give one of client_code, hub_code, card_group_id, area_code'));

@@ -24,13 +24,13 @@ export class OverlapError extends Error {
 }
 
 const SEGMENTS = `
-  INSERT INTO series_segment (series_id, pool, span)
-  SELECT $1, p, numrange(f, l + 1, '[)')
+  INSERT INTO series_segment (series_id, pool, span, format)
+  SELECT $1, p, numrange(f, l + 1, '[)'), $5
     FROM unnest($2::text[], $3::numeric[], $4::numeric[]) AS t(p, f, l)`;
 
 const SERIES = `
-  INSERT INTO series (id, platform, scope, start_id, end_id, count, fingerprint, item_code, type, attributes)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
+  INSERT INTO series (id, platform, scope, start_id, end_id, count, fingerprint, item_code, type, attributes, format)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
 
 /**
  * A store for `platform`'s series in the database behind `db` (a pg.Pool).
@@ -44,11 +44,11 @@ export function pgStore(db, platform, log = null) {
     for (const series of list) {
       await client.query(SERIES, [
         String(series.id), platform, series.scope, series.start, series.end, String(series.count),
-        series.fingerprint, series.item_code ?? '', series.type ?? 'virtual', series.attributes ?? {},
+        series.fingerprint, series.item_code ?? '', series.type ?? 'virtual', series.attributes ?? {}, series.format,
       ]);
       const segments = series.segments;
       await client.query(SEGMENTS, [
-        String(series.id), segments.map((s) => poolKey(s.pool)), segments.map((s) => s.first), segments.map((s) => s.last),
+        String(series.id), segments.map((s) => poolKey(s.pool)), segments.map((s) => s.first), segments.map((s) => s.last), series.format,
       ]);
     }
   }
@@ -70,7 +70,12 @@ export function pgStore(db, platform, log = null) {
   return {
     platform,
 
-    /** Stored segments of `pool` that touch serials first..last (decimal strings). */
+    /**
+     * Stored segments of `pool` that touch serials first..last (decimal
+     * strings), with their format, and one row of the pool stored under
+     * another format than `pool.format` if there is one (the library then
+     * answers RULES_MISMATCH).
+     */
     overlapping(pool, first, last) {
       return this.overlappingIn(db, pool, first, last);
     },
@@ -78,11 +83,16 @@ export function pgStore(db, platform, log = null) {
     /** overlapping() through `client` (in its transaction). */
     async overlappingIn(client, pool, first, last) {
       const { rows } = await client.query(
-        `SELECT series_id AS id, lower(span)::text AS first, (upper(span) - 1)::text AS last
-           FROM series_segment
-          WHERE pool = $1 AND span && numrange($2::numeric, $3::numeric + 1, '[)')
-          ORDER BY lower(span)`,
-        [poolKey(pool), first, last],
+        `(SELECT series_id AS id, lower(span)::text AS first, (upper(span) - 1)::text AS last, format
+            FROM series_segment
+           WHERE pool = $1 AND span && numrange($2::numeric, $3::numeric + 1, '[)')
+           ORDER BY lower(span))
+         UNION ALL
+         (SELECT series_id, lower(span)::text, (upper(span) - 1)::text, format
+            FROM series_segment
+           WHERE pool = $1 AND format <> $4
+           LIMIT 1)`,
+        [poolKey(pool), first, last, pool.format],
       );
       return rows;
     },
@@ -114,7 +124,7 @@ export function pgStore(db, platform, log = null) {
      */
     async list({ scope, where = {}, after = 0, limit = 100 } = {}) {
       const { rows } = await db.query(
-        `SELECT seq, id, scope, start_id AS start, end_id AS "end", count::text AS count, item_code, type, attributes, created_at
+        `SELECT seq, id, scope, start_id AS start, end_id AS "end", count::text AS count, format, item_code, type, attributes, created_at
            FROM series
           WHERE platform = $1 AND scope = $2 AND attributes @> $3 AND seq > $4
           ORDER BY seq
