@@ -283,7 +283,12 @@ pub fn check_with(store: &mut impl SyncStore, series: &Prepared<'_>) -> Result<(
             .map_err(|_| store_failed("overlapping", false))?;
         let rows = rows.iter().map(|r| {
             let format = r.format.as_deref().map_or(Value::Absent, Value::Text);
-            (Value::Text(&r.id), Value::Text(&r.first), Value::Text(&r.last), format)
+            (
+                Value::Text(&r.id),
+                Value::Text(&r.first),
+                Value::Text(&r.last),
+                format,
+            )
         });
         conflicts.extend(collisions(segment, series.format, rows)?);
     }

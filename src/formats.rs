@@ -150,7 +150,10 @@ impl Format {
     /// `978-0-471-11709-4`, `8944 1234 ...`): a hyphen or space between two
     /// digits is read as a separator and dropped.
     pub fn allows_grouping(self) -> bool {
-        matches!(self, Format::Iccid | Format::Imei | Format::Gtin | Format::Sscc)
+        matches!(
+            self,
+            Format::Iccid | Format::Imei | Format::Gtin | Format::Sscc
+        )
     }
 
     /// The prefix as the pool knows it: the airline prefix without the

@@ -76,7 +76,8 @@ const MAX_COUNT_EXPECTED: &str =
     "must be a positive integer (a bigint or decimal string above 2^53 - 1)";
 const NUMERIC_ONLY_EXPECTED: &str = "must be true or false";
 const SCHEME_EXPECTED: &str = "must be one of none, luhn, mod7, s10, gs1";
-const FORMAT_EXPECTED: &str = "must be one of awb, s10, iccid, imei, gtin, sscc, or plain (no format)";
+const FORMAT_EXPECTED: &str =
+    "must be one of awb, s10, iccid, imei, gtin, sscc, or plain (no format)";
 const SCHEME_CONFLICT: &str = "differs from the scheme of rules.format; leave it out";
 
 impl SeriesRules {
@@ -641,14 +642,18 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
             // Bare digits are the serial alone, unless they are as many as an
             // airline prefix and a serial (`0201234567`).
             let plain = serial::parse(text, field, PrefixRule::Natural)?;
-            let with_prefix = format.leading_digit_prefix().is_some_and(|n| {
-                widths.clone().any(|w| w + n == plain.width())
-            });
+            let with_prefix = format
+                .leading_digit_prefix()
+                .is_some_and(|n| widths.clone().any(|w| w + n == plain.width()));
             let parsed = if serial_only && bare(&plain) && !with_prefix {
                 plain
             } else {
-                let parsed =
-                    serial::parse_grouped(text, field, prefix_rule(&rules), format.allows_grouping())?;
+                let parsed = serial::parse_grouped(
+                    text,
+                    field,
+                    prefix_rule(&rules),
+                    format.allows_grouping(),
+                )?;
                 let mut issues = Vec::new();
                 check_format(&parsed, format, field, &mut issues);
                 match issues.into_iter().find(|i| i.code() != "WIDTH_MISMATCH") {

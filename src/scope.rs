@@ -58,7 +58,9 @@ fn text(value: Value<'_>) -> Result<Option<&str>, SeriesError> {
 
 fn check_limits(text: &str) -> Result<(), SeriesError> {
     if text.len() > MAX_SCOPE_LEN || text.chars().any(char::is_control) {
-        return Err(invalid("must be at most 256 bytes without control characters"));
+        return Err(invalid(
+            "must be at most 256 bytes without control characters",
+        ));
     }
     Ok(())
 }

@@ -123,7 +123,10 @@ impl<'a> Serial<'a> {
     /// suffix: nothing was dropped while reading it.
     pub fn is_canonical(&self) -> bool {
         self.text.len()
-            == self.prefix.len() + self.width + usize::from(self.check.is_some()) + self.suffix.len()
+            == self.prefix.len()
+                + self.width
+                + usize::from(self.check.is_some())
+                + self.suffix.len()
     }
     /// The identifier in its one canonical spelling: prefix, digits,
     /// check digit and suffix with every separator dropped
@@ -257,9 +260,14 @@ pub fn parse_grouped<'a>(
 fn run_start(head: &[u8], grouped: bool) -> usize {
     let mut start = head.len();
     loop {
-        match (start.checked_sub(2).and_then(|i| head.get(i)), start.checked_sub(1).and_then(|i| head.get(i))) {
+        match (
+            start.checked_sub(2).and_then(|i| head.get(i)),
+            start.checked_sub(1).and_then(|i| head.get(i)),
+        ) {
             (_, Some(b)) if b.is_ascii_digit() => start -= 1,
-            (Some(d), Some(&sep)) if grouped && d.is_ascii_digit() && SEPARATORS.contains(&char::from(sep)) => {
+            (Some(d), Some(&sep))
+                if grouped && d.is_ascii_digit() && SEPARATORS.contains(&char::from(sep)) =>
+            {
                 start -= 2
             }
             _ => return start,
@@ -273,7 +281,10 @@ fn parse_grouped_body(digits: &[u8], width: usize) -> u128 {
         return parse_body(digits);
     }
     let mut plain = [0u8; MAX_DIGITS];
-    for (slot, &b) in plain.iter_mut().zip(digits.iter().filter(|b| b.is_ascii_digit())) {
+    for (slot, &b) in plain
+        .iter_mut()
+        .zip(digits.iter().filter(|b| b.is_ascii_digit()))
+    {
         *slot = b;
     }
     parse_body(plain.get(..width).unwrap_or_default())
@@ -285,7 +296,8 @@ fn first_bad_char(text: &str, grouped: bool) -> Option<Invalid> {
     let bytes = text.as_bytes();
     let digit_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
     let (index, byte) = text.bytes().enumerate().find(|&(i, b)| {
-        !b.is_ascii_graphic() && !(grouped && b == b' ' && digit_at(i.checked_sub(1)) && digit_at(Some(i + 1)))
+        !b.is_ascii_graphic()
+            && !(grouped && b == b' ' && digit_at(i.checked_sub(1)) && digit_at(Some(i + 1)))
     })?;
     // Every byte before this one is ASCII, so its byte index is its character index.
     let at = index + 1;

@@ -115,10 +115,15 @@ impl book::SyncStore for MemStore {
         let key = segment.key.key_text();
         let in_pool = self.0.iter().filter(|(k, _)| *k == key).map(|(_, r)| r);
         let touching = in_pool.clone().filter(|r| {
-            let (a, b) = (r.first.parse::<u128>().unwrap(), r.last.parse::<u128>().unwrap());
+            let (a, b) = (
+                r.first.parse::<u128>().unwrap(),
+                r.last.parse::<u128>().unwrap(),
+            );
             a <= segment.last && b >= segment.first
         });
-        let other = in_pool.filter(|r| r.format.as_deref() != Some(format)).take(1);
+        let other = in_pool
+            .filter(|r| r.format.as_deref() != Some(format))
+            .take(1);
         Ok(touching.chain(other).cloned().collect())
     }
     fn insert(&mut self, series: &book::Prepared<'_>) -> Result<(), book::Refusal> {
@@ -138,7 +143,12 @@ impl book::SyncStore for MemStore {
 /// A created series as the corpus writes it, or the first issue's code.
 fn created(result: Result<book::Prepared<'_>, Vec<SeriesError>>) -> Json {
     match result {
-        Ok(p) => json!(["ok", p.range.start_text(), p.range.end_text(), p.range.count().to_string()]),
+        Ok(p) => json!([
+            "ok",
+            p.range.start_text(),
+            p.range.end_text(),
+            p.range.count().to_string()
+        ]),
         Err(issues) => json!([issues[0].code()]),
     }
 }
@@ -176,7 +186,8 @@ fn run(c: &Json) -> Json {
                 .iter()
                 .map(|b| {
                     let rules = SeriesRules::default();
-                    let reply = match shipsy::check(Value::Text("Basic k"), &shipsy_body(b), &rules) {
+                    let reply = match shipsy::check(Value::Text("Basic k"), &shipsy_body(b), &rules)
+                    {
                         Err(reply) => reply,
                         Ok(a) => {
                             let request = book::Request {

@@ -120,14 +120,13 @@ impl BookRaw {
             let mut segment = None;
             let mut rows = Vec::new();
             type Rows<'v> = Vec<(Value<'v>, Value<'v>, Value<'v>, Value<'v>)>;
-            let mut flush =
-                |segment: &Option<(crate::inventory::Segment<'_>, Option<Format>)>,
-                 rows: &mut Rows<'_>| {
-                    if let Some((s, format)) = segment {
-                        conflicts.extend(book::collisions(s, *format, rows.drain(..))?);
-                    }
-                    Ok::<(), SeriesError>(())
-                };
+            let mut flush = |segment: &Option<(crate::inventory::Segment<'_>, Option<Format>)>,
+                             rows: &mut Rows<'_>| {
+                if let Some((s, format)) = segment {
+                    conflicts.extend(book::collisions(s, *format, rows.drain(..))?);
+                }
+                Ok::<(), SeriesError>(())
+            };
             for record in text.split('\u{1e}').filter(|r| !r.is_empty()) {
                 let f: Vec<Value<'_>> = fields(record).map(unpack).collect();
                 match f.as_slice() {

@@ -56,7 +56,7 @@ test('a valid series shows its count, is added, and is still listed after a relo
   await fill({ client_code: 'GL438' });
   await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);
   const cells = await page.$$eval('#list tbody tr td', (tds) => tds.map((td) => td.textContent));
-  assert.deepEqual(cells.slice(0, 5), ['V10000051', 'V10000060', '10', 'P7WJEJANkt', 'EXPRESS']);
+  assert.deepEqual(cells.slice(0, 6), ['V10000051', 'V10000060', '10', 'plain', 'P7WJEJANkt', 'EXPRESS']);
 });
 
 test('an overlapping series shows the conflict before submit and is refused', async () => {
@@ -126,7 +126,7 @@ test('export JSON and CSV download the listed series; delete removes one', async
   assert.deepEqual(exported.map((s) => s.start).sort(), ['V10000051', 'V10000061']);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const lines = (await (await csv.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString())).split('\n');
-  assert.equal(lines[0], 'id,start,end,count,item_code,type,service_types,created_at');
+  assert.equal(lines[0], 'id,start,end,count,format,item_code,type,service_types,created_at');
   assert.equal(lines.length, 3);
   await page.click('button[aria-label="Delete V10000061..V10000070"]');
   await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);

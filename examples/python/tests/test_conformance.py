@@ -6,6 +6,7 @@ import unittest
 from pathlib import Path
 
 from seriesguard_host import Reply, Seriesguard, SeriesError
+from seriesguard_host.store import SQLiteStore
 
 CASES = Path(__file__).resolve().parents[3] / "tests" / "cases"
 
@@ -92,6 +93,35 @@ class Runner:
         checked = self.sg.shipsy_check(c["authorization"], c["body"])
         reply = checked if isinstance(checked, Reply) else self.sg.shipsy_reply("ok")
         return {"status": reply["status"], "body": reply["body"]}
+
+    def creates(self, c):
+        store = SQLiteStore(":memory:")
+        sg = Seriesguard(store)
+        results = []
+        for step in c["steps"]:
+            try:
+                s = sg.create(step["request"], step.get("rules"))
+                results.append(["ok", s["start"], s["end"], str(s["count"])])
+            except SeriesError as error:
+                results.append([error.code])
+        return {"results": results}
+
+    def shipsy_creates(self, c):
+        sg = Seriesguard(SQLiteStore(":memory:"))
+        results = []
+        for body in c["bodies"]:
+            checked = sg.shipsy_check("Basic k", body)
+            if isinstance(checked, Reply):
+                reply = checked
+            else:
+                try:
+                    sg.create({"start": checked["start"], "end": checked["end"], "scope": checked["scope"],
+                               "item_code": checked["item_code"], "type": checked["kind"]})
+                    reply = sg.shipsy_reply("ok")
+                except SeriesError as error:
+                    reply = sg.shipsy_reply("error", error.code, str(error))
+            results.append([reply["status"], json.loads(reply["body"]).get("error", {}).get("reason", "OK")])
+        return {"results": results}
 
     def mor_cards(self, c):
         checked = self.sg.mor_check(c["params"], c["secret"], c["group"])
