@@ -64,6 +64,17 @@ pub fn parse(data: &[u8]) {
             }
         }
     }
+    // Grouped digits: the canonical spelling reads back as the same identifier.
+    if let Ok(s) = serial::parse_grouped(&text, Field::Serial, PrefixRule::Natural, true) {
+        let canonical = s.canonical();
+        let again = serial::parse_grouped(&canonical, Field::Serial, PrefixRule::Natural, true);
+        let again = again.unwrap_or_else(|e| panic!("{canonical:?} of {text:?}: {e}"));
+        assert!(again.is_canonical());
+        assert_eq!(
+            (again.prefix(), again.body(), again.width(), again.suffix()),
+            (s.prefix(), s.body(), s.width(), s.suffix())
+        );
+    }
 }
 
 /// Series: answers are consistent (ok ⇔ no issues; a count means start ≤ end
@@ -88,6 +99,13 @@ pub fn series(data: &[u8]) {
             range.end().body() - range.start().body() + 1
         );
         assert!(range.member(0).is_some());
+        // The canonical spelling is the same series.
+        if v.issues.is_empty() {
+            let (start, end) = (range.start_text(), range.end_text());
+            let again = validate(Value::Text(&start), Value::Text(&end), &rules);
+            assert!(again.ok(), "{start}..{end}: {:?}", again.issues);
+            assert_eq!(again.count(), v.range.map(|r| r.count()));
+        }
     }
     for issue in &v.issues {
         assert!(!issue.code().is_empty() && !issue.to_string().is_empty());

@@ -28,8 +28,14 @@ export interface SeriesRules {
   numericOnly?: boolean;
   /** Check-digit scheme: the body's last digit is checked and not counted. */
   scheme?: Scheme;
-  /** A named format: its prefix, suffix, digit count and scheme apply. */
-  format?: Format;
+  /**
+   * A named format: its prefix, suffix, digit count and scheme apply, the
+   * separators it allows are read (the AWB hyphen; hyphens or spaces between
+   * digit groups of ICCIDs, IMEIs, GTINs and SSCCs), and identifiers are
+   * answered in its canonical spelling, every separator dropped
+   * (`020-12345675` is `02012345675`). `'plain'` is no format.
+   */
+  format?: Format | 'plain';
 }
 
 /** Check-digit schemes. */
@@ -49,7 +55,8 @@ export type IssueCode =
   | 'OVERLAP' | 'ID_REQUIRED' | 'ID_INVALID' | 'SCOPE_INVALID' | 'QUANTITY_OUT_OF_RANGE'
   | 'POOL_INVALID' | 'SNAPSHOT_INVALID' | 'STORE_FAILED' | 'STORE_INVALID'
   | 'CLIENT_HUB_CODE_NOT_PRESENT' | 'ITEM_CODE_UNKNOWN' | 'ITEM_CODE_NOT_TRACEABLE'
-  | 'SERVICE_TYPES_REQUIRED' | 'SERVICE_TYPES_INVALID';
+  | 'SERVICE_TYPES_REQUIRED' | 'SERVICE_TYPES_INVALID'
+  | 'PREFIX_UNDECLARED' | 'RULES_MISMATCH' | 'INTERNAL_TRAP';
 
 /** One broken rule, placed on the field it concerns. */
 export interface Issue {
@@ -98,7 +105,12 @@ export function countSeries(start: string, end: string, rules?: SeriesRules): bi
 /** Splits one identifier into prefix, body, width and suffix; throws `SeriesError`. */
 export function parseSerial(text: string, rules?: SeriesRules): Serial;
 
-/** The check digit (one character) a scheme or a format's scheme gives a serial of digits; throws `SeriesError`. */
+/**
+ * The check digit (one character) a scheme or format gives a serial; throws `SeriesError`.
+ * Under a bare scheme `body` is digits only; under a format it is the identifier without its
+ * check digit as the format writes it (`'0201234567'` or `'020-1234567'` for an AWB: mod 7 of
+ * the 7-digit serial; 14 digits for an IMEI), and a wrong length is `WIDTH_MISMATCH`.
+ */
 export function checkDigit(scheme: Scheme | Format, body: string): string;
 /** True when `id` is well formed with the right check digit; throws only for an unknown scheme or a non-string `id`. */
 export function verifyCheckDigit(scheme: Scheme | Format, id: string): boolean;
@@ -191,6 +203,8 @@ export interface IndexSnapshot {
   format: 'seriesguard-index';
   version: 1;
   mergeAdjacent: boolean;
+  /** The format the index's series were validated under; `fromJSON` without rules takes it. */
+  rules?: { format: Format | 'plain' };
   pools: { prefix: string; suffix: string; width: number; scheme: Scheme; scope: string; ranges: [string, string, SeriesId][] }[];
 }
 
@@ -238,6 +252,8 @@ export interface Pool {
   width: number;
   scheme: Scheme;
   scope: string;
+  /** The request's format: answer one row of this pool stored under another format, if any. */
+  format: Format | 'plain';
 }
 
 /** One pool's part of a series, serials as decimal strings. */
@@ -257,6 +273,8 @@ export interface CreatedSeries {
   scope: string;
   item_code: string;
   type: 'physical' | 'virtual';
+  /** The format it was validated under: keep it, and answer it in `StoredRow.format`. */
+  format: Format | 'plain';
   segments: Segment[];
 }
 
@@ -265,13 +283,15 @@ export interface StoredRow {
   id: SeriesId;
   first: string | number | bigint;
   last: string | number | bigint;
+  /** The stored series' format; a row of another format than the request's is `RULES_MISMATCH`. */
+  format?: Format | 'plain';
 }
 
 type MaybePromise<T> = T | Promise<T>;
 
 /** The host's storage, as callbacks. */
 export interface SeriesStore {
-  /** Stored segments of `pool` touching first..last; a superset is fine (the book clips exactly). */
+  /** Stored segments of `pool` touching first..last, and one of `pool` stored under another format than `pool.format` if any; a superset is fine (the book clips exactly). */
   overlapping(pool: Pool, first: string, last: string): MaybePromise<StoredRow[]>;
   /** Store the series. Throw an error with `code: 'OVERLAP'` when your own constraint refuses it: the book re-checks and answers OVERLAP. */
   insert(series: CreatedSeries): MaybePromise<unknown>;

@@ -698,17 +698,18 @@ impl Inventory {
     /// `RULES_MISMATCH` unless a snapshot's stored format name (absent in
     /// snapshots written before formats were stored) is this inventory's.
     pub fn check_snapshot_rules(&self, stored: Value<'_>) -> Result<(), SeriesError> {
-        let given = stored_name(self.format);
-        match stored {
-            Value::Absent => Ok(()),
-            Value::Text(name) if name == given => Ok(()),
-            Value::Text(name) if Format::from_stored_name(name).is_some() => {
-                Err(SeriesError::RulesMismatch {
-                    stored: name.to_owned(),
-                    given: given.to_owned(),
-                })
-            }
-            _ => Err(SeriesError::Invalid {
+        let name = match stored {
+            Value::Absent => return Ok(()),
+            Value::Text(name) => name,
+            _ => "",
+        };
+        match Format::from_stored_name(name) {
+            Some(format) if format == self.format => Ok(()),
+            Some(_) => Err(SeriesError::RulesMismatch {
+                stored: name.to_owned(),
+                given: stored_name(self.format).to_owned(),
+            }),
+            None => Err(SeriesError::Invalid {
                 field: Field::Snapshot,
                 reason: Invalid::Rule("rules.format must be a format name or plain"),
             }),

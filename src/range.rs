@@ -636,7 +636,8 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
             (parsed.body(), parsed.width())
         }
         Some(format) => {
-            let widths = format.digit_counts().iter().map(|n| n - 1);
+            // A serial of `w` digits fits when the format has `w + 1` (its check digit).
+            let fits = |w: usize| format.digit_counts().contains(&(w + 1));
             let serial_only = format.prefix_shape() != crate::formats::Shape::Empty
                 || format.suffix_shape() != crate::formats::Shape::Empty;
             // Bare digits are the serial alone, unless they are as many as an
@@ -644,7 +645,7 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
             let plain = serial::parse(text, field, PrefixRule::Natural)?;
             let with_prefix = format
                 .leading_digit_prefix()
-                .is_some_and(|n| widths.clone().any(|w| w + n == plain.width()));
+                .is_some_and(|n| plain.width() > n && fits(plain.width() - n));
             let parsed = if serial_only && bare(&plain) && !with_prefix {
                 plain
             } else {
@@ -661,10 +662,10 @@ pub fn check_digit_of(name: Value<'_>, serial: Value<'_>) -> Result<u8, SeriesEr
                     None => parsed,
                 }
             };
-            if !widths.clone().any(|w| w == parsed.width()) {
+            if !fits(parsed.width()) {
                 return Err(SeriesError::WidthMismatch {
                     field,
-                    expected: widths.min().unwrap_or_default(),
+                    expected: format.digit_counts().first().map_or(0, |n| n - 1),
                     found: parsed.width(),
                     because: Because::FormatSerial(format),
                 });

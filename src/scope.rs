@@ -122,10 +122,10 @@ pub fn code(value: Value<'_>, namespace: Namespace) -> Result<Option<String>, Se
     let Some(text) = text(value)? else {
         return Ok(None);
     };
-    let folded: String = text
-        .chars()
-        .map(|c| compatibility_ascii(c).unwrap_or(c).to_ascii_uppercase())
-        .collect();
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        folded.push(compatibility_ascii(c).unwrap_or(c).to_ascii_uppercase());
+    }
     let folded = folded.trim();
     if folded.is_empty() {
         return Ok(None);

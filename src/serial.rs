@@ -100,7 +100,11 @@ impl<'a> Serial<'a> {
         let width = self.width.checked_sub(1).filter(|&n| n > 0)?;
         let split = self.digits.len().checked_sub(1)?;
         // A separator before the check digit (`...176148-1`) belongs to neither.
-        let digits = self.digits.get(..split)?.trim_end_matches(SEPARATORS);
+        let digits = self.digits.get(..split)?;
+        let digits = match digits.as_bytes().last() {
+            Some(b'-' | b' ') => digits.get(..split - 1)?,
+            _ => digits,
+        };
         Some(Serial {
             digits,
             body: self.body / 10,
@@ -142,9 +146,10 @@ impl<'a> Serial<'a> {
         if self.is_canonical() {
             return std::borrow::Cow::Borrowed(self.text);
         }
-        let check = self.check.map(|c| char::from(b'0' + c));
         let mut out = format(self.prefix, self.body, self.width, "");
-        out.extend(check);
+        if let Some(check) = self.check {
+            out.push(char::from(b'0' + check));
+        }
         out.push_str(self.suffix);
         std::borrow::Cow::Owned(out)
     }
@@ -295,10 +300,13 @@ fn parse_grouped_body(digits: &[u8], width: usize) -> u128 {
 fn first_bad_char(text: &str, grouped: bool) -> Option<Invalid> {
     let bytes = text.as_bytes();
     let digit_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
-    let (index, byte) = text.bytes().enumerate().find(|&(i, b)| {
-        !b.is_ascii_graphic()
-            && !(grouped && b == b' ' && digit_at(i.checked_sub(1)) && digit_at(Some(i + 1)))
-    })?;
+    let separator = |i: usize, b: u8| {
+        grouped && b == b' ' && digit_at(i.checked_sub(1)) && digit_at(Some(i + 1))
+    };
+    let (index, byte) = text
+        .bytes()
+        .enumerate()
+        .find(|&(i, b)| !(b.is_ascii_graphic() || separator(i, b)))?;
     // Every byte before this one is ASCII, so its byte index is its character index.
     let at = index + 1;
     Some(match byte {

@@ -238,7 +238,7 @@ fn run(c: &Json) -> Json {
                 &mut issues,
             ) {
                 Some(s) if issues.is_empty() => json!({
-                    "prefix": s.prefix(), "body": s.digits(), "width": s.width(), "suffix": s.suffix(),
+                    "prefix": s.prefix(), "body": s.digits_text(), "width": s.width(), "suffix": s.suffix(),
                     "check_digit": s.check_digit().map(|d| d.to_string()),
                 }),
                 _ => error(&issues),

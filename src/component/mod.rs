@@ -169,7 +169,7 @@ impl rules::Guest for Component {
             Some(s) if issues.is_empty() => Ok(wit::Serial {
                 text: s.text().to_owned(),
                 prefix: s.prefix().to_owned(),
-                body: s.digits().to_owned(),
+                body: s.digits_text().into_owned(),
                 width: u32::try_from(s.width()).unwrap_or(u32::MAX),
                 suffix: s.suffix().to_owned(),
                 check_digit: s.check_digit().map(|d| d.to_string()),

@@ -86,7 +86,11 @@ impl Held {
 /// A field of a packed record as a [`Value`]: `s` string, `n` number,
 /// `b` bigint, `u` undefined or null, `x` another type (named after the x).
 pub(crate) fn unpack(field: &str) -> Value<'_> {
-    let (kind, rest) = field.split_at(field.len().min(1));
+    // The tag is one ASCII byte; a field that starts otherwise (never written
+    // by the packer) is an unknown value, not a panic.
+    let (kind, rest) = field
+        .split_at_checked(field.len().min(1))
+        .unwrap_or(("", field));
     match kind {
         "s" => Value::Text(rest),
         // Only plain integers matter here (ids, widths); anything else

@@ -142,7 +142,7 @@ pub(crate) fn serial(serial: Option<&Serial<'_>>, issues: &[SeriesError]) -> Str
             "{US}{}{US}{}{US}{}{US}{}{US}",
             s.text(),
             s.prefix(),
-            s.digits(),
+            s.digits_text(),
             s.suffix()
         );
         if let Some(check) = s.check_digit() {

@@ -63,7 +63,7 @@ test('Shipsy: every documented reply, byte for byte, and the API key checked in 
   const again = await stack.post(SHIPSY, { ...sample, start: 'V10000080', end: 'V10000085' }, auth);
   assert.equal(again.status, 400);
   assert.deepEqual(JSON.parse(again.text).error, {
-    message: 'V10000080..V10000080 is already held by series ' + (await stack.db.query("SELECT id FROM series WHERE scope = 'SL1981'")).rows[0].id,
+    message: 'V10000080..V10000080 is already held by series ' + (await stack.db.query("SELECT id FROM series WHERE scope = 'client:SL1981'")).rows[0].id,
     statusCode: 400, reason: 'OVERLAP', code: 'WRONG_INPUT',
   });
   const wrong = await stack.post(SHIPSY, { ...sample, start: 'V20', end: 'V1', type: 'digital' }, auth);
@@ -76,6 +76,30 @@ test('Shipsy: every documented reply, byte for byte, and the API key checked in 
   const stored = await stack.get('/api/series?hub_code=BF074');
   assert.deepEqual(stored.body.series.map((s) => [s.start, s.end, s.count, s.attributes.creator_hub]), [['V10000071', 'V10000072', '2', 'BLR']]);
   assert.deepEqual((await stack.get('/api/series?client_code=BF074')).body.series, []);
+
+  // One customer however its code is typed: case and full-width variants meet its series.
+  for (const spelling of ['sl1981', ' ＳＬ１９８１ ']) {
+    const variant = await stack.post(SHIPSY, { ...sample, client_code: spelling, start: 'V10000079', end: 'V10000090' }, auth);
+    assert.deepEqual([variant.status, JSON.parse(variant.text).error.reason], [400, 'OVERLAP'], spelling);
+  }
+  const listed = await stack.get(`/api/series?client_code=${encodeURIComponent('ｓｌ１９８１')}`);
+  assert.deepEqual(listed.body.series.map((s) => [s.scope, s.start, s.end]), [['client:SL1981', 'V10000071', 'V10000080']]);
+});
+
+test('a series keeps its format in the database, and a pool never mixes two formats', async () => {
+  const store = pgStore(stack.db, 'shipsy');
+  const imei = new SeriesBook(store, { format: 'imei' });
+  const luhn = new SeriesBook(store, { scheme: 'luhn' });
+  const created = await imei.create({ start: '35-209900-176148-1', end: '35-209900-176150-7', scope: 'FMT' });
+  assert.deepEqual([created.start, created.end, created.count, created.format], ['352099001761481', '352099001761507', 3n, 'imei']);
+  const { rows } = await stack.db.query("SELECT start_id, end_id, count::text, format FROM series WHERE scope = 'FMT'");
+  assert.deepEqual(rows, [{ start_id: '352099001761481', end_id: '352099001761507', count: '3', format: 'imei' }]);
+  // The same pool under other rules, not even overlapping: refused by the library...
+  await assert.rejects(luhn.create({ start: '352099001761556', end: '352099001761556', scope: 'FMT' }), { code: 'RULES_MISMATCH' });
+  // ...and by the database when a store is written to past the library.
+  const sneaky = luhn.prepare({ id: 'sneaky-format', start: '352099001761556', end: '352099001761556', scope: 'FMT' });
+  await assert.rejects(store.insert(sneaky), (error) => error.code === 'OVERLAP' && error.cause.constraint === 'series_segment_one_format');
+  assert.equal((await imei.create({ start: '352099001761556', end: '352099001761556', scope: 'FMT' })).count, 1n);
 });
 
 test('Shipsy: serials too long for int8range (22 digits) overlap exactly in numrange', async () => {
@@ -107,7 +131,12 @@ test('validate-only: every issue at once, no database', async () => {
   assert.equal(v.ok, false);
   assert.deepEqual(v.issues.map((i) => i.code), ['CLIENT_HUB_CODE_NOT_PRESENT', 'START_AFTER_END', 'ITEM_CODE_REQUIRED']);
   const good = JSON.parse((await stack.post('/api/series/validate', { start: 'V10000051', end: 'V10000060', client_code: 'A', item_code: 'i' })).text);
-  assert.deepEqual([good.ok, good.count, good.customer], [true, '10', 'A']);
+  assert.deepEqual([good.ok, good.count, good.customer], [true, '10', 'client:A']);
+  // What create refuses, validate refuses: a customer code with a control character or over 256 bytes.
+  for (const client_code of ['A\u0001B', 'A'.repeat(257)]) {
+    const refused = JSON.parse((await stack.post('/api/series/validate', { start: 'V1', end: 'V2', client_code, item_code: 'i' })).text);
+    assert.deepEqual([refused.ok, refused.issues.map((i) => i.code)], [false, ['SCOPE_INVALID']]);
+  }
 });
 
 test('MOR: the documented request creates 11/11; an overlapping one creates only its free part', async () => {
