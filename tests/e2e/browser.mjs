@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -23,6 +24,38 @@ export async function launch() {
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The dashboard (www/) served on a free port in a fresh browser: `open()`
+ * loads it and waits until it is ready, `fill(fields)` types into fields by
+ * id and lets the asynchronous overlap check settle; `pageErrors` collects
+ * uncaught page errors. Shared by the dashboard's browser tests.
+ */
+export async function dashboard() {
+  const server = await serve(0);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await launch();
+  const page = await browser.context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  return {
+    page,
+    url,
+    pageErrors,
+    async open() {
+      await page.goto(url);
+      await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
+    },
+    async fill(fields) {
+      for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
+      await page.waitForTimeout(150);
+    },
+    async close() {
+      await browser.close();
+      server.close();
     },
   };
 }

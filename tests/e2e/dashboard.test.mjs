@@ -5,42 +5,27 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { serve } from '../../scripts/serve.mjs';
 import { profiles } from 'seriesguard';
-import { launch } from './browser.mjs';
+import { dashboard } from './browser.mjs';
 
 const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
-let server;
-let browser;
+let ui;
 let page;
 let url;
-const pageErrors = [];
-
-async function open() {
-  await page.goto(url);
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
-}
-
-async function fill(fields) {
-  for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
-  // Let the asynchronous overlap check settle.
-  await page.waitForTimeout(150);
-}
+let pageErrors;
+const open = () => ui.open();
+const fill = (fields) => ui.fill(fields);
 
 before(async () => {
   await mkdir(shots, { recursive: true });
-  server = await serve(0);
-  url = `http://127.0.0.1:${server.address().port}/`;
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e));
+  ui = await dashboard();
+  ({ page, url, pageErrors } = ui);
   await open();
   await page.screenshot({ path: `${shots}empty-form.png`, fullPage: true });
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await ui?.close();
 });
 
 test('a valid series shows its count, is added, and is still listed after a reload', async () => {

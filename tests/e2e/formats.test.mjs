@@ -5,9 +5,8 @@
 // identifiers of that format with the right counts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from '../../scripts/serve.mjs';
 import { countSeries, verifyCheckDigit } from 'seriesguard';
-import { launch } from './browser.mjs';
+import { dashboard } from './browser.mjs';
 
 // Per format: the series added (as typed), what the store must hold, a
 // wider series overlapping it, and the free pieces that must be created.
@@ -35,37 +34,21 @@ const FORMATS = [
   },
 ];
 
-let server;
-let browser;
+let ui;
 let page;
-let url;
-const pageErrors = [];
-
-async function open() {
-  await page.goto(url);
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
-}
-
-async function fill(fields) {
-  for (const [id, value] of Object.entries(fields)) await page.fill(`#${id}`, value);
-  await page.waitForTimeout(150);
-}
+const open = () => ui.open();
+const fill = (fields) => ui.fill(fields);
 
 const rows = () => page.$$eval('#list tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
 const read = async (download) => Buffer.concat(await (await download.createReadStream()).toArray()).toString();
 
 before(async () => {
-  server = await serve(0);
-  url = `http://127.0.0.1:${server.address().port}/`;
-  browser = await launch();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e));
-  await open();
+  ui = await dashboard();
+  page = ui.page;
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await ui?.close();
 });
 
 for (const f of FORMATS) {
@@ -106,6 +89,6 @@ for (const f of FORMATS) {
       assert.equal(verifyCheckDigit(f.format, end), true, end);
       assert.equal(String(countSeries(start, end, { format: f.format })), count);
     }
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(ui.pageErrors, []);
   });
 }
