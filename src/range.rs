@@ -347,7 +347,7 @@ pub fn read<'a>(
         }
     };
     let grouped = rules.format.is_some_and(Format::allows_grouping);
-    let parsed = match serial::parse_grouped(text, field, prefix_rule(rules), grouped) {
+    let mut parsed = match serial::parse_grouped(text, field, prefix_rule(rules), grouped) {
         Ok(parsed) => parsed,
         Err(issue) => {
             issues.push(issue);
@@ -360,33 +360,30 @@ pub fn read<'a>(
             reason: Invalid::NotNumeric,
         });
     }
-    let parsed = match rules.format {
+    match rules.format {
         Some(format) => {
             check_format(&parsed, format, field, issues);
             // One identity, one spelling: the separator after an airline
             // prefix is not part of the pool.
-            match rules.prefix {
-                Some(_) => parsed,
-                None => parsed.with_prefix(format.canonical_prefix(parsed.prefix())),
+            if rules.prefix.is_none() {
+                parsed.set_prefix(format.canonical_prefix(parsed.prefix()));
             }
         }
-        None => {
-            // Digits the check digit does not cover are part of the number
-            // unless a rule says they are a prefix: `1234-5678-9012-0018`
-            // must not pass Luhn on `0018` alone.
-            if rules.scheme.has_check_digit()
-                && rules.prefix.is_none()
-                && parsed.prefix().bytes().any(|b| b.is_ascii_digit())
-            {
-                issues.push(SeriesError::PrefixUndeclared {
-                    field,
-                    prefix: parsed.prefix().to_owned(),
-                    scheme: rules.scheme,
-                });
-            }
-            parsed
+        // Digits the check digit does not cover are part of the number
+        // unless a rule says they are a prefix: `1234-5678-9012-0018`
+        // must not pass Luhn on `0018` alone.
+        None if rules.scheme.has_check_digit()
+            && rules.prefix.is_none()
+            && parsed.prefix().bytes().any(|b| b.is_ascii_digit()) =>
+        {
+            issues.push(SeriesError::PrefixUndeclared {
+                field,
+                prefix: parsed.prefix().to_owned(),
+                scheme: rules.scheme,
+            });
         }
-    };
+        None => {}
+    }
     let parsed = match rules.scheme {
         Scheme::None => parsed,
         scheme => check_scheme(parsed, scheme, field, issues)?,

@@ -117,11 +117,11 @@ impl<'a> Serial<'a> {
     pub fn is_zero_padded(&self) -> bool {
         self.width > 1 && self.digits.starts_with('0')
     }
-    /// The same identifier with `prefix` (a part of the prefix read) as
-    /// its prefix: how a format drops the separator it allows after its
-    /// prefix (`020-` is the airline prefix `020`).
-    pub fn with_prefix(self, prefix: &'a str) -> Serial<'a> {
-        Serial { prefix, ..self }
+    /// Makes `prefix` (a part of the prefix read) the prefix: how a format
+    /// drops the separator it allows after its prefix (`020-` is the
+    /// airline prefix `020`).
+    pub fn set_prefix(&mut self, prefix: &'a str) {
+        self.prefix = prefix;
     }
     /// True when the text is exactly prefix, digits, check digit and
     /// suffix: nothing was dropped while reading it.
@@ -242,7 +242,11 @@ pub fn parse_grouped<'a>(
         }
     };
     let (prefix_bytes, digits) = head.split_at(body_start);
-    let width = digits.iter().filter(|b| b.is_ascii_digit()).count();
+    let width = if grouped {
+        digits.iter().filter(|b| b.is_ascii_digit()).count()
+    } else {
+        digits.len()
+    };
     if width > MAX_DIGITS {
         return Err(invalid(Invalid::TooManyDigits { digits: width }));
     }
@@ -263,7 +267,14 @@ pub fn parse_grouped<'a>(
 /// Where the last digit run of `head` (which ends in a digit) begins; with
 /// `grouped`, a single separator between two digits does not end the run.
 fn run_start(head: &[u8], grouped: bool) -> usize {
-    let mut start = head.len();
+    let plain = head
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |p| p + 1);
+    if !grouped {
+        return plain;
+    }
+    let mut start = plain;
     loop {
         match (
             start.checked_sub(2).and_then(|i| head.get(i)),
@@ -299,14 +310,21 @@ fn parse_grouped_body(digits: &[u8], width: usize) -> u128 {
 /// `grouped`, a space between two digits is a separator, not a fault.
 fn first_bad_char(text: &str, grouped: bool) -> Option<Invalid> {
     let bytes = text.as_bytes();
-    let digit_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
-    let separator = |i: usize, b: u8| {
-        grouped && b == b' ' && digit_at(i.checked_sub(1)) && digit_at(Some(i + 1))
+    let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let mut from = 0;
+    let (index, byte) = loop {
+        let at = from
+            + bytes
+                .get(from..)?
+                .iter()
+                .position(|b| !b.is_ascii_graphic())?;
+        let byte = *bytes.get(at)?;
+        // With grouping, a space between two digits is a separator.
+        if !(grouped && byte == b' ' && at > 0 && digit_at(at - 1) && digit_at(at + 1)) {
+            break (at, byte);
+        }
+        from = at + 1;
     };
-    let (index, byte) = text
-        .bytes()
-        .enumerate()
-        .find(|&(i, b)| !(b.is_ascii_graphic() || separator(i, b)))?;
     // Every byte before this one is ASCII, so its byte index is its character index.
     let at = index + 1;
     Some(match byte {
