@@ -100,7 +100,7 @@ pub fn prepare<'a>(
     let item_code = match request.item_code {
         Value::Absent => Some(""),
         other => text_arg(other, Field::ItemCode)
-            .map(str::trim)
+            .and_then(|t| crate::input::stored_text(t.trim(), Field::ItemCode))
             .map_err(|e| issues.push(e))
             .ok(),
     };

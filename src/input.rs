@@ -32,6 +32,25 @@ pub enum Value<'a> {
 /// The largest integer a JS number holds exactly (2^53 - 1).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
+/// A text a host stores as it is (an item code, a hub): refused with
+/// `Invalid::Control` when it holds a control character (NUL and the
+/// others no database column or log line should carry).
+///
+/// ```
+/// use seriesguard::{error::Field, input::stored_text};
+/// assert_eq!(stored_text("P7WJEJANkt", Field::ItemCode), Ok("P7WJEJANkt"));
+/// assert_eq!(stored_text("a\u{0}b", Field::ItemCode).unwrap_err().code(), "ITEM_CODE_INVALID");
+/// ```
+pub fn stored_text(text: &str, field: Field) -> Result<&str, SeriesError> {
+    match text.chars().position(char::is_control) {
+        None => Ok(text),
+        Some(index) => Err(SeriesError::Invalid {
+            field,
+            reason: crate::error::Invalid::Control { at: index + 1 },
+        }),
+    }
+}
+
 impl<'a> Value<'a> {
     /// The kind's name as a JS developer would say it.
     pub fn kind(&self) -> &'static str {

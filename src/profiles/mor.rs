@@ -101,7 +101,7 @@ pub struct Group<'a> {
 /// The optional parameters after MOR's silent defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
-    /// `batch_number` (any text), or empty.
+    /// `batch_number` (any text without control characters), or empty.
     pub batch_number: String,
     /// `min_balance` as a non-negative decimal, or `"0"`.
     pub min_balance: String,
@@ -168,7 +168,10 @@ fn options(params: &Params<'_>) -> Options {
             && frac.bytes().all(|b| b.is_ascii_digit())
     };
     Options {
-        batch_number: present(params.batch_number).unwrap_or_default().to_owned(),
+        batch_number: present(params.batch_number)
+            .filter(|t| !t.chars().any(char::is_control))
+            .unwrap_or_default()
+            .to_owned(),
         min_balance: present(params.min_balance)
             .filter(|t| decimal(t))
             .unwrap_or("0")

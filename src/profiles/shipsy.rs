@@ -127,7 +127,7 @@ fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesErr
     match value {
         Value::Absent => Ok(None),
         Value::Text(t) if t.trim().is_empty() => Ok(None),
-        Value::Text(t) => Ok(Some(t.trim())),
+        Value::Text(t) => crate::input::stored_text(t.trim(), field).map(Some),
         other => Err(SeriesError::Invalid {
             field,
             reason: Invalid::NotText(other.kind()),

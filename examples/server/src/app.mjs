@@ -3,8 +3,41 @@
 // profiles need to know, and writes what they answer.
 import { profiles, SeriesBook, SeriesIndex, SeriesError } from 'seriesguard';
 import { pgStore, OverlapError } from './store.mjs';
-import { transaction } from './db.mjs';
+import { transaction, isUnavailable, databaseError, storable } from './db.mjs';
 import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody } from './http.mjs';
+import { idempotency, requestKey, requestHash, fingerprintKey, Refused } from './idempotency.mjs';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const XML_TYPE = 'application/xml; charset=utf-8';
+
+/** The database is away: the request may be sent again in a moment. */
+class Unavailable extends Error {
+  constructor(cause) {
+    super('the database is unavailable', { cause });
+  }
+}
+
+/**
+ * Host callbacks that remember the last error they threw: a profile turns
+ * a failed callback into its platform's 500 reply, which is answered 503
+ * instead when the database was away (`unavailable()` throws then).
+ */
+function watched() {
+  let last = null;
+  return {
+    wrap: (fn) => async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        last = error;
+        throw error;
+      }
+    },
+    unavailable(reply) {
+      if (reply.status === 500 && isUnavailable(last)) throw new Unavailable(last);
+    },
+  };
+}
 
 // MOR plans again when another process stored cards of the same range
 // between its plan and its insert.
@@ -45,21 +78,48 @@ export function createApp({ db, config, log }) {
   };
   // aBILLity reservations per area code, as this process last read them.
   const reservations = new Map();
+  const once = idempotency(db, { ttlS: config.idempotencyTtlS });
 
-  async function shipsyCreate(req, res) {
-    const body = parseJson(await readBody(req, config.bodyLimit));
+  // A create endpoint: its body read once, the request run at most once per
+  // idempotency key (the header, or `fallbackKey` of the request's
+  // fingerprint), its reply sent.
+  const create = (platform, work, fallbackKey = () => null) => async (req, res, ...args) => {
+    const text = await readBody(req, config.bodyLimit);
+    const hash = requestHash(req, text);
+    const key = requestKey(req.headers, () => fallbackKey(hash));
+    const reply = await once(platform, key, hash, () => work(req, text, ...args));
+    if (reply.replayed) res.setHeader('idempotent-replayed', 'true');
+    send(res, reply.status, reply.text, reply.type);
+  };
+
+  async function shipsyCreate(req, text) {
+    const body = parseJson(text);
     const attributes = {
       client_code: body?.client_code ?? null,
       hub_code: body?.hub_code ?? null,
       creator_hub: body?.creator_hub ?? null,
     };
+    const host = watched();
     const reply = await profiles.shipsy.create(body, req.headers, {
-      apiKeyValid: async (key) => (await db.query('SELECT 1 FROM api_keys WHERE key = $1 AND active', [key])).rowCount === 1,
+      apiKeyValid: host.wrap(async (key) => (await db.query('SELECT 1 FROM api_keys WHERE key = $1 AND active', [key])).rowCount === 1),
       // The profile creates through this book; the request's own fields ride along.
-      book: { create: (request) => shipsyBook(request.scope).create(request, { attributes }) },
+      book: {
+        async create(request) {
+          try {
+            return await shipsyBook(request.scope).create(request, { attributes });
+          } catch (error) {
+            // The same request already stored (its id is its fingerprint in
+            // its scope, so an identical create raced this one): done.
+            if (error.cause?.code === 'DUPLICATE') return null;
+            if (isUnavailable(error)) throw new Unavailable(error);
+            throw error;
+          }
+        },
+      },
     });
+    host.unavailable(reply);
     if (reply.status === 500) log.error('shipsy create failed', { reply: reply.body });
-    send(res, reply.status, reply.text);
+    return { status: reply.status, type: JSON_TYPE, text: reply.text };
   }
 
   async function validate(req, res) {
@@ -69,13 +129,13 @@ export function createApp({ db, config, log }) {
     send(res, 200, { ...v, count: v.count === null ? null : String(v.count) });
   }
 
-  async function morCardsCreate(req, res, url) {
+  async function morCardsCreate(req, text, url) {
     const params = Object.fromEntries(url.searchParams);
     if (mediaType(req.headers['content-type']) === 'application/x-www-form-urlencoded') {
-      Object.assign(params, Object.fromEntries(new URLSearchParams(await readBody(req, config.bodyLimit))));
+      Object.assign(params, Object.fromEntries(new URLSearchParams(text)));
     }
     const [user, group] = await Promise.all([
-      db.query('SELECT role, manage_cards FROM mor_users WHERE username = $1', [params.u ?? '']),
+      storable(params.u) ? db.query('SELECT role, manage_cards FROM mor_users WHERE username = $1', [params.u]) : { rows: [] },
       /^\d{1,18}$/.test(params.card_group_id ?? '')
         ? db.query('SELECT id::text, number_length, pin_length FROM card_groups WHERE id = $1', [params.card_group_id])
         : { rows: [] },
@@ -111,8 +171,7 @@ export function createApp({ db, config, log }) {
           }
           return planned;
         });
-        send(res, 200, result.xml, 'application/xml; charset=utf-8');
-        return;
+        return { status: 200, type: XML_TYPE, text: result.xml };
       } catch (error) {
         // Only a writer outside this server can get past the lock: plan again.
         if (error instanceof OverlapError && attempt < MOR_ATTEMPTS) {
@@ -130,31 +189,36 @@ export function createApp({ db, config, log }) {
   // the same picture; this process keeps its index of the area and reads it
   // again only when another process has reserved since (the version moved).
   // The exclusion constraint still stands behind it.
-  async function stockNumber(req, res, serviceId) {
+  async function stockNumber(req, text, serviceId) {
     const type = mediaType(req.headers['content-type']);
-    const text = await readBody(req, config.bodyLimit);
     const xmlBody = type === 'application/xml' || type === 'text/xml';
     const body = xmlBody ? parseFlatXml(text, { AreaCode: 'text', Quantity: 'integer' }) : parseJson(text);
     const service = serviceLookup(serviceId);
-    const area = typeof body?.AreaCode === 'string' ? body.AreaCode : null;
+    const area = storable(body?.AreaCode) ? body.AreaCode : null;
     const pools = area === null ? [] : (await db.query('SELECT area_code AS "areaCode", first_number AS first, last_number AS last FROM area_codes WHERE area_code = $1', [area])).rows;
     let tx = null;
     const end = async (command) => {
       const client = tx;
       tx = null;
+      let broken;
       try {
         await client?.query(command);
+      } catch (error) {
+        broken = error;
+        throw error;
       } finally {
-        client?.release();
+        // A client whose connection failed is destroyed, not pooled again.
+        client?.release(broken);
       }
     };
     try {
+      const host = watched();
       const reply = await profiles.abillity.stockNumber(body, {
         serviceId,
-        serviceFound: async () => (await service()) !== null,
-        isQuote: async () => (await service())?.is_quote === true,
+        serviceFound: host.wrap(async () => (await service()) !== null),
+        isQuote: host.wrap(async () => (await service())?.is_quote === true),
         pools,
-        index: async (areaCode) => {
+        index: host.wrap(async (areaCode) => {
           tx ??= await db.connect();
           await tx.query('BEGIN');
           const { version } = (await tx.query('SELECT version FROM area_codes WHERE area_code = $1 FOR UPDATE', [areaCode])).rows[0];
@@ -168,9 +232,9 @@ export function createApp({ db, config, log }) {
           index.addMany(rows.map((r) => ({ id: Number(r.id), start: r.start_id, end: r.end_id, scope: areaCode })));
           reservations.set(areaCode, { version, index });
           return index;
-        },
-        stockNumberId: async () => Number((await db.query("SELECT nextval('stock_number_id') AS id")).rows[0].id),
-        save: async (view) => {
+        }),
+        stockNumberId: host.wrap(async () => Number((await db.query("SELECT nextval('stock_number_id') AS id")).rows[0].id)),
+        save: host.wrap(async (view) => {
           try {
             let seriesId = null;
             if (view.first !== null) {
@@ -193,11 +257,13 @@ export function createApp({ db, config, log }) {
             if (error.code !== 'OVERLAP') log.error('stock number not saved', { error: error.message, code: error.code });
             throw error;
           }
-        },
+        }),
       });
+      host.unavailable(reply);
       if (reply.status !== 200) log.info('stock number refused', { service: serviceId, message: reply.body?.Message });
-      if (wantsXml(req.headers.accept)) send(res, reply.status, reply.xml, 'application/xml; charset=utf-8');
-      else send(res, reply.status, reply.text);
+      return wantsXml(req.headers.accept)
+        ? { status: reply.status, type: XML_TYPE, text: reply.xml }
+        : { status: reply.status, type: JSON_TYPE, text: reply.text };
     } finally {
       if (tx) await end('ROLLBACK').catch(() => {});
     }
@@ -240,10 +306,11 @@ export function createApp({ db, config, log }) {
   }
 
   const routes = [
-    ['POST', /^\/api\/client\/integration\/virtualseries\/create$/, (req, res) => shipsyCreate(req, res)],
+    // Shipsy's retries are safe without a header: the body's fingerprint is the key.
+    ['POST', /^\/api\/client\/integration\/virtualseries\/create$/, create('shipsy', shipsyCreate, fingerprintKey)],
     ['POST', /^\/api\/series\/validate$/, (req, res) => validate(req, res)],
-    ['POST', /^\/billing\/api\/calling_cards_create$/, (req, res, url) => morCardsCreate(req, res, url)],
-    ['POST', /^\/api\/order\/Service\/([^/]+)\/StockNumber$/i, (req, res, url, m) => stockNumber(req, res, pathSegment(m[1]))],
+    ['POST', /^\/billing\/api\/calling_cards_create$/, create('mor', (req, text, url) => morCardsCreate(req, text, url))],
+    ['POST', /^\/api\/order\/Service\/([^/]+)\/StockNumber$/i, create('abillity', (req, text, url, m) => stockNumber(req, text, pathSegment(m[1])))],
     ['GET', /^\/api\/series$/, (req, res, url) => listSeries(res, url)],
     ['GET', /^\/healthz$/, (req, res) => health(res)],
   ];
@@ -265,8 +332,16 @@ export function createApp({ db, config, log }) {
       if (error instanceof HttpError) {
         if (error.status === 413) res.setHeader('connection', 'close');
         send(res, error.status, errorBody(error.code, error.message));
+      } else if (error instanceof Refused) {
+        send(res, error.reply.status, error.reply.text, error.reply.type);
+      } else if (isUnavailable(error)) {
+        log.warn('database unavailable', { path: url?.pathname, database: databaseError(error) });
+        if (!res.headersSent) {
+          res.setHeader('retry-after', '1');
+          send(res, 503, errorBody('DATABASE_UNAVAILABLE', 'the database is unavailable; retry shortly'));
+        }
       } else {
-        log.error('request failed', { path: url?.pathname, error: error?.message, code: error?.code, cause: error?.cause?.message });
+        log.error('request failed', { path: url?.pathname, error: error?.message, code: error?.code, database: databaseError(error) });
         if (!res.headersSent) {
           const code = error instanceof SeriesError ? error.code : 'INTERNAL';
           send(res, 500, errorBody(code, 'the server could not complete the request'));

@@ -44,30 +44,90 @@ export function parseJson(text) {
 }
 
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The deepest nesting and the most elements a flat XML body may have. */
+export const XML_LIMITS = { depth: 8, elements: 256 };
+
+const notXml = (why) => new HttpError(400, 'BODY_INVALID', `request body is not the expected XML: ${why}`);
+const NAME = /^[A-Za-z_][\w.-]*$/;
+
+function decodeText(raw) {
+  return raw.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|\w{1,8});/gi, (whole, ref) => {
+    if (ref[0] !== '#') return ENTITIES[ref] ?? whole;
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : Number(ref.slice(1));
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
 
 /**
  * The named child elements of a flat XML body (a data-contract request such
  * as aBILLity's <StockNumberBase>): `fields` maps each name to 'text' or
  * 'integer' (an integer element becomes a number when it is one, and stays
- * text otherwise, for the profile to refuse). A missing element is absent.
- * Only as much XML as those bodies use: no nesting, entities and numeric
- * character references.
+ * text otherwise, for the profile to refuse). A missing element is absent;
+ * an element holding elements is absent too. One pass over the text (time
+ * linear in its size), at most XML_LIMITS.depth levels and
+ * XML_LIMITS.elements elements; no DTD, CDATA or entities beyond XML's five
+ * and numeric references (so no XXE).
  */
 export function parseFlatXml(text, fields) {
-  if (!/^\s*(<\?xml[^>]*\?>\s*)?<[A-Za-z_][\w.-]*[\s>/]/.test(text)) {
-    throw new HttpError(400, 'BODY_INVALID', 'request body is not XML');
-  }
   const body = {};
-  for (const [name, kind] of Object.entries(fields)) {
-    const match = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(text);
-    if (!match) continue;
-    const value = match[1].replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, ref) => {
-      if (ref[0] !== '#') return ENTITIES[ref] ?? whole;
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : Number(ref.slice(1));
-      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    });
-    body[name] = kind === 'integer' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  const stack = [];
+  let elements = 0;
+  let at = 0;
+  let rootClosed = false;
+  // Text of the element open at the top of the stack, when it is a field.
+  let textStart = -1;
+  let nested = false;
+  for (;;) {
+    const open = text.indexOf('<', at);
+    if (open === -1) break;
+    const between = text.slice(at, open);
+    if ((stack.length === 0) && between.trim() !== '') throw notXml('text outside the root element');
+    const next = text[open + 1];
+    if (next === '?') {
+      const close = text.indexOf('?>', open + 2);
+      if (close === -1) throw notXml('an unclosed declaration');
+      at = close + 2;
+      continue;
+    }
+    if (next === '!') {
+      if (!text.startsWith('<!--', open)) throw notXml('DTD and CDATA sections are not accepted');
+      const close = text.indexOf('-->', open + 4);
+      if (close === -1) throw notXml('an unclosed comment');
+      at = close + 3;
+      continue;
+    }
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) throw notXml('an unclosed tag');
+    const tag = text.slice(open + 1, close);
+    at = close + 1;
+    if (tag[0] === '/') {
+      const name = tag.slice(1).trim();
+      if (stack.at(-1) !== name) throw notXml(`</${name.slice(0, 32)}> does not close the open element`);
+      if (stack.length === 2 && textStart !== -1 && !nested && Object.hasOwn(fields, name) && !Object.hasOwn(body, name)) {
+        const value = decodeText(text.slice(textStart, open));
+        body[name] = fields[name] === 'integer' && /^\s*-?\d{1,16}\s*$/.test(value) ? Number(value) : value;
+      }
+      stack.pop();
+      textStart = -1;
+      if (stack.length === 0) rootClosed = true;
+      continue;
+    }
+    const selfClosing = tag.endsWith('/');
+    const name = (selfClosing ? tag.slice(0, -1) : tag).trim().split(/\s/, 1)[0];
+    if (!NAME.test(name)) throw notXml('a malformed tag');
+    if (rootClosed) throw notXml('more than one root element');
+    if (++elements > XML_LIMITS.elements) throw notXml(`more than ${XML_LIMITS.elements} elements`);
+    if (stack.length >= 2) nested = true;
+    if (selfClosing) continue;
+    if (stack.length >= XML_LIMITS.depth) throw notXml(`deeper than ${XML_LIMITS.depth} levels`);
+    stack.push(name);
+    if (stack.length === 2) {
+      textStart = at;
+      nested = false;
+    }
   }
+  if (stack.length > 0 || !rootClosed) throw notXml(stack.length > 0 ? 'an unclosed element' : 'no root element');
+  if (text.slice(at).trim() !== '') throw notXml('text after the root element');
   return body;
 }
 

@@ -1,7 +1,9 @@
 // Starts the server: applies the migrations, then serves on HOST:PORT with
 // WORKERS processes (node:cluster; 1 = this process alone). SIGTERM or
-// SIGINT stops accepting connections, lets the requests in flight finish
-// (up to SHUTDOWN_MS), closes the database pool and exits 0.
+// SIGINT stops accepting connections, closes kept-alive connections as soon
+// as they are idle (a reply sent after the signal says `Connection: close`),
+// lets the requests in flight finish (up to SHUTDOWN_MS), closes the
+// database pool and exits 0.
 //
 // Environment:
 //   DATABASE_URL    postgres://user@host:port/db (required)
@@ -10,7 +12,11 @@
 //   MOR_API_SECRET  MOR's API_Secret_Key for request hashes (required for MOR)
 //   BODY_LIMIT      largest request body in bytes (65536)
 //   PG_POOL_SIZE    connections per process (10)
-//   SHUTDOWN_MS     how long shutdown waits for requests in flight (10000)
+//   PG_POOL_WAIT_MS how long a request waits for a free connection before 503 (2000)
+//   STATEMENT_TIMEOUT_MS  PostgreSQL statement_timeout (5000)
+//   LOCK_TIMEOUT_MS PostgreSQL lock_timeout (2000)
+//   IDEMPOTENCY_TTL_S  how long a create's reply is replayed for its Idempotency-Key (86400)
+//   SHUTDOWN_MS     how long shutdown waits for requests in flight (15000)
 //   LOG_LEVEL       debug, info, warn, error or silent (info)
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
@@ -36,15 +42,27 @@ function readConfig(env) {
     morSecret: env.MOR_API_SECRET ?? '',
     bodyLimit: number('BODY_LIMIT', 65536, 1, 64 * 2 ** 20),
     poolSize: number('PG_POOL_SIZE', 10, 1, 200),
-    shutdownMs: number('SHUTDOWN_MS', 10_000, 0, 600_000),
+    poolWaitMs: number('PG_POOL_WAIT_MS', 2000, 1, 600_000),
+    statementMs: number('STATEMENT_TIMEOUT_MS', 5000, 1, 600_000),
+    lockMs: number('LOCK_TIMEOUT_MS', 2000, 1, 600_000),
+    idempotencyTtlS: number('IDEMPOTENCY_TTL_S', 86_400, 1, 30 * 86_400),
+    // Longer than a statement may run, so work in flight can finish.
+    shutdownMs: number('SHUTDOWN_MS', 15_000, 0, 600_000),
   };
 }
 
 /** Serves in this process until a signal; resolves once listening to { server, close }. */
 export async function serve(config) {
-  const db = connect(config.databaseUrl, { max: config.poolSize });
+  const db = connect(config.databaseUrl, {
+    max: config.poolSize, statementMs: config.statementMs, lockMs: config.lockMs, waitMs: config.poolWaitMs, log,
+  });
   const handle = createApp({ db, config, log });
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => { handle(req, res); });
+  let draining = false;
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    // Once draining, every reply closes its connection after it is sent.
+    if (draining) res.setHeader('connection', 'close');
+    handle(req, res);
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -55,10 +73,15 @@ export async function serve(config) {
   const close = () => {
     closing ??= (async () => {
       log.info('shutting down');
+      draining = true;
       const done = new Promise((resolve) => server.close(resolve));
+      // Kept-alive connections become idle as their requests finish: close
+      // each then, so none carries new requests after the signal.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownMs);
       await done;
+      clearInterval(sweep);
       clearTimeout(timer);
       await db.end();
       log.info('stopped');

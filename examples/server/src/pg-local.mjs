@@ -71,42 +71,83 @@ export async function startPostgres({ database = 'seriesguard', settings = {} } 
     listen_addresses: '127.0.0.1',
     unix_socket_directories: dir,
     max_connections: '300',
-    // A throwaway cluster: durability buys nothing here.
+    // A throwaway cluster: surviving a crash of the machine buys nothing
+    // here, so nothing is flushed to disk (fsync). A crash of PostgreSQL
+    // itself must lose nothing it acknowledged: every commit waits for its
+    // WAL to be written (synchronous_commit on), so the tests and the demo
+    // can rely on every reply they were given.
     fsync: 'off',
-    synchronous_commit: 'off',
+    synchronous_commit: 'on',
     full_page_writes: 'off',
     ...settings,
   };
   const args = ['-D', data, '-p', String(port)];
   for (const [name, value] of Object.entries(options)) args.push('-c', `${name}=${value}`);
-  const server = spawn(...command('postgres', args), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let server;
+  let exited;
   let log = '';
-  server.stderr.on('data', (chunk) => { log = (log + chunk).slice(-8192); });
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-
-  const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + STARTUP_MS;
-  for (;;) {
-    const client = new pg.Client({ connectionString: admin });
-    try {
-      await client.connect();
-      await client.query(`CREATE DATABASE ${database}`);
-      await client.end();
-      break;
-    } catch (error) {
-      await client.end().catch(() => {});
-      if (server.exitCode !== null || Date.now() > deadline) {
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`PostgreSQL did not start: ${error.message}\n${log}`);
+  // Its own process group, so that kill() takes the postmaster and every
+  // backend down at once, as a crash would.
+  const launch = () => {
+    server = spawn(...command('postgres', args), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    server.stderr.on('data', (chunk) => { log = (log + chunk).slice(-8192); });
+    exited = new Promise((resolve) => server.once('exit', resolve));
+  };
+  // Until `sql` runs on the `postgres` database (the server accepts connections).
+  const ready = async (sql) => {
+    const admin = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const deadline = Date.now() + STARTUP_MS;
+    for (;;) {
+      const client = new pg.Client({ connectionString: admin });
+      try {
+        await client.connect();
+        await client.query(sql);
+        await client.end();
+        return;
+      } catch (error) {
+        await client.end().catch(() => {});
+        if (server.exitCode !== null || Date.now() > deadline) throw new Error(`PostgreSQL did not start: ${error.message}\n${log}`);
+        await sleep(100);
       }
-      await sleep(100);
     }
+  };
+  launch();
+  try {
+    await ready(`CREATE DATABASE ${database}`);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
 
   let stopped = null;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/${database}`,
     port,
+    /** SIGKILL to the postmaster and every backend: a crash. */
+    async kill() {
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        server.kill('SIGKILL');
+      }
+      await Promise.race([exited, sleep(15_000)]);
+      // Backends outside the group notice the postmaster's death and exit.
+      await sleep(200);
+    },
+    /** Starts the killed cluster again (crash recovery) on the same port; resolves once it answers. */
+    async restart() {
+      for (let attempt = 1; ; attempt++) {
+        launch();
+        try {
+          await ready('SELECT 1');
+          return;
+        } catch (error) {
+          // Shared memory of a backend still exiting: try again shortly.
+          if (attempt >= 5) throw error;
+          await sleep(500);
+        }
+      }
+    },
     /** Fast shutdown (SIGINT to the postmaster), then the directory is deleted. */
     stop() {
       stopped ??= (async () => {

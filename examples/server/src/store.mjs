@@ -15,6 +15,21 @@ export const EXCLUSION_VIOLATION = '23P01';
 /** SQLSTATE of a deadlock: two inserts of several segments each waited on the other. */
 export const DEADLOCK = '40P01';
 
+/** SQLSTATE of a unique violation. */
+export const UNIQUE_VIOLATION = '23505';
+
+/**
+ * An error a store throws when the series' id is stored already: the same
+ * request (a series' default id is its fingerprint in its scope) was
+ * created by a process racing this one. The caller answers it as done.
+ */
+export class DuplicateError extends Error {
+  code = 'DUPLICATE';
+  constructor(cause) {
+    super('the series is stored already (the same request won a race)', { cause });
+  }
+}
+
 /** An error a store throws when its constraint saw an overlap. */
 export class OverlapError extends Error {
   code = 'OVERLAP';
@@ -63,6 +78,7 @@ export function pgStore(db, platform, log = null) {
         log?.info('database refused an overlapping insert', { platform, sqlstate: error.code, constraint: error.constraint });
         throw new OverlapError(error);
       }
+      if (error?.code === UNIQUE_VIOLATION && error.constraint === 'series_pkey') throw new DuplicateError(error);
       throw error;
     }
   }
