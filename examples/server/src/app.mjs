@@ -19,8 +19,9 @@ class Unavailable extends Error {
 
 /**
  * Host callbacks that remember the last error they threw: a profile turns
- * a failed callback into its platform's 500 reply, which is answered 503
- * instead when the database was away (`unavailable()` throws then).
+ * a failed callback into its platform's failure reply (Shipsy's 500,
+ * aBILLity's documented 400 lines), which is answered 503 instead when the
+ * database was away (`unavailable()` throws then).
  */
 function watched() {
   let last = null;
@@ -34,7 +35,7 @@ function watched() {
       }
     },
     unavailable(reply) {
-      if (reply.status === 500 && isUnavailable(last)) throw new Unavailable(last);
+      if (reply.status >= 400 && isUnavailable(last)) throw new Unavailable(last);
     },
   };
 }

@@ -58,9 +58,13 @@ export async function serve(config) {
   });
   const handle = createApp({ db, config, log });
   let draining = false;
+  // Replies not sent yet: on a signal each is told to close its connection.
+  const pending = new Set();
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
     // Once draining, every reply closes its connection after it is sent.
     if (draining) res.setHeader('connection', 'close');
+    pending.add(res);
+    res.once('close', () => pending.delete(res));
     handle(req, res);
   });
   await new Promise((resolve, reject) => {
@@ -74,6 +78,7 @@ export async function serve(config) {
     closing ??= (async () => {
       log.info('shutting down');
       draining = true;
+      for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
       const done = new Promise((resolve) => server.close(resolve));
       // Kept-alive connections become idle as their requests finish: close
       // each then, so none carries new requests after the signal.

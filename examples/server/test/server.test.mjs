@@ -242,3 +242,54 @@ test('structured logs: one JSON line per request', () => {
     assert.equal(typeof line.ms, 'number');
   }
 });
+
+test('fields PostgreSQL cannot hold (a NUL) are answered 400 in each platform\'s own format, never 500', async () => {
+  const sample = { start: 'V30000001', end: 'V30000002', client_code: 'NUL', item_code: 'x' };
+  for (const [field, reason] of [['item_code', 'ITEM_CODE_INVALID'], ['hub_code', 'SCOPE_INVALID'], ['creator_hub', 'SCOPE_INVALID'], ['client_code', 'SCOPE_INVALID']]) {
+    const reply = await stack.post(SHIPSY, { ...sample, [field]: 'a\u0000b' }, auth);
+    assert.deepEqual([reply.status, JSON.parse(reply.text).error.reason], [400, reason], field);
+  }
+  const area = await stack.post('/api/order/Service/42/StockNumber', { AreaCode: '01\u000061', Quantity: 1 });
+  assert.deepEqual([area.status, JSON.parse(area.text).Message], [400, 'StockNumber.AreaCode = AreaCode `01\u000061` is not valid.']);
+  const user = await stack.post(`${MOR}?${morParams({ u: 'ad\u0000min', card_group_id: '1', cards_from: '1000000300', cards_till: '1000000301' })}`, '');
+  assert.deepEqual([user.status, user.text, user.type], [200, page('<error>Access Denied</error>'), 'application/xml; charset=utf-8']);
+  const batch = await stack.post(`${MOR}?${morParams({ u: 'admin', card_group_id: '1', cards_from: '1000000300', cards_till: '1000000301', batch_number: 'b\u0000' })}`, '');
+  assert.equal(batch.text, page('<success>Cards created: 2/2</success>'));
+});
+
+test('MOR: a signature moved across the unseparated fields does not pass the number-length check', async () => {
+  // card_group_id=1 with an 11-digit cards_from signs the same text as a
+  // 10-digit one under group 10: the hash cannot tell them apart, the
+  // group's number length does.
+  const forged = { u: 'admin', card_group_id: '1', cards_from: '01000000400', cards_till: '1000000401' };
+  const reply = await stack.post(`${MOR}?${morParams(forged)}`, '');
+  assert.equal(reply.text, page('<error>Cards from is in incorrect format</error>'));
+  assert.equal((await stack.db.query("SELECT count(*)::int AS n FROM series WHERE start_id LIKE '0100000040%'")).rows[0].n, 0);
+});
+
+test('hostile XML costs time linear in its size, and is refused without holding the server', async () => {
+  const { parseFlatXml } = await import('../src/http.mjs');
+  const fields = { AreaCode: 'text', Quantity: 'integer' };
+  const hostile = (bytes) => `<StockNumberBase>${'<AreaCode a'.repeat(Math.floor(bytes / 11))}`;
+  const cost = (text) => {
+    let best = Infinity;
+    for (let i = 0; i < 7; i++) {
+      const started = process.hrtime.bigint();
+      try { parseFlatXml(text, fields); } catch { /* refused, as it should be */ }
+      best = Math.min(best, Number(process.hrtime.bigint() - started));
+    }
+    return best;
+  };
+  for (const shape of [hostile, (bytes) => `<a>${'<b></b>'.repeat(Math.floor(bytes / 7))}</a>`, (bytes) => `<a>${'x'.repeat(bytes)}</a>`]) {
+    const small = cost(shape(8192));
+    const large = cost(shape(65536));
+    assert.ok(large <= 16 * Math.max(small, 50_000), `64 KB cost ${large} ns, 8 KB ${small} ns`);
+  }
+  assert.throws(() => parseFlatXml(`<a>${'<b>'.repeat(20)}</a>`, fields), /deeper than 8 levels/);
+  assert.throws(() => parseFlatXml(`<a>${'<b/>'.repeat(300)}</a>`, fields), /more than 256 elements/);
+  // Eight hostile bodies at once, and /healthz still answers at once.
+  const path = '/api/order/Service/42/StockNumber';
+  const replies = await Promise.all(Array.from({ length: 8 }, () => stack.post(path, hostile(60_000), { 'content-type': 'application/xml' })));
+  assert.deepEqual(replies.map((r) => r.status), replies.map(() => 400));
+  assert.equal((await stack.get('/healthz')).status, 200);
+});

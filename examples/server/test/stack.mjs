@@ -44,11 +44,17 @@ export async function startStack({ rows = {}, workers = 1, env = {} } = {}) {
   }
 
   const base = `http://127.0.0.1:${port}`;
+  let stopped = null;
   return {
     base,
     db,
+    /** The cluster: kill() crashes it, restart() brings it back. */
+    pg,
     logs: lines,
-    /** POST `body` (an object is sent as JSON) to `path`; resolves to { status, type, text }. */
+    /** The server's process (the primary when there are workers). */
+    process: server,
+    exited,
+    /** POST `body` (an object is sent as JSON) to `path`; resolves to { status, type, text, headers }. */
     async post(path, body, headers = {}) {
       const json = typeof body !== 'string';
       const res = await fetch(base + path, {
@@ -56,19 +62,22 @@ export async function startStack({ rows = {}, workers = 1, env = {} } = {}) {
         headers: json ? { 'content-type': 'application/json', ...headers } : headers,
         body: json ? JSON.stringify(body) : body,
       });
-      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text(), headers: res.headers };
     },
     async get(path) {
       const res = await fetch(base + path);
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: await res.json(), headers: res.headers };
     },
-    /** SIGTERM, then resolves to the server's exit { code, signal }; the cluster is deleted. */
-    async stop() {
-      server.kill('SIGTERM');
-      const exit = await exited;
-      await db.end();
-      await pg.stop();
-      return exit;
+    /** SIGTERM (once), then resolves to the server's exit { code, signal }; the cluster is deleted. */
+    stop() {
+      stopped ??= (async () => {
+        if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+        const exit = await exited;
+        await db.end();
+        await pg.stop();
+        return exit;
+      })();
+      return stopped;
     },
   };
 }
