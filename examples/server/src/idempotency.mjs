@@ -61,12 +61,17 @@ const kept = (key, reply) => (key.startsWith('request:') ? reply.status < 300 : 
  * a repeat gets the first reply. `db` is a pg.Pool.
  */
 export function idempotency(db, { ttlS = 86_400, waitMs = 15_000 } = {}) {
+  // One round trip: the key is ours when it is new, expired, or left
+  // pending by a process that died (stale).
   async function claim(platform, key, hash) {
-    // An expired key is free again.
-    await db.query(`DELETE FROM idempotency WHERE platform = $1 AND key = $2 AND created_at < now() - make_interval(secs => $3)`, [platform, key, ttlS]);
     const { rowCount } = await db.query(
-      'INSERT INTO idempotency (platform, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-      [platform, key, hash],
+      `INSERT INTO idempotency AS i (platform, key, request_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (platform, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, status = NULL, content_type = NULL, body = NULL,
+             created_at = now(), locked_at = now()
+       WHERE i.created_at < now() - make_interval(secs => $4)
+          OR (i.status IS NULL AND i.locked_at < now() - make_interval(secs => $5))`,
+      [platform, key, hash, ttlS, STALE_S],
     );
     return rowCount === 1;
   }
@@ -98,20 +103,15 @@ export function idempotency(db, { ttlS = 86_400, waitMs = 15_000 } = {}) {
         return reply;
       }
       const { rows } = await db.query(
-        `SELECT request_hash, status, content_type, body, locked_at < now() - make_interval(secs => $3) AS stale
-           FROM idempotency WHERE platform = $1 AND key = $2`,
-        [platform, key, STALE_S],
+        'SELECT request_hash, status, content_type, body FROM idempotency WHERE platform = $1 AND key = $2',
+        [platform, key],
       );
       const row = rows[0];
-      if (!row) continue; // expired or released in between: claim again
+      if (!row) continue; // released in between: claim again
       if (row.request_hash !== hash) {
         throw refuse(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request');
       }
       if (row.status !== null) return { status: row.status, type: row.content_type, text: row.body, replayed: true };
-      if (row.stale) {
-        await db.query('DELETE FROM idempotency WHERE platform = $1 AND key = $2 AND status IS NULL AND locked_at < now() - make_interval(secs => $3)', [platform, key, STALE_S]);
-        continue;
-      }
       if (Date.now() > deadline) {
         throw refuse(409, 'IDEMPOTENCY_KEY_IN_USE', 'a request with this Idempotency-Key is still in progress; retry later');
       }
