@@ -105,17 +105,16 @@ export function createApp({ db, config, log }) {
       apiKeyValid: host.wrap(async (key) => (await db.query('SELECT 1 FROM api_keys WHERE key = $1 AND active', [key])).rowCount === 1),
       // The profile creates through this book; the request's own fields ride along.
       book: {
-        async create(request) {
+        create: host.wrap(async (request) => {
           try {
             return await shipsyBook(request.scope).create(request, { attributes });
           } catch (error) {
             // The same request already stored (its id is its fingerprint in
             // its scope, so an identical create raced this one): done.
             if (error.cause?.code === 'DUPLICATE') return null;
-            if (isUnavailable(error)) throw new Unavailable(error);
             throw error;
           }
-        },
+        }),
       },
     });
     host.unavailable(reply);
