@@ -1,0 +1,207 @@
+//! The stable codes, one list: every code the core can answer is declared in
+//! `pkg/index.d.ts`'s `IssueCode`, and nothing else is. The exhaustive
+//! matches below stop compiling when a variant or field is added, so the
+//! list cannot drift from the enum.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::BTreeSet;
+
+use seriesguard::book::store_failed;
+use seriesguard::check_digit::Scheme;
+use seriesguard::error::{Because, Field, Invalid, RuleOption};
+use seriesguard::SeriesError;
+
+/// One value of every variant (an exhaustive match in `variant` checks it).
+fn samples() -> Vec<SeriesError> {
+    let field = Field::Start;
+    vec![
+        SeriesError::Required { field },
+        SeriesError::Invalid {
+            field,
+            reason: Invalid::NoDigits,
+        },
+        SeriesError::PrefixMismatch {
+            field,
+            expected: String::new(),
+            found: String::new(),
+            because: Because::Rule,
+        },
+        SeriesError::SuffixMismatch {
+            field,
+            expected: String::new(),
+            found: String::new(),
+            because: Because::Rule,
+        },
+        SeriesError::WidthMismatch {
+            field,
+            expected: 1,
+            found: 2,
+            because: Because::Rule,
+        },
+        SeriesError::CheckDigitInvalid {
+            field,
+            scheme: Scheme::Luhn,
+            expected: 1,
+            found: 2,
+        },
+        SeriesError::StartAfterEnd {
+            start: String::new(),
+            end: String::new(),
+        },
+        SeriesError::Overlap {
+            conflicts: Vec::new(),
+            more: 0,
+        },
+        SeriesError::ClientHubCodeNotPresent,
+        SeriesError::ItemCodeUnknown,
+        SeriesError::ItemCodeNotTraceable,
+        SeriesError::Trapped,
+        store_failed("insert", false),
+        SeriesError::PrefixUndeclared {
+            field,
+            prefix: String::new(),
+            scheme: Scheme::Luhn,
+        },
+        SeriesError::RulesMismatch {
+            stored: String::new(),
+            given: String::new(),
+        },
+        SeriesError::RangeTooLarge { count: 2, max: 1 },
+    ]
+}
+
+fn variant(error: &SeriesError) -> usize {
+    match error {
+        SeriesError::Required { .. } => 0,
+        SeriesError::Invalid { .. } => 1,
+        SeriesError::PrefixMismatch { .. } => 2,
+        SeriesError::SuffixMismatch { .. } => 3,
+        SeriesError::WidthMismatch { .. } => 4,
+        SeriesError::CheckDigitInvalid { .. } => 5,
+        SeriesError::StartAfterEnd { .. } => 6,
+        SeriesError::Overlap { .. } => 7,
+        SeriesError::ClientHubCodeNotPresent => 8,
+        SeriesError::ItemCodeUnknown => 9,
+        SeriesError::ItemCodeNotTraceable => 10,
+        SeriesError::Trapped => 11,
+        SeriesError::StoreFailed { .. } => 12,
+        SeriesError::PrefixUndeclared { .. } => 13,
+        SeriesError::RulesMismatch { .. } => 14,
+        SeriesError::RangeTooLarge { .. } => 15,
+    }
+}
+
+/// Every field (an exhaustive match in `field_index` checks it).
+fn fields() -> Vec<Field> {
+    use Field::*;
+    let mut all = vec![
+        Start,
+        End,
+        Serial,
+        Scheme,
+        Input,
+        ItemCode,
+        Type,
+        Params,
+        Secret,
+        Hash,
+        Key,
+        Message,
+        Encoding,
+        Series,
+        Id,
+        Quantity,
+        Pool,
+        Snapshot,
+        Scope,
+        Store,
+        ServiceTypes,
+    ];
+    all.extend(
+        [
+            RuleOption::Whole,
+            RuleOption::Width,
+            RuleOption::Prefix,
+            RuleOption::MaxCount,
+            RuleOption::NumericOnly,
+            RuleOption::Scheme,
+            RuleOption::Format,
+        ]
+        .map(Rules),
+    );
+    all
+}
+
+fn field_index(field: Field) -> usize {
+    use Field::*;
+    match field {
+        Start => 0,
+        End => 1,
+        Serial => 2,
+        Scheme => 3,
+        Input => 4,
+        ItemCode => 5,
+        Type => 6,
+        Params => 7,
+        Secret => 8,
+        Hash => 9,
+        Key => 10,
+        Message => 11,
+        Encoding => 12,
+        Series => 13,
+        Id => 14,
+        Quantity => 15,
+        Pool => 16,
+        Snapshot => 17,
+        Scope => 18,
+        Store => 19,
+        ServiceTypes => 20,
+        Rules(_) => 21,
+    }
+}
+
+/// Every code the core answers.
+fn core_codes() -> BTreeSet<&'static str> {
+    let samples = samples();
+    let variants: BTreeSet<usize> = samples.iter().map(variant).collect();
+    assert_eq!(variants.len(), 16, "one sample per variant");
+    let fields = fields();
+    assert_eq!(
+        fields
+            .iter()
+            .map(|f| field_index(*f))
+            .collect::<BTreeSet<_>>()
+            .len(),
+        22,
+        "every field"
+    );
+    let mut codes: BTreeSet<&'static str> = samples.iter().map(SeriesError::code).collect();
+    for field in fields {
+        codes.insert(SeriesError::Required { field }.code());
+        codes.insert(
+            SeriesError::Invalid {
+                field,
+                reason: Invalid::NoDigits,
+            }
+            .code(),
+        );
+    }
+    codes
+}
+
+#[test]
+fn index_d_ts_declares_exactly_the_core_codes() {
+    let dts =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pkg/index.d.ts")).unwrap();
+    let start = dts.find("export type IssueCode =").unwrap();
+    let union = &dts[start..start + dts[start..].find(';').unwrap()];
+    let declared: BTreeSet<&str> = union.split('\'').skip(1).step_by(2).collect();
+    let core = core_codes();
+    assert_eq!(declared, core, "index.d.ts IssueCode vs the core's codes");
+}
