@@ -360,6 +360,29 @@ pub fn series_segments<'a>(
     }
 }
 
+/// A stored series as a host gave it (`id`, `start`, `end`, `scope`): its
+/// id and segments, or every issue of both (what `add` and each item of a
+/// bulk `addMany` report, on every binding alike).
+pub fn series_item<'a>(
+    id: Value<'_>,
+    start: Value<'a>,
+    end: Value<'a>,
+    scope: Value<'a>,
+    rules: &crate::range::SeriesRules,
+) -> Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>> {
+    match (
+        series_segments(start, end, scope, rules),
+        SeriesId::from_value(id),
+    ) {
+        (Ok(segments), Ok(id)) => Ok((id, segments)),
+        (segments, id) => {
+            let mut issues = segments.err().unwrap_or_default();
+            issues.extend(id.err());
+            Err(issues)
+        }
+    }
+}
+
 impl PoolKey {
     /// Types a pool given as parts (from a snapshot or an allocation
     /// request): prefix and suffix as an identifier holds them, a width of
@@ -1154,7 +1177,7 @@ impl Inventory {
 
 /// The first of the issues [`Inventory::insert_all`] reports (it always
 /// reports one; the fallback keeps that a fact of the types, not a panic).
-fn first_issue(issues: Vec<SeriesError>) -> SeriesError {
+pub fn first_issue(issues: Vec<SeriesError>) -> SeriesError {
     issues.into_iter().next().unwrap_or(SeriesError::Invalid {
         field: Field::Series,
         reason: Invalid::Rule("could not be stored"),

@@ -156,6 +156,22 @@ fn created(result: Result<book::Prepared<'_>, Vec<SeriesError>>) -> Json {
 fn run(c: &Json) -> Json {
     let op = c["op"].as_str().unwrap();
     match op {
+        "add_many" => {
+            let (rules, _) = rules(c);
+            let items = c["stored"].as_array().unwrap().iter().map(|s| {
+                inventory::series_item(
+                    text(&s["id"]),
+                    text(&s["start"]),
+                    text(&s["end"]),
+                    text(&s["scope"]),
+                    &rules,
+                )
+            });
+            match Inventory::new(false).insert_all(items) {
+                Ok(()) => json!({ "codes": [] }),
+                Err(issues) => json!({ "codes": codes(&issues) }),
+            }
+        }
         "creates" => {
             let mut store = MemStore::default();
             let results: Vec<Json> = c["steps"]
@@ -407,7 +423,7 @@ fn run(c: &Json) -> Json {
                 quantity,
                 c["is_quote"].as_bool().unwrap(),
                 |a| areas.contains(&a),
-                abillity::MAX_QUANTITY,
+                abillity::configured_max(text(&c["max_quantity"])),
             );
             let (reply, _) = match checked {
                 Err(line) => abillity::error(&line),

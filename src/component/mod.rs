@@ -84,11 +84,8 @@ fn piece(p: &Piece) -> wit::Piece {
 /// A refusal: the first issue's code and message, every issue, and the
 /// conflicts of an OVERLAP.
 fn refusal(issues: &[SeriesError]) -> wit::SeriesError {
-    let (code, message) = issues
-        .first()
-        .map_or(("INPUT_INVALID", String::new()), |e| {
-            (e.code(), e.to_string())
-        });
+    let first = crate::inventory::first_issue(issues.to_vec());
+    let (code, message) = (first.code(), first.to_string());
     let conflicts = issues
         .iter()
         .find_map(|e| match e {
@@ -289,8 +286,29 @@ impl Index {
         .map_err(|issues| refusal(&issues))
     }
 
-    fn id(series: &wit::Series) -> Result<SeriesId, wit::SeriesError> {
-        SeriesId::from_value(text(&series.id)).map_err(one)
+    /// A stored series' id and segments, or every issue of both.
+    fn read_item<'a>(
+        &self,
+        s: &'a wit::Series,
+    ) -> Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>> {
+        crate::inventory::series_item(
+            text(&s.id),
+            text(&s.start),
+            text(&s.end),
+            opt(&s.scope),
+            &self.rules,
+        )
+    }
+
+    /// [`Index::read_item`] under the index's rules, as one refusal.
+    fn item<'a>(
+        &self,
+        s: &'a wit::Series,
+    ) -> Result<(SeriesId, Vec<Segment<'a>>), wit::SeriesError> {
+        if !self.rule_issues.is_empty() {
+            return Err(refusal(&self.rule_issues));
+        }
+        self.read_item(s).map_err(|issues| refusal(&issues))
     }
 }
 
@@ -309,20 +327,24 @@ impl inventory::GuestIndex for Index {
     }
 
     fn add(&self, series: wit::Series) -> Result<(), wit::SeriesError> {
-        let segments = self.segments(&series)?;
-        let id = Index::id(&series)?;
+        let (id, segments) = self.item(&series)?;
         self.inventory
             .borrow_mut()
             .insert(&id, &segments)
             .map_err(one)
     }
 
+    /// Every series read, all or none; every unreadable one reported (as
+    /// the npm package's `addMany` does), then the collisions.
     fn add_many(&self, series: Vec<wit::Series>) -> Result<(), wit::SeriesError> {
-        let mut items = Vec::with_capacity(series.len());
-        for s in &series {
-            items.push((Index::id(s)?, self.segments(s)?));
+        if !self.rule_issues.is_empty() {
+            return Err(refusal(&self.rule_issues));
         }
-        self.inventory.borrow_mut().insert_many(&items).map_err(one)
+        let items = series.iter().map(|s| self.read_item(s));
+        self.inventory
+            .borrow_mut()
+            .insert_all(items)
+            .map_err(|issues| refusal(&issues))
     }
 
     fn overlaps(&self, series: wit::Series) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
@@ -611,9 +633,9 @@ impl profiles::Guest for Component {
             None => Value::Absent,
             Some(q) => Value::BigInt(u128::try_from(q).ok()),
         };
-        let max = max_quantity
-            .map_or(abillity::MAX_QUANTITY, u128::from)
-            .max(1);
+        let max = abillity::configured_max(
+            max_quantity.map_or(Value::Absent, |m| Value::BigInt(Some(u128::from(m)))),
+        );
         match abillity::check(
             opt(&area_code),
             quantity,

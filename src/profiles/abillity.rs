@@ -28,6 +28,24 @@ pub struct Accepted<'a> {
 /// The documented `Field = message` line for a failure.
 pub type ErrorLine = String;
 
+/// The quantity limit a host configured (`maxQuantity`): an integer from 1
+/// to [`MAX_QUANTITY`] as given, a larger one capped there; absent, zero or
+/// anything else is the documented maximum. One reading for every binding.
+///
+/// ```
+/// use seriesguard::{input::Value, profiles::abillity::{configured_max, MAX_QUANTITY}};
+/// assert_eq!(configured_max(Value::Number(50.0)), 50);
+/// assert_eq!(configured_max(Value::Number(5000.0)), MAX_QUANTITY);
+/// assert_eq!(configured_max(Value::Number(0.0)), MAX_QUANTITY);
+/// assert_eq!(configured_max(Value::Absent), MAX_QUANTITY);
+/// ```
+pub fn configured_max(value: Value<'_>) -> u128 {
+    value
+        .as_exact_u128()
+        .filter(|&m| m >= 1)
+        .map_or(MAX_QUANTITY, |m| m.min(MAX_QUANTITY))
+}
+
 /// Checks a body in the documented order. `is_quote` and `known_area` are
 /// the host's answers (is the order in the quote stage; does the area code
 /// exist); `max` is the configured quantity limit.

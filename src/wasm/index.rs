@@ -71,19 +71,21 @@ impl IndexRaw {
 
     /// Stores `{ id, start, end, scope? }`, or answers why not (`OVERLAP` with the conflicts).
     pub fn add(&self, series: &JsValue) -> u32 {
-        let id = Held::field(series, "id");
-        let answer = self.with_series(series, |segments| {
-            match (segments, SeriesId::from_value(id.view())) {
-                (Ok(segments), Ok(id)) => {
-                    let result = self.inventory.borrow_mut().insert(&id, &segments);
-                    result.map_err(|e| vec![e])
-                }
-                (segments, id) => {
-                    let mut issues = segments.err().unwrap_or_default();
-                    issues.extend(id.err());
-                    Err(issues)
-                }
-            }
+        if let Some(issue) = Held::kind_of(series).view().expect_object(Field::Series) {
+            return wire::emit(wire::failure(&[issue]));
+        }
+        let [id, start, end, scope] =
+            ["id", "start", "end", "scope"].map(|k| Held::field(series, k));
+        let answer = inventory::series_item(
+            id.view(),
+            start.view(),
+            end.view(),
+            scope.view(),
+            &self.rules,
+        )
+        .and_then(|(id, segments)| {
+            let result = self.inventory.borrow_mut().insert(&id, &segments);
+            result.map_err(|e| vec![e])
         });
         wire::emit(wire::done(answer))
     }
@@ -116,14 +118,7 @@ impl IndexRaw {
                 let mut f = fields(record).map(unpack);
                 let mut next = || f.next().unwrap_or(Value::Absent);
                 let (id, start, end, scope) = (next(), next(), next(), next());
-                match (self.segments(start, end, scope), SeriesId::from_value(id)) {
-                    (Ok(segments), Ok(id)) => Ok((id, segments)),
-                    (segments, id) => {
-                        let mut issues = segments.err().unwrap_or_default();
-                        issues.extend(id.err());
-                        Err(issues)
-                    }
-                }
+                inventory::series_item(id, start, end, scope, &self.rules)
             });
         let answer = self.inventory.borrow_mut().insert_all(items);
         wire::emit(wire::done(answer))

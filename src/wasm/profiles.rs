@@ -187,11 +187,7 @@ pub fn abillity_check(body: &JsValue, is_quote: bool, areas: &[u8], max: &JsValu
         .filter(|r| !r.is_empty())
         .map(unpack)
         .collect();
-    let max = Held::from_js(max)
-        .view()
-        .as_exact_u128()
-        .filter(|&m| m >= 1)
-        .unwrap_or(abillity::MAX_QUANTITY);
+    let max = abillity::configured_max(Held::from_js(max).view());
     let answer = match abillity::check(
         area.view(),
         quantity.view(),

@@ -69,6 +69,15 @@ const ops = {
     const r = await profiles.shipsy.create(c.body, headers, { apiKeyValid: () => true });
     return { status: r.status, body: r.text };
   },
+  add_many(c) {
+    try {
+      new SeriesIndex(c.rules).addMany(c.stored);
+      return { codes: [] };
+    } catch (error) {
+      if (!(error instanceof SeriesError)) throw error;
+      return { codes: error.details.issues.map((i) => i.code) };
+    }
+  },
   // Books over one store, one book per step's rules, as a host keeps them.
   async creates(c) {
     const store = new MemoryStore();
@@ -105,7 +114,7 @@ const ops = {
     const index = new SeriesIndex();
     const area = c.body.AreaCode;
     index.addMany(c.stored.map(([start, end], i) => ({ id: `stored-${i}`, start, end, scope: area })));
-    const r = await profiles.abillity.stockNumber(c.body, { pools: c.pools, index, isQuote: c.is_quote, stockNumberId: c.stock_number_id });
+    const r = await profiles.abillity.stockNumber(c.body, { pools: c.pools, index, isQuote: c.is_quote, stockNumberId: c.stock_number_id, maxQuantity: c.max_quantity });
     return { status: r.status, body: r.text };
   },
 };

@@ -94,6 +94,13 @@ class Runner:
         reply = checked if isinstance(checked, Reply) else self.sg.shipsy_reply("ok")
         return {"status": reply["status"], "body": reply["body"]}
 
+    def add_many(self, c):
+        try:
+            self.sg.index(c.get("rules")).add_many(c["stored"])
+            return {"codes": []}
+        except SeriesError as error:
+            return {"codes": [i["code"] for i in error.issues]}
+
     def creates(self, c):
         store = SQLiteStore(":memory:")
         sg = Seriesguard(store)
@@ -119,7 +126,7 @@ class Runner:
                                "item_code": checked["item_code"], "type": checked["kind"]})
                     reply = sg.shipsy_reply("ok")
                 except SeriesError as error:
-                    reply = sg.shipsy_reply("error", error.code, str(error))
+                    reply = sg.shipsy_reply("error", error.code, error.message)
             results.append([reply["status"], json.loads(reply["body"]).get("error", {}).get("reason", "OK")])
         return {"results": results}
 
@@ -134,7 +141,7 @@ class Runner:
 
     def abillity(self, c):
         areas = [p["areaCode"] for p in c["pools"]]
-        checked = self.sg.abillity_check(c["body"], areas, c["is_quote"])
+        checked = self.sg.abillity_check(c["body"], areas, c["is_quote"], c.get("max_quantity"))
         if isinstance(checked, Reply):
             return {"status": checked["status"], "body": checked["body"]}
         area, quantity = checked
