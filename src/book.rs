@@ -11,10 +11,11 @@
 
 use crate::error::{Field, Invalid, SeriesError};
 use crate::formats::{stored_name, Format};
+use crate::input::text_arg;
 use crate::input::Value;
 use crate::inventory::{scope_of, segments, Conflict, Segment, SeriesId};
 use crate::range::{validate, SeriesRange, SeriesRules};
-use crate::signing::{fingerprint, sha256_hex, text_arg, SeriesType};
+use crate::signing::{fingerprint, sha256_hex, SeriesType};
 
 /// A request ready for the store: normalized, counted, fingerprinted, cut
 /// into segments.

@@ -157,10 +157,12 @@ pub enum Invalid {
     NotText(&'static str),
     /// An object was expected; carries the type's name found.
     NotObject(&'static str),
-    /// Longer than [`crate::serial::MAX_LEN`] bytes after trimming.
+    /// Longer than the reader accepts after trimming.
     TooLong {
         /// Length in bytes of the trimmed text.
         len: usize,
+        /// The most characters accepted.
+        max: usize,
     },
     /// A character outside printable ASCII; `at` counts characters from 1.
     NonAscii {
@@ -183,6 +185,8 @@ pub enum Invalid {
     TooManyDigits {
         /// How many digits the body has.
         digits: usize,
+        /// The most digits supported.
+        max: usize,
     },
     /// `numericOnly` is set and the identifier has a prefix or suffix.
     NotNumeric,
@@ -206,10 +210,9 @@ impl fmt::Display for Invalid {
         match self {
             Invalid::NotText(kind) => write!(f, "must be a string, not {kind}"),
             Invalid::NotObject(kind) => write!(f, "must be an object, not {kind}"),
-            Invalid::TooLong { len } => write!(
+            Invalid::TooLong { len, max } => write!(
                 f,
-                "is {len} bytes long; at most {} ASCII characters are allowed",
-                crate::serial::MAX_LEN
+                "is {len} bytes long; at most {max} ASCII characters are allowed"
             ),
             Invalid::NonAscii { at } => write!(
                 f,
@@ -223,10 +226,9 @@ impl fmt::Display for Invalid {
                 write!(f, "must not contain spaces inside (character {at})")
             }
             Invalid::NoDigits => f.write_str("must contain a run of digits"),
-            Invalid::TooManyDigits { digits } => write!(
+            Invalid::TooManyDigits { digits, max } => write!(
                 f,
-                "has {digits} digits in its number; at most {} are supported",
-                crate::serial::MAX_DIGITS
+                "has {digits} digits in its number; at most {max} are supported"
             ),
             Invalid::NotNumeric => f.write_str("must be digits only (numericOnly)"),
             Invalid::NoSerialDigits => {
@@ -263,6 +265,18 @@ pub enum Because {
     FixedLength(Format),
     /// A format's serial, its check digit left out (`checkDigit`).
     FormatSerial(Format),
+}
+
+/// A refusal defined by the module that owns its wording (a platform
+/// profile, a binding): [`SeriesError::Defined`] carries it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Definition {
+    /// The stable code.
+    pub code: &'static str,
+    /// The field it concerns.
+    pub field: Field,
+    /// The sentence, as the owner documents it.
+    pub message: &'static str,
 }
 
 /// Every failure the core can report. `code()` is stable: hosts branch on it.
@@ -333,19 +347,16 @@ pub enum SeriesError {
     },
     /// The series collides with stored series.
     Overlap {
-        /// The colliding sub-ranges (at most [`crate::inventory::MAX_REPORTED_CONFLICTS`]).
-        conflicts: Vec<crate::inventory::Conflict>,
+        /// The colliding sub-ranges (at most the inventory's report limit).
+        conflicts: Vec<crate::conflict::Conflict>,
         /// How many more collisions there were beyond those listed.
         more: usize,
     },
-    /// Neither a client code nor a hub code was given (Shipsy).
-    ClientHubCodeNotPresent,
-    /// The item code is in no catalog entry (CRM.COM).
-    ItemCodeUnknown,
-    /// The item code names a good that is not a traceable physical good.
-    ItemCodeNotTraceable,
-    /// The WebAssembly instance trapped (a bug: it must never happen) and was recreated.
-    Trapped,
+    /// A refusal a platform profile or a binding defines, with its own code
+    /// and sentence: Shipsy's `CLIENT_HUB_CODE_NOT_PRESENT`, CRM.COM's item
+    /// code rules, the JS binding's `INTERNAL_TRAP`. The texts live with
+    /// their owner; this module only carries them.
+    Defined(&'static Definition),
     /// A host store callback threw, rejected, or answered something unusable.
     StoreFailed {
         /// Which callback (`overlapping`, `insert`, `remove`).
@@ -392,10 +403,7 @@ impl SeriesError {
             SeriesError::StartAfterEnd { .. } => "START_AFTER_END",
             SeriesError::Overlap { .. } => "OVERLAP",
             SeriesError::StoreFailed { .. } => "STORE_FAILED",
-            SeriesError::Trapped => "INTERNAL_TRAP",
-            SeriesError::ClientHubCodeNotPresent => "CLIENT_HUB_CODE_NOT_PRESENT",
-            SeriesError::ItemCodeUnknown => "ITEM_CODE_UNKNOWN",
-            SeriesError::ItemCodeNotTraceable => "ITEM_CODE_NOT_TRACEABLE",
+            SeriesError::Defined(definition) => definition.code,
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
             SeriesError::PrefixUndeclared { .. } => "PREFIX_UNDECLARED",
             SeriesError::RulesMismatch { .. } => "RULES_MISMATCH",
@@ -416,9 +424,7 @@ impl SeriesError {
             SeriesError::StartAfterEnd { .. } | SeriesError::RangeTooLarge { .. } => Field::End,
             SeriesError::Overlap { .. } => Field::Series,
             SeriesError::StoreFailed { .. } => Field::Store,
-            SeriesError::Trapped => Field::Input,
-            SeriesError::ClientHubCodeNotPresent => Field::Scope,
-            SeriesError::ItemCodeUnknown | SeriesError::ItemCodeNotTraceable => Field::ItemCode,
+            SeriesError::Defined(definition) => definition.field,
         }
     }
 }
@@ -528,19 +534,7 @@ impl fmt::Display for SeriesError {
                 }
                 Ok(())
             }
-            SeriesError::Trapped => f.write_str(
-                "seriesguard's WebAssembly instance trapped and was recreated: this call did not complete, \
-                 and indexes and books made before it are gone (please report this with the input)",
-            ),
-            SeriesError::ClientHubCodeNotPresent => {
-                f.write_str("Either client code or hubCode should be present")
-            }
-            SeriesError::ItemCodeUnknown => {
-                f.write_str("item_code is not in the catalog of physical goods")
-            }
-            SeriesError::ItemCodeNotTraceable => f.write_str(
-                "item_code must name a TRACEABLE physical good (only those carry serial numbers)",
-            ),
+            SeriesError::Defined(definition) => f.write_str(definition.message),
             SeriesError::StoreFailed { operation, why } => {
                 write!(f, "the store's {operation}() {why}")
             }

@@ -99,3 +99,16 @@ impl<'a> Value<'a> {
         }
     }
 }
+
+/// A loosely typed text argument: required strings (`secret`, `key`) and
+/// optional ones (`message` may be empty).
+pub fn text_arg<'a>(value: Value<'a>, field: Field) -> Result<&'a str, SeriesError> {
+    match value {
+        Value::Text(text) => Ok(text),
+        Value::Absent => Err(SeriesError::Required { field }),
+        other => Err(SeriesError::Invalid {
+            field,
+            reason: Invalid::NotText(other.kind()),
+        }),
+    }
+}

@@ -16,12 +16,12 @@
 //! does not read host values (that is [`crate::range`]'s and the bindings').
 
 use std::collections::HashMap;
-use std::fmt;
 
 use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
 use crate::formats::{stored_name, Format};
 use crate::input::Value;
+use crate::json::json_string;
 use crate::range::{Padding, SeriesRange};
 use crate::serial;
 
@@ -156,23 +156,7 @@ fn pool_hash(prefix: &str, suffix: &str, width: usize, scheme: Scheme, scope: &s
     hash
 }
 
-/// A host's id for a stored series: a small integer or a text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SeriesId {
-    /// An integer below 2^31.
-    Number(u32),
-    /// A text of 1..=256 characters without control characters.
-    Text(String),
-}
-
-impl fmt::Display for SeriesId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SeriesId::Number(n) => write!(f, "{n}"),
-            SeriesId::Text(t) => f.write_str(t),
-        }
-    }
-}
+pub use crate::conflict::{Conflict, SeriesId};
 
 impl SeriesId {
     /// Types a host id: a non-negative integer below 2^31 or a non-empty
@@ -204,19 +188,6 @@ impl SeriesId {
             _ => Err(invalid("must be a string or an integer")),
         }
     }
-}
-
-/// One colliding sub-range: real identifiers, its size, and who holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conflict {
-    /// The stored series holding it.
-    pub id: SeriesId,
-    /// First colliding identifier.
-    pub start: String,
-    /// Last colliding identifier.
-    pub end: String,
-    /// How many identifiers collide.
-    pub count: u128,
 }
 
 /// A sub-range of identifiers with its size.
@@ -1256,20 +1227,4 @@ impl Inventory {
         out.push_str("]}");
         out
     }
-}
-
-/// A JSON string literal.
-pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

@@ -17,10 +17,12 @@
 
 pub mod book;
 pub mod check_digit;
+pub mod conflict;
 pub mod error;
 pub mod formats;
 pub mod input;
 pub mod inventory;
+pub mod json;
 pub mod profiles;
 pub mod range;
 pub mod scope;

@@ -207,7 +207,10 @@ pub fn parse_grouped<'a>(
         return Err(SeriesError::Required { field });
     }
     if text.len() > MAX_LEN {
-        return Err(invalid(Invalid::TooLong { len: text.len() }));
+        return Err(invalid(Invalid::TooLong {
+            len: text.len(),
+            max: MAX_LEN,
+        }));
     }
     if let Some(reason) = first_bad_char(text, grouped) {
         return Err(invalid(reason));
@@ -248,7 +251,10 @@ pub fn parse_grouped<'a>(
         digits.len()
     };
     if width > MAX_DIGITS {
-        return Err(invalid(Invalid::TooManyDigits { digits: width }));
+        return Err(invalid(Invalid::TooManyDigits {
+            digits: width,
+            max: MAX_DIGITS,
+        }));
     }
     // Every byte is ASCII (checked above) and the splits fall between bytes,
     // so these slices are valid UTF-8; `text.get` keeps that explicit.

@@ -15,7 +15,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::error::{Field, Invalid, SeriesError};
-use crate::input::Value;
+use crate::input::{text_arg, Value};
 use crate::range::{Padding, SeriesRange};
 
 /// How a digest is written out.
@@ -288,19 +288,6 @@ fn canonical(range: &SeriesRange<'_>, item_code: &str, kind: SeriesType) -> Stri
 /// ```
 pub fn fingerprint(range: &SeriesRange<'_>, item_code: &str, kind: SeriesType) -> String {
     sha256_hex(canonical(range, item_code.trim(), kind).as_bytes())
-}
-
-/// A loosely typed text argument: required strings (`secret`, `key`) and
-/// optional ones (`message` may be empty).
-pub fn text_arg<'a>(value: Value<'a>, field: Field) -> Result<&'a str, SeriesError> {
-    match value {
-        Value::Text(text) => Ok(text),
-        Value::Absent => Err(SeriesError::Required { field }),
-        other => Err(SeriesError::Invalid {
-            field,
-            reason: Invalid::NotText(other.kind()),
-        }),
-    }
 }
 
 /// One MOR parameter as text: a string as is, or a non-negative integer

@@ -291,8 +291,9 @@ fn run(c: &Json) -> Json {
                 .iter()
                 .map(|p| p.as_str().unwrap())
                 .collect();
-            let hash = signing::text_arg(text(&c["secret"]), seriesguard::error::Field::Secret)
-                .and_then(|secret| signing::mor_hash(&params, secret));
+            let hash =
+                seriesguard::input::text_arg(text(&c["secret"]), seriesguard::error::Field::Secret)
+                    .and_then(|secret| signing::mor_hash(&params, secret));
             match hash {
                 Ok(h) => json!({ "hash": h }),
                 Err(e) => error(&[e]),

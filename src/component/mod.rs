@@ -208,7 +208,7 @@ impl rules::Guest for Component {
 
 impl signing::Guest for Component {
     fn mor_hash(params: Vec<String>, secret: String) -> Result<String, wit::SeriesError> {
-        let secret = core_signing::text_arg(text(&secret), Field::Secret).map_err(one)?;
+        let secret = crate::input::text_arg(text(&secret), Field::Secret).map_err(one)?;
         core_signing::mor_hash(&params, secret).map_err(one)
     }
 
@@ -217,8 +217,8 @@ impl signing::Guest for Component {
         secret: String,
         hash: String,
     ) -> Result<bool, wit::SeriesError> {
-        let secret = core_signing::text_arg(text(&secret), Field::Secret).map_err(one)?;
-        let hash = core_signing::text_arg(text(&hash), Field::Hash).map_err(one)?;
+        let secret = crate::input::text_arg(text(&secret), Field::Secret).map_err(one)?;
+        let hash = crate::input::text_arg(text(&hash), Field::Hash).map_err(one)?;
         core_signing::verify_mor_hash(&params, secret, hash).map_err(one)
     }
 
@@ -227,7 +227,7 @@ impl signing::Guest for Component {
         message: String,
         base64url: bool,
     ) -> Result<String, wit::SeriesError> {
-        let key = core_signing::text_arg(text(&key), Field::Key).map_err(one)?;
+        let key = crate::input::text_arg(text(&key), Field::Key).map_err(one)?;
         let encoding = if base64url { "base64url" } else { "hex" };
         let encoding = core_signing::Encoding::from_value(text(encoding)).map_err(one)?;
         core_signing::hmac_sha256(key.as_bytes(), message.as_bytes(), encoding).map_err(one)
@@ -238,8 +238,8 @@ impl signing::Guest for Component {
         message: String,
         signature: String,
     ) -> Result<bool, wit::SeriesError> {
-        let key = core_signing::text_arg(text(&key), Field::Key).map_err(one)?;
-        let signature = core_signing::text_arg(text(&signature), Field::Hash).map_err(one)?;
+        let key = crate::input::text_arg(text(&key), Field::Key).map_err(one)?;
+        let signature = crate::input::text_arg(text(&signature), Field::Hash).map_err(one)?;
         core_signing::verify_hmac_sha256(key.as_bytes(), message.as_bytes(), signature).map_err(one)
     }
 

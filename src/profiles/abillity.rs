@@ -9,7 +9,7 @@
 
 use super::{xml_escape, Reply};
 use crate::input::Value;
-use crate::inventory::json_string;
+use crate::json::json_string;
 
 /// The documented limit per request.
 pub const MAX_QUANTITY: u128 = 1000;

@@ -7,7 +7,7 @@
 //! `physical_good_type` is `TRACEABLE` or `NONTRACEABLE`); this module
 //! decides whether an item code qualifies.
 
-use crate::error::{Field, Invalid, SeriesError};
+use crate::error::{Definition, Field, Invalid, SeriesError};
 use crate::input::Value;
 
 /// One catalog entry, as read from the host's list.
@@ -55,10 +55,24 @@ pub fn traceable(catalog: &[Good<'_>], item_code: Value<'_>) -> Result<(), Serie
     let good = catalog
         .iter()
         .find(|g| g.code == code || (!g.alternative_code.is_empty() && g.alternative_code == code))
-        .ok_or(SeriesError::ItemCodeUnknown)?;
+        .ok_or(SeriesError::Defined(&ITEM_CODE_UNKNOWN))?;
     if good.classification == "PHYSICALGOODS" && good.physical_good_type == "TRACEABLE" {
         Ok(())
     } else {
-        Err(SeriesError::ItemCodeNotTraceable)
+        Err(SeriesError::Defined(&ITEM_CODE_NOT_TRACEABLE))
     }
 }
+
+/// The item code is in no catalog entry.
+pub const ITEM_CODE_UNKNOWN: Definition = Definition {
+    code: "ITEM_CODE_UNKNOWN",
+    field: Field::ItemCode,
+    message: "item_code is not in the catalog of physical goods",
+};
+
+/// The item code names a good that is not a traceable physical good.
+pub const ITEM_CODE_NOT_TRACEABLE: Definition = Definition {
+    code: "ITEM_CODE_NOT_TRACEABLE",
+    field: Field::ItemCode,
+    message: "item_code must name a TRACEABLE physical good (only those carry serial numbers)",
+};

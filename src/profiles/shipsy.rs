@@ -11,9 +11,16 @@
 //! reason codes. The whole request is rejected on any error.
 
 use super::Reply;
-use crate::error::{Field, Invalid, SeriesError};
+use crate::error::{Definition, Field, Invalid, SeriesError};
+
+/// Neither a client code nor a hub code was given: the document's sentence.
+pub const CLIENT_HUB_CODE_NOT_PRESENT: Definition = Definition {
+    code: "CLIENT_HUB_CODE_NOT_PRESENT",
+    field: Field::Scope,
+    message: "Either client code or hubCode should be present",
+};
 use crate::input::Value;
-use crate::inventory::json_string;
+use crate::json::json_string;
 use crate::range::SeriesRules;
 use crate::scope::{self, Namespace};
 use crate::signing::SeriesType;
@@ -179,7 +186,7 @@ pub fn check<'a>(
     };
     let fail = |issue: SeriesError| error(&issue);
     let Some(scope) = customer(body).map_err(fail)? else {
-        return Err(error(&SeriesError::ClientHubCodeNotPresent));
+        return Err(error(&SeriesError::Defined(&CLIENT_HUB_CODE_NOT_PRESENT)));
     };
     let kind = SeriesType::from_value(body.kind).map_err(fail)?;
     let validation = crate::range::validate(body.start, body.end, rules);
@@ -223,7 +230,7 @@ pub fn form_issues<'a>(
     let mut issues = Vec::new();
     match customer(body) {
         Ok(Some(_)) => {}
-        Ok(None) => issues.push(SeriesError::ClientHubCodeNotPresent),
+        Ok(None) => issues.push(SeriesError::Defined(&CLIENT_HUB_CODE_NOT_PRESENT)),
         Err(e) => issues.push(e),
     }
     if let Err(e) = SeriesType::from_value(body.kind) {

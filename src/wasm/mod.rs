@@ -255,10 +255,20 @@ pub fn trap_for_tests() {
     std::process::abort()
 }
 
+/// The WebAssembly instance trapped (a bug: it must never happen) and was
+/// recreated: a JS-only failure, so its sentence lives here.
+pub const INTERNAL_TRAP: crate::error::Definition = crate::error::Definition {
+    code: "INTERNAL_TRAP",
+    field: Field::Input,
+    message:
+        "seriesguard's WebAssembly instance trapped and was recreated: this call did not complete, \
+              and indexes and books made before it are gone (please report this with the input)",
+};
+
 /// The `INTERNAL_TRAP` failure, answered by the fresh instance after a trap.
 #[wasm_bindgen(js_name = trapReport)]
 pub fn trap_report() -> u32 {
-    wire::emit(wire::failure(&[SeriesError::Trapped]))
+    wire::emit(wire::failure(&[SeriesError::Defined(&INTERNAL_TRAP)]))
 }
 
 /// Types a JS rules object; absent means the defaults.

@@ -48,7 +48,7 @@ pub fn verify_mor_hash_raw(params: &JsValue, secret: &JsValue, hash: &JsValue) -
         params,
         secret,
         |params, secret| {
-            let hash = signing::text_arg(hash.view(), Field::Hash)?;
+            let hash = crate::input::text_arg(hash.view(), Field::Hash)?;
             signing::verify_mor_hash(params, secret, hash)
         },
     )))
@@ -63,8 +63,8 @@ pub fn hmac_sha256_raw(key: &JsValue, message: &JsValue, encoding: &JsValue) -> 
         Held::from_js(encoding),
     );
     wire::emit(wire::answer((|| {
-        let key = signing::text_arg(key.view(), Field::Key)?;
-        let message = signing::text_arg(message.view(), Field::Message)?;
+        let key = crate::input::text_arg(key.view(), Field::Key)?;
+        let message = crate::input::text_arg(message.view(), Field::Message)?;
         signing::hmac_sha256(
             key.as_bytes(),
             message.as_bytes(),
@@ -82,9 +82,9 @@ pub fn verify_hmac_sha256_raw(key: &JsValue, message: &JsValue, signature: &JsVa
         Held::from_js(signature),
     );
     wire::emit(wire::answer((|| {
-        let key = signing::text_arg(key.view(), Field::Key)?;
-        let message = signing::text_arg(message.view(), Field::Message)?;
-        let signature = signing::text_arg(signature.view(), Field::Hash)?;
+        let key = crate::input::text_arg(key.view(), Field::Key)?;
+        let message = crate::input::text_arg(message.view(), Field::Message)?;
+        let signature = crate::input::text_arg(signature.view(), Field::Hash)?;
         signing::verify_hmac_sha256(key.as_bytes(), message.as_bytes(), signature)
     })()))
 }
@@ -139,6 +139,6 @@ fn with_params<T>(
         .enumerate()
         .map(|(at, value)| signing::param_text(value.view(), at))
         .collect::<Result<Vec<_>, _>>()?;
-    let secret = signing::text_arg(secret.view(), Field::Secret)?;
+    let secret = crate::input::text_arg(secret.view(), Field::Secret)?;
     f(&params, secret)
 }
