@@ -97,6 +97,18 @@ function decodeConflicts(text) {
   return out;
 }
 
+// A plan: a head ending in `created US requested`, pieces, then after GS the skipped conflicts.
+function decodePlan(text) {
+  const [main, skipped] = text.split(GS);
+  const head = main.split(RS)[0].split(US);
+  return {
+    create: decodePieces(main),
+    skipped: decodeConflicts(skipped),
+    created: BigInt(head.at(-2)),
+    requested: BigInt(head.at(-1)),
+  };
+}
+
 // Records of `tag US start US end US count`.
 function decodePieces(text) {
   const list = text.split(RS);
@@ -518,15 +530,7 @@ export function bind(raw) {
 
     /** MOR-style partial creation: { create, skipped, created, requested }. */
     plan(series) {
-      const text = records(take(this.#raw.plan(series)));
-      const [main, skipped] = text.split(GS);
-      const [, created, requested] = main.split(RS)[0].split(US);
-      return {
-        create: decodePieces(main),
-        skipped: decodeConflicts(skipped),
-        created: BigInt(created),
-        requested: BigInt(requested),
-      };
+      return decodePlan(records(take(this.#raw.plan(series))));
     }
 
     /**
@@ -630,6 +634,9 @@ export function bind(raw) {
     return { id: decodeId(id), start, end, count: BigInt(count), fingerprint, scope, item_code: itemCode, type, format, segments };
   }
 
+  // The flows SeriesBook drives (FlowRaw's modes).
+  const FLOW = { create: 0, conflicts: 1, plan: 2, createFree: 3 };
+
   function packSegments(segments) {
     const packer = new Packer(64 * segments.length);
     for (const s of segments) {
@@ -682,34 +689,26 @@ export function bind(raw) {
      * `extra` (optional) is the host's own data, copied onto the stored record.
      */
     create(request, extra) {
-      return this.#serially(() => this.#create(request, extra));
+      return this.#serially(() => this.#run(FLOW.create, request, extra));
     }
 
     /** The stored sub-ranges the request collides with ([] when it is free); inserts nothing. */
     conflicts(request) {
-      return this.#serially(async () => {
-        try {
-          await this.#check(this.prepare(request));
-          return [];
-        } catch (error) {
-          if (error instanceof SeriesError && error.code === 'OVERLAP') return error.details.conflicts;
-          throw error;
-        }
-      });
+      return this.#serially(() => this.#run(FLOW.conflicts, request));
     }
 
     /** What creating only the free part would create and skip: { create, skipped, created, requested }. */
-    async plan(request) {
-      const series = this.prepare(request);
-      const skipped = await this.conflicts(request);
-      const index = new SeriesIndex(this.#rules);
-      try {
-        index.addMany(skipped.map((c, i) => ({ id: i, start: c.start, end: c.end, scope: series.scope })));
-        const plan = index.plan({ start: series.start, end: series.end, scope: series.scope });
-        return { ...plan, skipped };
-      } finally {
-        index.free();
-      }
+    plan(request) {
+      return this.#serially(() => this.#run(FLOW.plan, request));
+    }
+
+    /**
+     * Creates only the free part of a request, as one series stored in one insert (its
+     * segments are the free pieces; start, end and count are those of the free part);
+     * rejects with OVERLAP when nothing is free.
+     */
+    createFree(request, extra) {
+      return this.#serially(() => this.#run(FLOW.createFree, request, extra));
     }
 
     /** Removes a series through the store's remove(). */
@@ -738,35 +737,71 @@ export function bind(raw) {
       }
     }
 
-    async #create(request, extra) {
-      const series = this.prepare(request);
-      await this.#check(series);
-      const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
+    // A store callback's answer: { value }, { missing }, or { cause } when it threw.
+    async #ask(operation, args) {
+      const callback = read(this.#store, operation);
+      if (typeof callback !== 'function') return { missing: true };
       try {
-        await this.#call('insert', record);
-      } catch (error) {
-        // The store's own constraint saw an overlap (another process won a
-        // race): ask again, so the caller gets OVERLAP with the conflicts.
-        if (error.cause?.code === 'OVERLAP') await this.#check(series);
-        throw error;
+        return { value: await callback.apply(this.#store, args) };
+      } catch (cause) {
+        return { cause, threw: true };
       }
-      return record;
     }
 
-    // Asks the store about each segment and lets the core judge the rows.
-    async #check(series) {
-      const packer = new Packer(256);
-      for (const s of series.segments) {
-        const { prefix, suffix, width, scheme, scope } = s.pool;
-        packer.record(['S', prefix, suffix, width, scheme, scope, s.first, s.last, series.format]);
-        const rows = await this.#call('overlapping', { ...s.pool }, s.first, s.last);
-        if (!Array.isArray(rows)) {
-          packer.record(['X']);
-          continue;
+    // Drives one of the core's book flows (src/flow.rs): each step it needs
+    // is carried to the store and the answer fed back; the core decides.
+    async #run(mode, request, extra) {
+      const flow = new raw.FlowRaw(this.#raw, mode, request);
+      let cause;
+      let inserted;
+      try {
+        let text = take(flow.start());
+        while (text.charCodeAt(0) === 78 /* 'N': a need */) {
+          const answer = new Packer(256);
+          if (text.charCodeAt(2) === 82 /* 'R': rows */) {
+            const [, , key, prefix, suffix, width, scheme, scope, format, first, last] = text.split(US);
+            const reply = await this.#ask('overlapping', [{ key, prefix, suffix, width: Number(width), scheme, scope, format }, first, last]);
+            if (reply.missing) answer.record(['M']);
+            else if (reply.threw) {
+              cause = reply.cause;
+              answer.record(['T']);
+            } else if (!Array.isArray(reply.value)) answer.record(['X']);
+            else {
+              answer.record(['R']);
+              for (const row of reply.value) answer.record([read(row, 'id'), read(row, 'first'), read(row, 'last'), read(row, 'format')]);
+            }
+          } else {
+            const series = decodePrepared(`1${text.slice(3)}`);
+            const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
+            const reply = await this.#ask('insert', [record]);
+            if (reply.missing) answer.record(['M']);
+            else if (reply.threw) {
+              cause = reply.cause;
+              // The store's own constraint saw an overlap: the core looks again.
+              answer.record([read(cause, 'code') === 'OVERLAP' ? 'O' : 'F']);
+            } else {
+              inserted = record;
+              answer.record(['I']);
+            }
+          }
+          text = take(flow.resume(answer.done()));
         }
-        for (const row of rows) packer.record(['R', read(row, 'id'), read(row, 'first'), read(row, 'last'), read(row, 'format')]);
+        if (text.charCodeAt(0) !== 49 /* '1' */) {
+          const error = failure(text);
+          if (error.code === 'STORE_FAILED' && cause !== undefined) {
+            error.cause = cause;
+            error.details.cause = cause;
+          }
+          throw error;
+        }
+        switch (text.charCodeAt(2)) {
+          case 67 /* 'C' */: return inserted;
+          case 75 /* 'K' */: return decodeConflicts(text);
+          default: return decodePlan(text);
+        }
+      } finally {
+        flow.free();
       }
-      records(take(this.#raw.check(packer.done())));
     }
 
     /** Frees the wasm side now. */

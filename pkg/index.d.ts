@@ -323,6 +323,11 @@ export class SeriesBook {
   conflicts(request: CreateRequest): Promise<Conflict[]>;
   /** What creating only the free part would create and skip. */
   plan(request: CreateRequest): Promise<Plan>;
+  /**
+   * Creates only the free part, as one series stored in one `insert` (atomic): its segments
+   * are the free pieces, `start`/`end`/`count` those of the free part; `OVERLAP` when nothing is free.
+   */
+  createFree<Extra extends object = {}>(request: CreateRequest, extra?: Extra): Promise<CreatedSeries & Extra>;
   remove(id: SeriesId): Promise<boolean>;
   list(poolKey?: string): Promise<unknown[]>;
   free(): void;

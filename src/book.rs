@@ -4,7 +4,7 @@
 //!
 //! The store belongs to the host (a database, IndexedDB, a `SeriesIndex`)
 //! and is reached through callbacks the bindings call; this module never
-//! waits on it. It owns the decisions before and after: a request is
+//! waits on it (the protocols that ask it, in order, are [`crate::flow`]). It owns the decisions before and after: a request is
 //! validated and cut into segments (one per pool it touches), and the rows
 //! a store returns for a segment are checked and clipped here, so a store
 //! may answer a superset (every row of the pool) and still be exact.
@@ -38,13 +38,6 @@ pub struct Prepared<'a> {
     /// The format the series is created under (`None`: plain), stored
     /// with it: a pool never mixes series of two formats.
     pub format: Option<Format>,
-}
-
-impl Prepared<'_> {
-    /// The format's stored name ([`stored_name`]): `awb`, ..., or `plain`.
-    pub fn format_name(&self) -> &'static str {
-        stored_name(self.format)
-    }
 }
 
 /// A stored segment as a synchronous store answers it: the series' id,
@@ -158,17 +151,17 @@ pub fn bad_rows() -> SeriesError {
     }
 }
 
-/// The rows a store returned for a segment that really collide with it,
-/// clipped to it, as real identifiers. Rows outside the segment are
-/// ignored (a store may return a superset); malformed rows are
-/// [`SeriesError::StoreFailed`]. A row stored under another format than
-/// `format` (its fourth value, when the store gives it) is
-/// [`SeriesError::RulesMismatch`], whether it collides or not.
-pub fn collisions<'v>(
+/// The rows a store returned for a segment that really collide with it:
+/// `(first, last, holder)` serials clipped to the segment, in order. Rows
+/// outside the segment are ignored (a store may return a superset);
+/// malformed rows are [`SeriesError::StoreFailed`]. A row stored under
+/// another format than `format` (its fourth value, when the store gives
+/// it) is [`SeriesError::RulesMismatch`], whether it collides or not.
+pub fn collision_spans<'v>(
     segment: &Segment<'_>,
     format: Option<Format>,
     rows: impl IntoIterator<Item = (Value<'v>, Value<'v>, Value<'v>, Value<'v>)>,
-) -> Result<Vec<Conflict>, SeriesError> {
+) -> Result<Vec<(u128, u128, SeriesId)>, SeriesError> {
     let max = segment.key.max_body();
     let given = stored_name(format);
     let mut out = Vec::new();
@@ -193,34 +186,21 @@ pub fn collisions<'v>(
         }
         let (a, b) = (first.max(segment.first), last.min(segment.last));
         if a <= b {
-            out.push(Conflict {
-                id,
-                start: segment.key.identifier(a),
-                end: segment.key.identifier(b),
-                count: b - a + 1,
-            });
+            out.push((a, b, id));
         }
     }
-    out.sort_unstable_by(|x, y| {
-        x.start
-            .len()
-            .cmp(&y.start.len())
-            .then(x.start.cmp(&y.start))
-    });
+    out.sort_unstable_by_key(|&(a, b, _)| (a, b));
     Ok(out)
 }
 
-/// `OVERLAP` for the collisions found, or `Ok` when there are none.
-pub fn refuse_overlaps(conflicts: Vec<Conflict>) -> Result<(), SeriesError> {
-    if conflicts.is_empty() {
-        return Ok(());
-    }
+/// `OVERLAP` listing the first [`crate::inventory::MAX_REPORTED_CONFLICTS`]
+/// collisions and counting the rest.
+pub fn overlap(mut conflicts: Vec<Conflict>) -> SeriesError {
     let more = conflicts
         .len()
         .saturating_sub(crate::inventory::MAX_REPORTED_CONFLICTS);
-    let mut conflicts = conflicts;
     conflicts.truncate(crate::inventory::MAX_REPORTED_CONFLICTS);
-    Err(SeriesError::Overlap { conflicts, more })
+    SeriesError::Overlap { conflicts, more }
 }
 
 /// `STORE_FAILED` for a callback that threw, rejected or is missing.
@@ -259,85 +239,4 @@ pub enum Refusal {
     Overlap,
     /// Anything else went wrong.
     Failed,
-}
-
-/// A host store answering at once (a component host's imported functions,
-/// a native caller's database handle): the same contract as the JS
-/// `SeriesBook` store, without Promises.
-pub trait SyncStore {
-    /// Stored rows of the segment's pool touching its serials, and a row of
-    /// the pool stored under another format than `format` (the stored
-    /// name of the request's) if there is one; a superset is fine. `Err`
-    /// when the store failed.
-    fn overlapping(&mut self, segment: &Segment<'_>, format: &str) -> Result<Vec<Row>, Refusal>;
-    /// Stores the series.
-    fn insert(&mut self, series: &Prepared<'_>) -> Result<(), Refusal>;
-}
-
-/// Asks the store about each segment and judges its rows: `OVERLAP` with the
-/// exact conflicts, or `Ok` when the series is free.
-pub fn check_with(store: &mut impl SyncStore, series: &Prepared<'_>) -> Result<(), SeriesError> {
-    let mut conflicts = Vec::new();
-    for segment in &series.segments {
-        let rows = store
-            .overlapping(segment, series.format_name())
-            .map_err(|_| store_failed("overlapping", false))?;
-        let rows = rows.iter().map(|r| {
-            let format = r.format.as_deref().map_or(Value::Absent, Value::Text);
-            (
-                Value::Text(&r.id),
-                Value::Text(&r.first),
-                Value::Text(&r.last),
-                format,
-            )
-        });
-        conflicts.extend(collisions(segment, series.format, rows)?);
-    }
-    refuse_overlaps(conflicts)
-}
-
-/// Creates a series over a synchronous store: validates (every issue),
-/// checks the store for overlaps, inserts. When the store's own constraint
-/// refuses the insert, asks again, so the answer is `OVERLAP` with the
-/// conflicts whoever saw them first.
-///
-/// ```
-/// use seriesguard::book::{create_with, Prepared, Refusal, Request, Row, SyncStore};
-/// use seriesguard::{input::Value, inventory::Segment, range::SeriesRules};
-/// #[derive(Default)]
-/// struct Rows(Vec<Row>);
-/// impl SyncStore for Rows {
-///     fn overlapping(&mut self, _: &Segment<'_>, _: &str) -> Result<Vec<Row>, Refusal> { Ok(self.0.clone()) }
-///     fn insert(&mut self, s: &Prepared<'_>) -> Result<(), Refusal> {
-///         let g = &s.segments[0];
-///         let format = Some(s.format_name().to_owned());
-///         self.0.push(Row { id: s.id.to_string(), first: g.first.to_string(), last: g.last.to_string(), format });
-///         Ok(())
-///     }
-/// }
-/// let request = |start, end| Request {
-///     id: Value::Absent, start: Value::Text(start), end: Value::Text(end),
-///     scope: Value::Absent, item_code: Value::Absent, kind: Value::Absent,
-/// };
-/// let mut store = Rows::default();
-/// assert!(create_with(&mut store, &request("V10", "V19"), &SeriesRules::default()).is_ok());
-/// let refused = create_with(&mut store, &request("V15", "V25"), &SeriesRules::default()).unwrap_err();
-/// assert_eq!(refused[0].code(), "OVERLAP");
-/// ```
-pub fn create_with<'a>(
-    store: &mut impl SyncStore,
-    request: &Request<'a>,
-    rules: &SeriesRules,
-) -> Result<Prepared<'a>, Vec<SeriesError>> {
-    let series = prepare(request, rules)?;
-    check_with(store, &series).map_err(|e| vec![e])?;
-    match store.insert(&series) {
-        Ok(()) => Ok(series),
-        Err(refusal) => {
-            if refusal == Refusal::Overlap {
-                check_with(store, &series).map_err(|e| vec![e])?;
-            }
-            Err(vec![store_failed("insert", false)])
-        }
-    }
 }

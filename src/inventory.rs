@@ -84,6 +84,27 @@ impl KeyRef<'_> {
         serial::format_checked(self.prefix, body, self.width, self.scheme, self.suffix)
     }
 
+    /// The members `first..=last` as identifiers with their count.
+    #[inline(never)]
+    pub fn piece(&self, first: u128, last: u128) -> Piece {
+        Piece {
+            start: self.identifier(first),
+            end: self.identifier(last),
+            count: last - first + 1,
+        }
+    }
+
+    /// The members `first..=last`, held by `id`, as a conflict.
+    pub fn conflict(&self, id: SeriesId, first: u128, last: u128) -> Conflict {
+        let Piece { start, end, count } = self.piece(first, last);
+        Conflict {
+            id,
+            start,
+            end,
+            count,
+        }
+    }
+
     /// The largest serial of the pool (`10^width - 1`).
     pub fn max_body(&self) -> u128 {
         10u128
@@ -203,7 +224,7 @@ pub struct Piece {
 
 /// A partial-creation plan: what is free and would be created, what is
 /// taken and would be skipped (MOR's `Cards created: created/requested`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     /// The free sub-ranges, in order.
     pub create: Vec<Piece>,
@@ -213,6 +234,37 @@ pub struct Plan {
     pub created: u128,
     /// How many were asked for.
     pub requested: u128,
+}
+
+impl Plan {
+    /// Adds one segment, given what is taken inside it (`(first, last,
+    /// holder)`, sorted, disjoint, clipped to the segment): its free pieces
+    /// go to `create`, the taken ones to `skipped`. Answers the free spans.
+    pub fn add_segment(
+        &mut self,
+        s: &Segment<'_>,
+        taken: &[(u128, u128, SeriesId)],
+    ) -> Vec<(u128, u128)> {
+        self.requested = self.requested.saturating_add(s.last - s.first + 1);
+        let mut free = Vec::new();
+        let mut cursor = Some(s.first);
+        for (a, b, id) in taken {
+            if let Some(c) = cursor.filter(|&c| c < *a) {
+                free.push((c, a - 1));
+            }
+            self.skipped.push(s.key.conflict(id.clone(), *a, *b));
+            // b + 1 past the segment's end means nothing is left.
+            cursor = b.checked_add(1).filter(|&next| next <= s.last);
+        }
+        if let Some(c) = cursor {
+            free.push((c, s.last));
+        }
+        for &(a, b) in &free {
+            self.created = self.created.saturating_add(b - a + 1);
+            self.create.push(s.key.piece(a, b));
+        }
+        free
+    }
 }
 
 /// A pool to allocate from, as the host described it: `width` and the
@@ -776,12 +828,10 @@ impl Inventory {
         let mut out = Vec::new();
         for s in segments {
             if let Some(pool) = self.pool(&s.key) {
-                out.extend(pool.hits(s.first, s.last).map(|(a, b, o)| Conflict {
-                    id: self.ids.id(o),
-                    start: s.key.identifier(a),
-                    end: s.key.identifier(b),
-                    count: b - a + 1,
-                }));
+                out.extend(
+                    pool.hits(s.first, s.last)
+                        .map(|(a, b, o)| s.key.conflict(self.ids.id(o), a, b)),
+                );
             }
         }
         out
@@ -807,43 +857,15 @@ impl Inventory {
 
     /// What creating the segments would create and skip.
     pub fn plan(&self, segments: &[Segment<'_>]) -> Plan {
-        let mut plan = Plan {
-            create: Vec::new(),
-            skipped: Vec::new(),
-            created: 0,
-            requested: 0,
-        };
+        let mut plan = Plan::default();
         for s in segments {
-            plan.requested = plan.requested.saturating_add(s.last - s.first + 1);
-            let piece = |a: u128, b: u128| Piece {
-                start: s.key.identifier(a),
-                end: s.key.identifier(b),
-                count: b - a + 1,
-            };
-            let mut cursor = Some(s.first);
-            if let Some(pool) = self.pool(&s.key) {
-                for (a, b, o) in pool.hits(s.first, s.last) {
-                    if let Some(c) = cursor.filter(|&c| c < a) {
-                        plan.create.push(piece(c, a - 1));
-                    }
-                    plan.skipped.push(Conflict {
-                        id: self.ids.id(o),
-                        start: s.key.identifier(a),
-                        end: s.key.identifier(b),
-                        count: b - a + 1,
-                    });
-                    // b + 1 past the segment's end means nothing is left.
-                    cursor = b.checked_add(1).filter(|&next| next <= s.last);
-                }
-            }
-            if let Some(c) = cursor {
-                plan.create.push(piece(c, s.last));
-            }
+            let taken: Vec<_> = self.pool(&s.key).map_or_else(Vec::new, |pool| {
+                pool.hits(s.first, s.last)
+                    .map(|(a, b, o)| (a, b, self.ids.id(o)))
+                    .collect()
+            });
+            plan.add_segment(s, &taken);
         }
-        plan.created = plan
-            .create
-            .iter()
-            .fold(0u128, |sum, p| sum.saturating_add(p.count));
         plan
     }
 
@@ -942,12 +964,7 @@ impl Inventory {
             if let Some(pool) = self.pool(key) {
                 for &(first, last, _) in new.iter() {
                     for (a, b, o) in pool.hits(first, last) {
-                        note(Conflict {
-                            id: self.ids.id(o),
-                            start: key.identifier(a),
-                            end: key.identifier(b),
-                            count: b - a + 1,
-                        });
+                        note(key.conflict(self.ids.id(o), a, b));
                     }
                 }
             }
@@ -1088,11 +1105,7 @@ impl Inventory {
             };
             self.insert(id, &[segment]).map_err(|e| vec![e])?;
         }
-        Ok(found.map(|(a, b)| Piece {
-            start: key.identifier(a),
-            end: key.identifier(b),
-            count: b - a + 1,
-        }))
+        Ok(found.map(|(a, b)| key.as_ref().piece(a, b)))
     }
 
     /// Every stored range in order (pools in key order, ranges by start):

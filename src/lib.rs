@@ -19,6 +19,7 @@ pub mod book;
 pub mod check_digit;
 pub mod conflict;
 pub mod error;
+pub mod flow;
 pub mod formats;
 pub mod input;
 pub mod inventory;

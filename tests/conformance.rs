@@ -13,6 +13,7 @@
 
 use serde_json::{json, Value as Json};
 use seriesguard::book;
+use seriesguard::flow;
 use seriesguard::input::Value;
 use seriesguard::inventory::{self, Inventory, PoolValues, SeriesId};
 use seriesguard::profiles::{abillity, mor, shipsy};
@@ -102,60 +103,148 @@ fn shipsy_body(b: &Json) -> shipsy::Body<'_> {
 
 /// A store in memory keeping what a real one keeps: rows per pool key,
 /// each with the format of its series; `overlapping` answers the rows
-/// touching the segment and one row of another format, as the contract asks.
+/// touching the range and one row of another format, as the contract asks.
 #[derive(Default)]
 struct MemStore(Vec<(String, book::Row)>);
 
-impl book::SyncStore for MemStore {
+impl flow::SyncStore for MemStore {
     fn overlapping(
         &mut self,
-        segment: &inventory::Segment<'_>,
+        pool: &inventory::PoolKey,
+        first: u128,
+        last: u128,
         format: &str,
     ) -> Result<Vec<book::Row>, book::Refusal> {
-        let key = segment.key.key_text();
+        let key = pool.as_ref().key_text();
         let in_pool = self.0.iter().filter(|(k, _)| *k == key).map(|(_, r)| r);
         let touching = in_pool.clone().filter(|r| {
             let (a, b) = (
                 r.first.parse::<u128>().unwrap(),
                 r.last.parse::<u128>().unwrap(),
             );
-            a <= segment.last && b >= segment.first
+            a <= last && b >= first
         });
         let other = in_pool
             .filter(|r| r.format.as_deref() != Some(format))
             .take(1);
         Ok(touching.chain(other).cloned().collect())
     }
-    fn insert(&mut self, series: &book::Prepared<'_>) -> Result<(), book::Refusal> {
-        for s in &series.segments {
+    fn insert(&mut self, record: &flow::Record) -> Result<(), book::Refusal> {
+        for (pool, first, last) in &record.segments {
             let row = book::Row {
-                id: series.id.to_string(),
-                first: s.first.to_string(),
-                last: s.last.to_string(),
-                format: Some(series.format_name().to_owned()),
+                id: record.id.to_string(),
+                first: first.to_string(),
+                last: last.to_string(),
+                format: Some(record.format_name().to_owned()),
             };
-            self.0.push((s.key.key_text(), row));
+            self.0.push((pool.as_ref().key_text(), row));
         }
         Ok(())
     }
 }
 
 /// A created series as the corpus writes it, or the first issue's code.
-fn created(result: Result<book::Prepared<'_>, Vec<SeriesError>>) -> Json {
+fn created(result: Result<flow::Done, Vec<SeriesError>>) -> Json {
     match result {
-        Ok(p) => json!([
-            "ok",
-            p.range.start_text(),
-            p.range.end_text(),
-            p.range.count().to_string()
-        ]),
+        Ok(flow::Done::Created(r)) => json!(["ok", r.start, r.end, r.count.to_string()]),
+        Ok(other) => panic!("not a creation: {other:?}"),
         Err(issues) => json!([issues[0].code()]),
     }
+}
+
+/// What a store is asked to insert, as the corpus writes it.
+fn insert_text(start: &str, end: &str, count: &str, segments: &[(String, String)]) -> String {
+    let mut text = format!("insert {start}..{end} {count}");
+    if segments.len() > 1 {
+        let pieces: Vec<String> = segments.iter().map(|(a, b)| format!("{a}..{b}")).collect();
+        text.push_str(&format!(" [{}]", pieces.join(" ")));
+    }
+    text
+}
+
+/// A flow's answer as the corpus writes it.
+fn flow_result(result: Result<flow::Done, Vec<SeriesError>>) -> Json {
+    match result {
+        Ok(flow::Done::Created(r)) => json!({ "created": [r.start, r.end, r.count.to_string()] }),
+        Ok(flow::Done::Conflicts(list)) => {
+            json!({ "conflicts": list.iter().map(|x| json!([x.id.to_string(), x.start, x.end, x.count.to_string()])).collect::<Vec<_>>() })
+        }
+        Ok(flow::Done::Plan(p)) => json!({
+            "created": p.created.to_string(), "requested": p.requested.to_string(),
+            "create": p.create.iter().map(|x| json!([x.start, x.end])).collect::<Vec<_>>(),
+            "skipped": p.skipped.iter().map(|x| json!([x.id.to_string(), x.start, x.end])).collect::<Vec<_>>(),
+        }),
+        Err(issues) => json!({ "error": issues[0].code() }),
+    }
+}
+
+/// A book flow fed the case's scripted store answers in order.
+fn scripted_flow(c: &Json) -> Json {
+    let (rules, _) = rules(c);
+    let mode = match c["mode"].as_str().unwrap() {
+        "create" => flow::Mode::Create,
+        "conflicts" => flow::Mode::Conflicts,
+        "plan" => flow::Mode::Plan,
+        _ => flow::Mode::CreateFree,
+    };
+    let r = &c["request"];
+    let request = book::Request {
+        id: text(&r["id"]),
+        start: text(&r["start"]),
+        end: text(&r["end"]),
+        scope: text(&r["scope"]),
+        item_code: Value::Absent,
+        kind: Value::Absent,
+    };
+    let mut answers = c["answers"].as_array().unwrap().iter();
+    let mut asked = Vec::new();
+    let (mut flow, mut step) = flow::BookFlow::start(mode, &request, &rules);
+    let result = loop {
+        step = match step {
+            flow::Step::Done(result) => break result,
+            flow::Step::Need(flow::Need::Rows { first, last, .. }) => {
+                asked.push(format!("rows {first}..{last}"));
+                let answer = answers.next().unwrap();
+                if answer["throws"] == json!(true) {
+                    flow.resume(flow::Answer::Failed { missing: false })
+                } else if let Some(rows) = answer["rows"].as_array() {
+                    let rows = rows
+                        .iter()
+                        .map(|row| (text(&row[0]), text(&row[1]), text(&row[2]), text(&row[3])))
+                        .collect();
+                    flow.resume(flow::Answer::Rows(rows))
+                } else {
+                    flow.resume(flow::Answer::NotRows)
+                }
+            }
+            flow::Step::Need(flow::Need::Insert(record)) => {
+                let segments: Vec<(String, String)> = record
+                    .segments
+                    .iter()
+                    .map(|(_, a, b)| (a.to_string(), b.to_string()))
+                    .collect();
+                asked.push(insert_text(
+                    &record.start,
+                    &record.end,
+                    &record.count.to_string(),
+                    &segments,
+                ));
+                let answer = answers.next().unwrap();
+                flow.resume(match answer["refused"].as_str() {
+                    Some("overlap") => flow::Answer::Refused(book::Refusal::Overlap),
+                    Some(_) => flow::Answer::Refused(book::Refusal::Failed),
+                    None => flow::Answer::Inserted,
+                })
+            }
+        };
+    };
+    json!({ "asked": asked, "result": flow_result(result) })
 }
 
 fn run(c: &Json) -> Json {
     let op = c["op"].as_str().unwrap();
     match op {
+        "flow" => scripted_flow(c),
         "add_many" => {
             let (rules, _) = rules(c);
             let items = c["stored"].as_array().unwrap().iter().map(|s| {
@@ -189,7 +278,7 @@ fn run(c: &Json) -> Json {
                         item_code: Value::Absent,
                         kind: Value::Absent,
                     };
-                    created(book::create_with(&mut store, &request, &rules))
+                    created(flow::run(flow::Mode::Create, &request, &rules, &mut store))
                 })
                 .collect();
             json!({ "results": results })
@@ -214,7 +303,7 @@ fn run(c: &Json) -> Json {
                                 item_code: Value::Text(a.item_code),
                                 kind: Value::Text(a.kind.name()),
                             };
-                            match book::create_with(&mut store, &request, &rules) {
+                            match flow::run(flow::Mode::Create, &request, &rules, &mut store) {
                                 Ok(_) => shipsy::ok(),
                                 Err(issues) => shipsy::error(&issues[0]),
                             }

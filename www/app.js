@@ -79,11 +79,6 @@ async function refresh() {
   }
 }
 
-async function add(series, e) {
-  const created = await book().create(series, { service_types: e.service_types, created_at: new Date().toISOString() });
-  return created;
-}
-
 async function submit(onlyFree) {
   form.dataset.submitted = 'true';
   await refresh();
@@ -91,12 +86,10 @@ async function submit(onlyFree) {
   if (!validation.ok) return;
   $('notification').textContent = '';
   try {
-    if (onlyFree) {
-      const plan = await book().plan(request(e, validation));
-      for (const piece of plan.create) await add({ ...request(e, validation), start: piece.start, end: piece.end }, e);
-    } else {
-      await add(request(e, validation), e);
-    }
+    const extra = { service_types: e.service_types, created_at: new Date().toISOString() };
+    // The free part is one series, created in one atomic insert.
+    if (onlyFree) await book().createFree(request(e, validation), extra);
+    else await book().create(request(e, validation), extra);
     $('notification').textContent = 'series added successfully';
     for (const id of ['start', 'end', 'item_code']) $(id).value = '';
     touched = new Set(['scope']);

@@ -19,10 +19,11 @@ use bindings::exports::seriesguard::core::{book, inventory, profiles, rules, sig
 use bindings::seriesguard::core::store;
 use bindings::seriesguard::core::types as wit;
 
-use crate::book::{Prepared, Refusal, Request, Row, SyncStore};
+use crate::book::{Refusal, Request, Row};
 use crate::error::{Field, SeriesError};
+use crate::flow::{self, BookFlow, Done, Mode, Record, Step, SyncStore};
 use crate::input::Value;
-use crate::inventory::{Conflict, Inventory, Piece, PoolValues, Segment, SeriesId};
+use crate::inventory::{Conflict, Inventory, Piece, PoolKey, PoolValues, Segment, SeriesId};
 use crate::profiles::{abillity, mor, shipsy, Reply};
 use crate::range::{self, RuleValues, SeriesRules};
 use crate::signing as core_signing;
@@ -365,13 +366,7 @@ impl inventory::GuestIndex for Index {
 
     fn plan(&self, series: wit::Series) -> Result<wit::Plan, wit::SeriesError> {
         let segments = self.segments(&series)?;
-        let plan = self.inventory.borrow().plan(&segments);
-        Ok(wit::Plan {
-            create: plan.create.iter().map(piece).collect(),
-            skipped: plan.skipped.iter().map(conflict).collect(),
-            created: plan.created.to_string(),
-            requested: plan.requested.to_string(),
-        })
+        Ok(plan_of(&self.inventory.borrow().plan(&segments)))
     }
 
     fn allocate(
@@ -405,13 +400,13 @@ impl inventory::GuestIndex for Index {
     }
 }
 
-// ----- book: the core's create over the imported store -----
+// ----- book: the core's flows over the imported store -----
 
 /// The imported `store` interface as the core's [`SyncStore`].
 struct HostStore;
 
-fn pool_key(segment: &Segment<'_>, format: &str) -> store::PoolKey {
-    let key = segment.key;
+fn pool_key(pool: &PoolKey, format: &str) -> store::PoolKey {
+    let key = pool.as_ref();
     store::PoolKey {
         key: key.key_text(),
         prefix: key.prefix.to_owned(),
@@ -423,35 +418,41 @@ fn pool_key(segment: &Segment<'_>, format: &str) -> store::PoolKey {
     }
 }
 
-fn created(series: &Prepared<'_>) -> store::CreatedSeries {
+fn created(record: &Record) -> store::CreatedSeries {
     store::CreatedSeries {
-        id: series.id.to_string(),
-        start: series.range.start_text().into_owned(),
-        end: series.range.end_text().into_owned(),
-        count: series.range.count().to_string(),
-        fingerprint: series.fingerprint.clone(),
-        scope: series.scope.to_owned(),
-        item_code: series.item_code.to_owned(),
-        kind: series.kind.name().to_owned(),
-        format: series.format_name().to_owned(),
-        segments: series
+        id: record.id.to_string(),
+        start: record.start.clone(),
+        end: record.end.clone(),
+        count: record.count.to_string(),
+        fingerprint: record.fingerprint.clone(),
+        scope: record.scope.clone(),
+        item_code: record.item_code.clone(),
+        kind: record.kind.name().to_owned(),
+        format: record.format_name().to_owned(),
+        segments: record
             .segments
             .iter()
-            .map(|s| store::Segment {
-                pool: pool_key(s, series.format_name()),
-                first: s.first.to_string(),
-                last: s.last.to_string(),
+            .map(|(pool, first, last)| store::Segment {
+                pool: pool_key(pool, record.format_name()),
+                first: first.to_string(),
+                last: last.to_string(),
             })
             .collect(),
     }
 }
 
 impl SyncStore for HostStore {
-    fn overlapping(&mut self, segment: &Segment<'_>, format: &str) -> Result<Vec<Row>, Refusal> {
+    fn overlapping(
+        &mut self,
+        pool: &PoolKey,
+        first: u128,
+        last: u128,
+        format: &str,
+    ) -> Result<Vec<Row>, Refusal> {
         let rows = store::overlapping(
-            &pool_key(segment, format),
-            &segment.first.to_string(),
-            &segment.last.to_string(),
+            &pool_key(pool, format),
+            &first.to_string(),
+            &last.to_string(),
         )
         .map_err(|_| Refusal::Failed)?;
         Ok(rows
@@ -465,12 +466,37 @@ impl SyncStore for HostStore {
             .collect())
     }
 
-    fn insert(&mut self, series: &Prepared<'_>) -> Result<(), Refusal> {
-        store::insert(&created(series)).map_err(|e| match e {
+    fn insert(&mut self, record: &Record) -> Result<(), Refusal> {
+        store::insert(&created(record)).map_err(|e| match e {
             store::StoreError::Overlap => Refusal::Overlap,
             store::StoreError::Failed(_) => Refusal::Failed,
         })
     }
+}
+
+/// Runs a book flow over the imported store.
+fn run_flow(
+    mode: Mode,
+    request: &book::CreateRequest,
+    rules: &Option<wit::Rules>,
+) -> Result<Done, wit::SeriesError> {
+    let rules = rules_or_refusal(rules)?;
+    flow::run(mode, &self::request(request), &rules, &mut HostStore)
+        .map_err(|issues| refusal(&issues))
+}
+
+fn plan_of(plan: &crate::inventory::Plan) -> wit::Plan {
+    wit::Plan {
+        create: plan.create.iter().map(piece).collect(),
+        skipped: plan.skipped.iter().map(conflict).collect(),
+        created: plan.created.to_string(),
+        requested: plan.requested.to_string(),
+    }
+}
+
+/// A flow that answered another kind of result than its mode gives (never).
+fn unexpected() -> wit::SeriesError {
+    one(crate::book::store_failed("callback", false))
 }
 
 fn request(r: &book::CreateRequest) -> Request<'_> {
@@ -490,34 +516,50 @@ impl book::Guest for Component {
         rules: Option<wit::Rules>,
     ) -> Result<store::CreatedSeries, wit::SeriesError> {
         let rules = rules_or_refusal(&rules)?;
-        crate::book::prepare(&self::request(&request), &rules)
-            .map(|p| created(&p))
-            .map_err(|issues| refusal(&issues))
+        let (flow, step) = BookFlow::start(Mode::Create, &self::request(&request), &rules);
+        match step {
+            Step::Done(Err(issues)) => Err(refusal(&issues)),
+            _ => Ok(created(flow.record())),
+        }
     }
 
     fn create(
         request: book::CreateRequest,
         rules: Option<wit::Rules>,
     ) -> Result<store::CreatedSeries, wit::SeriesError> {
-        let rules = rules_or_refusal(&rules)?;
-        crate::book::create_with(&mut HostStore, &self::request(&request), &rules)
-            .map(|p| created(&p))
-            .map_err(|issues| refusal(&issues))
+        match run_flow(Mode::Create, &request, &rules)? {
+            Done::Created(record) => Ok(created(&record)),
+            _ => Err(unexpected()),
+        }
     }
 
     fn conflicts(
         request: book::CreateRequest,
         rules: Option<wit::Rules>,
     ) -> Result<Vec<wit::Conflict>, wit::SeriesError> {
-        let rules = rules_or_refusal(&rules)?;
-        let series = crate::book::prepare(&self::request(&request), &rules)
-            .map_err(|issues| refusal(&issues))?;
-        match crate::book::check_with(&mut HostStore, &series) {
-            Ok(()) => Ok(Vec::new()),
-            Err(SeriesError::Overlap { conflicts, .. }) => {
-                Ok(conflicts.iter().map(conflict).collect())
-            }
-            Err(e) => Err(one(e)),
+        match run_flow(Mode::Conflicts, &request, &rules)? {
+            Done::Conflicts(found) => Ok(found.iter().map(conflict).collect()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn plan(
+        request: book::CreateRequest,
+        rules: Option<wit::Rules>,
+    ) -> Result<wit::Plan, wit::SeriesError> {
+        match run_flow(Mode::Plan, &request, &rules)? {
+            Done::Plan(plan) => Ok(plan_of(&plan)),
+            _ => Err(unexpected()),
+        }
+    }
+
+    fn create_free(
+        request: book::CreateRequest,
+        rules: Option<wit::Rules>,
+    ) -> Result<store::CreatedSeries, wit::SeriesError> {
+        match run_flow(Mode::CreateFree, &request, &rules)? {
+            Done::Created(record) => Ok(created(&record)),
+            _ => Err(unexpected()),
         }
     }
 

@@ -5,13 +5,15 @@
 
 use wasm_bindgen::prelude::*;
 
+use std::cell::RefCell;
+use std::fmt::Write as _;
+
 use super::value::{fields, unpack, Held};
 use super::{read_rules, wire};
-use crate::book::{self, Request};
+use crate::book::{self, Refusal, Request};
 use crate::error::Field;
-use crate::formats::Format;
+use crate::flow::{Answer, BookFlow, Done, Mode, Need, Record, Step};
 use crate::input::Value;
-use crate::inventory::{KeyRef, SeriesId};
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
@@ -22,13 +24,159 @@ pub struct BookRaw {
     rule_issues: Vec<SeriesError>,
 }
 
-fn push_tagged_id(out: &mut String, id: &SeriesId) {
-    match id {
-        SeriesId::Number(n) => out.push_str(&format!("n{n}")),
-        SeriesId::Text(t) => {
-            out.push('s');
-            out.push_str(t);
+/// A record: `US id US start US end US count US fingerprint US scope US
+/// item_code US type US format`, then per segment `RS poolKey US prefix US
+/// suffix US width US scheme US scope US first US last`.
+fn push_record(out: &mut String, r: &Record) {
+    out.push('\u{1f}');
+    wire::push_id(out, &r.id);
+    let _ = write!(
+        out,
+        "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        r.start,
+        r.end,
+        r.count,
+        r.fingerprint,
+        r.scope,
+        r.item_code,
+        r.kind.name(),
+        r.format_name()
+    );
+    for s in r.segment_refs() {
+        let k = s.key;
+        let _ = write!(
+            out,
+            "\u{1e}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            k.key_text(),
+            k.prefix,
+            k.suffix,
+            k.width,
+            k.scheme.name(),
+            k.scope,
+            s.first,
+            s.last
+        );
+    }
+}
+
+/// A step as the wrapper reads it: `N US R US poolKey US prefix US suffix
+/// US width US scheme US scope US format US first US last` (ask the store's
+/// overlapping()); `N US I` and a record (insert it); `1 US C` and a
+/// record, `1 US K` and conflicts, `1 US P US created US requested` and a
+/// plan (done); or the issues.
+fn step_text(step: Step) -> String {
+    match step {
+        Step::Need(Need::Rows {
+            pool,
+            first,
+            last,
+            format,
+        }) => {
+            let k = pool.as_ref();
+            format!(
+                "N\u{1f}R\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{format}\u{1f}{first}\u{1f}{last}",
+                k.key_text(),
+                k.prefix,
+                k.suffix,
+                k.width,
+                k.scheme.name(),
+                k.scope
+            )
         }
+        Step::Need(Need::Insert(record)) => {
+            let mut out = String::from("N\u{1f}I");
+            push_record(&mut out, &record);
+            out
+        }
+        Step::Done(Ok(Done::Created(record))) => {
+            let mut out = String::from("1\u{1f}C");
+            push_record(&mut out, &record);
+            out
+        }
+        Step::Done(Ok(Done::Conflicts(list))) => {
+            let mut out = String::from("1\u{1f}K");
+            wire::push_conflicts(&mut out, &list);
+            out
+        }
+        Step::Done(Ok(Done::Plan(plan))) => {
+            let mut out = format!("1\u{1f}P\u{1f}{}\u{1f}{}", plan.created, plan.requested);
+            wire::push_plan_parts(&mut out, &plan);
+            out
+        }
+        Step::Done(Err(issues)) => wire::failure(&issues),
+    }
+}
+
+/// One run of a book protocol (create, conflicts, plan, create the free
+/// part), driven by `SeriesBook` in `pkg/api.js`: it carries each need to
+/// the host's store and feeds the answer back. Each call borrows the flow
+/// only for its step, so a store callback may use the library freely.
+#[wasm_bindgen(js_name = FlowRaw)]
+pub struct FlowRaw {
+    flow: RefCell<BookFlow>,
+    first: RefCell<Option<Step>>,
+}
+
+#[wasm_bindgen(js_class = FlowRaw)]
+impl FlowRaw {
+    /// A flow of `mode` (0 create, 1 conflicts, 2 plan, 3 create the free
+    /// part) for a request, under the book's rules.
+    #[wasm_bindgen(constructor)]
+    pub fn new(book: &BookRaw, mode: u8, request: &JsValue) -> FlowRaw {
+        let mode = match mode {
+            1 => Mode::Conflicts,
+            2 => Mode::Plan,
+            3 => Mode::CreateFree,
+            _ => Mode::Create,
+        };
+        let (flow, step) = book.start(mode, request);
+        FlowRaw {
+            flow: RefCell::new(flow),
+            first: RefCell::new(Some(step)),
+        }
+    }
+
+    /// The first step.
+    pub fn start(&self) -> u32 {
+        let step = self.first.borrow_mut().take();
+        wire::emit(step.map_or_else(|| wire::failure(&[flow_misused()]), step_text))
+    }
+
+    /// Feeds the store's answer (packed records: `R` then one `id US first
+    /// US last US format` record per row; `X` not rows; `I` inserted; `O`
+    /// refused by an overlap; `F` refused otherwise; `M` the callback is
+    /// missing; `T` it threw) and answers the next step.
+    pub fn resume(&self, packed: &[u8]) -> u32 {
+        let text = std::str::from_utf8(packed).unwrap_or_default();
+        let mut records = text.split('\u{1e}');
+        let answer = match records.next().map(|r| fields(r).map(unpack).next()) {
+            Some(Some(Value::Text("R"))) => Answer::Rows(
+                records
+                    .filter(|r| !r.is_empty())
+                    .map(|r| {
+                        let mut f = fields(r).map(unpack);
+                        let mut next = || f.next().unwrap_or(Value::Absent);
+                        (next(), next(), next(), next())
+                    })
+                    .collect(),
+            ),
+            Some(Some(Value::Text("I"))) => Answer::Inserted,
+            Some(Some(Value::Text("O"))) => Answer::Refused(Refusal::Overlap),
+            Some(Some(Value::Text("F"))) => Answer::Refused(Refusal::Failed),
+            Some(Some(Value::Text("M"))) => Answer::Failed { missing: true },
+            Some(Some(Value::Text("T"))) => Answer::Failed { missing: false },
+            _ => Answer::NotRows,
+        };
+        let step = self.flow.borrow_mut().resume(answer);
+        wire::emit(step_text(step))
+    }
+}
+
+/// `start()` called twice: the wrapper's bug, coded.
+fn flow_misused() -> SeriesError {
+    SeriesError::Invalid {
+        field: Field::Store,
+        reason: crate::error::Invalid::Rule("flow started twice"),
     }
 }
 
@@ -53,13 +201,23 @@ impl BookRaw {
     }
 
     /// Validates a request `{ id?, start, end, scope?, item_code?, type? }`.
-    /// Answer: `1 US id US start US end US count US fingerprint US scope US
-    /// item_code US type US format`, then per segment `RS poolKey US prefix US suffix
-    /// US width US scheme US scope US first US last`; or the issues.
+    /// Answer: `1` then the record as [`push_record`] writes it; or the issues.
     pub fn prepare(&self, request: &JsValue) -> u32 {
-        let kind = Held::kind_of(request);
-        if let Some(issue) = kind.view().expect_object(Field::Input) {
-            return wire::emit(wire::failure(&[issue]));
+        let (flow, step) = self.start(Mode::Create, request);
+        wire::emit(match step {
+            Step::Done(Err(issues)) => wire::failure(&issues),
+            _ => {
+                let mut out = String::from("1");
+                push_record(&mut out, flow.record());
+                out
+            }
+        })
+    }
+
+    /// Starts a flow of `mode` for a JS request object.
+    fn start(&self, mode: Mode, request: &JsValue) -> (BookFlow, Step) {
+        if let Some(issue) = Held::kind_of(request).view().expect_object(Field::Input) {
+            return BookFlow::refused(mode, vec![issue]);
         }
         let f =
             ["id", "start", "end", "scope", "item_code", "type"].map(|k| Held::field(request, k));
@@ -71,93 +229,7 @@ impl BookRaw {
             item_code: f[4].view(),
             kind: f[5].view(),
         };
-        let answer = match book::prepare(&request, &self.rules) {
-            Ok(p) => {
-                let mut out = String::from("1\u{1f}");
-                push_tagged_id(&mut out, &p.id);
-                out.push_str(&format!(
-                    "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                    p.range.start_text(),
-                    p.range.end_text(),
-                    p.range.count(),
-                    p.fingerprint,
-                    p.scope,
-                    p.item_code,
-                    p.kind.name(),
-                    p.format_name()
-                ));
-                for s in &p.segments {
-                    let k = s.key;
-                    let pool_key = k.key_text();
-                    out.push_str(&format!(
-                        "\u{1e}{pool_key}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                        k.prefix,
-                        k.suffix,
-                        k.width,
-                        k.scheme.name(),
-                        k.scope,
-                        s.first,
-                        s.last
-                    ));
-                }
-                out
-            }
-            Err(issues) => wire::failure(&issues),
-        };
-        wire::emit(answer)
-    }
-
-    /// Checks what the store answered: packed `S` records (a segment:
-    /// prefix, suffix, width, scheme, scope, first, last, and the request's
-    /// format name) each followed by its rows (`R`: id, first, last,
-    /// format) or `X` (the store answered no array). `1` when nothing
-    /// collides; `OVERLAP` with the conflicts; `RULES_MISMATCH`; or
-    /// `STORE_FAILED` for rows that are not rows.
-    pub fn check(&self, packed: &[u8]) -> u32 {
-        let text = std::str::from_utf8(packed).unwrap_or_default();
-        let answer = (|| {
-            let mut conflicts = Vec::new();
-            let mut segment = None;
-            let mut rows = Vec::new();
-            type Rows<'v> = Vec<(Value<'v>, Value<'v>, Value<'v>, Value<'v>)>;
-            let mut flush = |segment: &Option<(crate::inventory::Segment<'_>, Option<Format>)>,
-                             rows: &mut Rows<'_>| {
-                if let Some((s, format)) = segment {
-                    conflicts.extend(book::collisions(s, *format, rows.drain(..))?);
-                }
-                Ok::<(), SeriesError>(())
-            };
-            for record in text.split('\u{1e}').filter(|r| !r.is_empty()) {
-                let f: Vec<Value<'_>> = fields(record).map(unpack).collect();
-                match f.as_slice() {
-                    [Value::Text("S"), Value::Text(prefix), Value::Text(suffix), width, Value::Text(scheme), scope, first, last, Value::Text(format)] =>
-                    {
-                        flush(&segment, &mut rows)?;
-                        let key = KeyRef::from_parts(
-                            prefix,
-                            suffix,
-                            *width,
-                            scheme,
-                            *scope,
-                            Field::Store,
-                        )?;
-                        let (Some(a), Some(b)) = (first.as_exact_u128(), last.as_exact_u128())
-                        else {
-                            return Err(book::bad_rows());
-                        };
-                        let format = Format::from_stored_name(format).ok_or_else(book::bad_rows)?;
-                        segment = Some((key.segment(a, b)?, format));
-                    }
-                    [Value::Text("R"), id, first, last, format] => {
-                        rows.push((*id, *first, *last, *format))
-                    }
-                    _ => return Err(book::bad_rows()),
-                }
-            }
-            flush(&segment, &mut rows)?;
-            book::refuse_overlaps(conflicts)
-        })();
-        wire::emit(wire::done(answer.map_err(|e| vec![e])))
+        BookFlow::start(mode, &request, &self.rules)
     }
 }
 

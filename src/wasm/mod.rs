@@ -15,7 +15,7 @@ mod signing;
 mod value;
 mod wire;
 
-pub use book::{store_failed, store_invalid, BookRaw};
+pub use book::{store_failed, store_invalid, BookRaw, FlowRaw};
 pub use index::IndexRaw;
 pub use profiles::*;
 pub use signing::*;

@@ -171,14 +171,14 @@ fn push_issues(out: &mut String, issues: &[SeriesError]) {
 const GS: char = '\u{1d}';
 
 /// `s` + text or `n` + number: an id with its JS type.
-fn push_id(out: &mut String, id: &SeriesId) {
+pub(crate) fn push_id(out: &mut String, id: &SeriesId) {
     let _ = match id {
         SeriesId::Number(n) => write!(out, "n{n}"),
         SeriesId::Text(t) => write!(out, "s{t}"),
     };
 }
 
-fn push_conflicts(out: &mut String, conflicts: &[Conflict]) {
+pub(crate) fn push_conflicts(out: &mut String, conflicts: &[Conflict]) {
     for c in conflicts {
         out.push(RS);
         push_id(out, &c.id);
@@ -214,6 +214,13 @@ pub(crate) fn done(result: Result<(), Vec<SeriesError>>) -> String {
         Ok(()) => "1".to_owned(),
         Err(issues) => failure(&issues),
     }
+}
+
+/// A plan's pieces, then after GS its skipped conflicts.
+pub(crate) fn push_plan_parts(out: &mut String, plan: &Plan) {
+    push_pieces(out, "c", &plan.create);
+    out.push(GS);
+    push_conflicts(out, &plan.skipped);
 }
 
 /// `1` then one record per conflict: `id US start US end US count`.
@@ -252,9 +259,7 @@ pub(crate) fn plan(result: Result<Plan, Vec<SeriesError>>) -> String {
     match result {
         Ok(plan) => {
             let mut out = format!("1{US}{}{US}{}", plan.created, plan.requested);
-            push_pieces(&mut out, "c", &plan.create);
-            out.push(GS);
-            push_conflicts(&mut out, &plan.skipped);
+            push_plan_parts(&mut out, &plan);
             out
         }
         Err(issues) => failure(&issues),

@@ -69,6 +69,43 @@ const ops = {
     const r = await profiles.shipsy.create(c.body, headers, { apiKeyValid: () => true });
     return { status: r.status, body: r.text };
   },
+  // A book over a store that answers from the case's script and logs what it is asked.
+  async flow(c) {
+    const answers = [...c.answers];
+    const asked = [];
+    const store = {
+      overlapping(pool, first, last) {
+        asked.push(`rows ${first}..${last}`);
+        const answer = answers.shift();
+        if (answer.throws) throw new Error('the store is down');
+        return Array.isArray(answer.rows) ? answer.rows.map(([id, a, b, format]) => ({ id, first: a, last: b, format })) : answer.rows;
+      },
+      insert(series) {
+        const pieces = series.segments.length > 1 ? ` [${series.segments.map((g) => `${g.first}..${g.last}`).join(' ')}]` : '';
+        asked.push(`insert ${series.start}..${series.end} ${series.count}${pieces}`);
+        const answer = answers.shift();
+        if (answer.refused === 'overlap') throw Object.assign(new Error('constraint'), { code: 'OVERLAP' });
+        if (answer.refused) throw new Error('the store failed');
+      },
+    };
+    const book = new SeriesBook(store, c.rules);
+    const method = { create: 'create', conflicts: 'conflicts', plan: 'plan', create_free: 'createFree' }[c.mode];
+    let result;
+    try {
+      const r = await book[method](c.request);
+      if (c.mode === 'conflicts') result = { conflicts: r.map((x) => [String(x.id), x.start, x.end, String(x.count)]) };
+      else if (c.mode === 'plan') {
+        result = {
+          created: String(r.created), requested: String(r.requested),
+          create: r.create.map((x) => [x.start, x.end]), skipped: r.skipped.map((x) => [String(x.id), x.start, x.end]),
+        };
+      } else result = { created: [r.start, r.end, String(r.count)] };
+    } catch (error) {
+      if (!(error instanceof SeriesError)) throw error;
+      result = { error: error.code };
+    }
+    return { asked, result };
+  },
   add_many(c) {
     try {
       new SeriesIndex(c.rules).addMany(c.stored);

@@ -42,6 +42,8 @@ const shipsyReply: Promise<ProfileReply> = profiles.shipsy.create({}, { authoriz
 const traceable: boolean = profiles.crm.traceableItem([], 'SC1').ok;
 const customer: string | null = profiles.shipsy.validate({ client_code: 'GL438', start: 'V1', end: 'V2' }).customer;
 const withExtra: Promise<CreatedSeries & { created_at: string }> = new SeriesBook(new MemoryStore()).create({ start: 'V1', end: 'V2' }, { created_at: 'now' });
+const freePart: Promise<CreatedSeries & { created_at: string }> = book.createFree({ start: '020-12345675', end: '020-12345701' }, { created_at: 'now' });
+const bookPlan: Promise<Plan> = book.plan({ start: '020-12345675', end: '020-12345701' });
 // @ts-expect-error: a store needs insert()
 new SeriesBook({ overlapping: () => [] });
 // @ts-expect-error: an id is a string or a number
@@ -68,4 +70,4 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void customer; void withExtra; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void customer; void withExtra; void freePart; void bookPlan; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;

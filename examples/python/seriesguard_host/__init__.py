@@ -238,6 +238,14 @@ class Seriesguard:
     def conflicts(self, request: dict, rules: Optional[dict] = None) -> list:
         return [_conflict(c) for c in _plain(self._result("book", "conflicts", _request(request), _rules(rules)))]
 
+    def plan(self, request: dict, rules: Optional[dict] = None) -> dict:
+        """What creating only the free part would create and skip (the store is asked, nothing inserted)."""
+        return _plan(self._result("book", "plan", _request(request), _rules(rules)))
+
+    def create_free(self, request: dict, rules: Optional[dict] = None) -> dict:
+        """Creates only the free part as one series (one insert); raises SeriesError OVERLAP when nothing is free."""
+        return _created(self._result("book", "create-free", _request(request), _rules(rules)))
+
     def remove(self, id: Any) -> bool:
         """Removes a series through the store's remove(); whether there was one."""
         return self._result("book", "remove", str(id))
@@ -314,10 +322,7 @@ class Index:
         return self._method("has-overlap", _Record(id="?", start=start, end=end, scope=scope))
 
     def plan(self, start: str, end: str, scope: Optional[str] = None) -> dict:
-        p = _plain(self._method("plan", _Record(id="?", start=start, end=end, scope=scope)))
-        return {"create": [{**c, "count": int(c["count"])} for c in p["create"]],
-                "skipped": [_conflict(c) for c in p["skipped"]],
-                "created": int(p["created"]), "requested": int(p["requested"])}
+        return _plan(self._method("plan", _Record(id="?", start=start, end=end, scope=scope)))
 
     def allocate(self, pool: dict, quantity: int, id: Any = None) -> Optional[dict]:
         record = _Record(prefix=pool.get("prefix"), suffix=pool.get("suffix"), width=int(pool["width"]),
@@ -335,6 +340,13 @@ class Index:
 
 def _conflict(c: dict) -> dict:
     return {**c, "count": int(c["count"])}
+
+
+def _plan(record: Any) -> dict:
+    p = _plain(record)
+    return {"create": [{**c, "count": int(c["count"])} for c in p["create"]],
+            "skipped": [_conflict(c) for c in p["skipped"]],
+            "created": int(p["created"]), "requested": int(p["requested"])}
 
 
 def _created(record: Any) -> dict:

@@ -5,7 +5,7 @@ import json
 import unittest
 from pathlib import Path
 
-from seriesguard_host import Reply, Seriesguard, SeriesError
+from seriesguard_host import Reply, Seriesguard, SeriesError, StoreOverlap
 from seriesguard_host.store import SQLiteStore
 
 CASES = Path(__file__).resolve().parents[3] / "tests" / "cases"
@@ -93,6 +93,48 @@ class Runner:
         checked = self.sg.shipsy_check(c["authorization"], c["body"])
         reply = checked if isinstance(checked, Reply) else self.sg.shipsy_reply("ok")
         return {"status": reply["status"], "body": reply["body"]}
+
+    def flow(self, c):
+        """A book over a store that answers from the case's script and logs what it is asked."""
+        answers = list(c["answers"])
+        asked = []
+
+        class Scripted:
+            def overlapping(self, pool, first, last):
+                asked.append(f"rows {first}..{last}")
+                answer = answers.pop(0)
+                if answer.get("throws"):
+                    raise RuntimeError("the store is down")
+                rows = answer["rows"]
+                if not isinstance(rows, list):
+                    return rows
+                return [{"id": i, "first": a, "last": b, "format": f} for i, a, b, f in rows]
+
+            def insert(self, series):
+                segments = series["segments"]
+                pieces = " [" + " ".join(f"{g['first']}..{g['last']}" for g in segments) + "]" if len(segments) > 1 else ""
+                asked.append(f"insert {series['start']}..{series['end']} {series['count']}{pieces}")
+                answer = answers.pop(0)
+                if answer.get("refused") == "overlap":
+                    raise StoreOverlap(series["id"])
+                if answer.get("refused"):
+                    raise RuntimeError("the store failed")
+
+        sg = Seriesguard(Scripted())
+        method = {"create": sg.create, "conflicts": sg.conflicts, "plan": sg.plan, "create_free": sg.create_free}[c["mode"]]
+        try:
+            r = method(c["request"], c.get("rules"))
+            if c["mode"] == "conflicts":
+                result = {"conflicts": [[x["id"], x["start"], x["end"], str(x["count"])] for x in r]}
+            elif c["mode"] == "plan":
+                result = {"created": str(r["created"]), "requested": str(r["requested"]),
+                          "create": [[x["start"], x["end"]] for x in r["create"]],
+                          "skipped": [[x["id"], x["start"], x["end"]] for x in r["skipped"]]}
+            else:
+                result = {"created": [r["start"], r["end"], str(r["count"])]}
+        except SeriesError as error:
+            result = {"error": error.code}
+        return {"asked": asked, "result": result}
 
     def add_many(self, c):
         try:
