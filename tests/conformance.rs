@@ -152,6 +152,18 @@ fn created(result: Result<flow::Done, Vec<SeriesError>>) -> Json {
     }
 }
 
+/// A book request as a case writes it (`{ id?, start, end, scope? }`).
+fn request_of(r: &Json) -> book::Request<'_> {
+    book::Request {
+        id: text(&r["id"]),
+        start: text(&r["start"]),
+        end: text(&r["end"]),
+        scope: text(&r["scope"]),
+        item_code: Value::Absent,
+        kind: Value::Absent,
+    }
+}
+
 /// What a store is asked to insert, as the corpus writes it.
 fn insert_text(start: &str, end: &str, count: &str, segments: &[(String, String)]) -> String {
     let mut text = format!("insert {start}..{end} {count}");
@@ -187,15 +199,7 @@ fn scripted_flow(c: &Json) -> Json {
         "plan" => flow::Mode::Plan,
         _ => flow::Mode::CreateFree,
     };
-    let r = &c["request"];
-    let request = book::Request {
-        id: text(&r["id"]),
-        start: text(&r["start"]),
-        end: text(&r["end"]),
-        scope: text(&r["scope"]),
-        item_code: Value::Absent,
-        kind: Value::Absent,
-    };
+    let request = request_of(&c["request"]);
     let mut answers = c["answers"].as_array().unwrap().iter();
     let mut asked = Vec::new();
     let (mut flow, mut step) = flow::BookFlow::start(mode, &request, &rules);
@@ -269,15 +273,7 @@ fn run(c: &Json) -> Json {
                 .iter()
                 .map(|step| {
                     let (rules, _) = rules(step);
-                    let r = &step["request"];
-                    let request = book::Request {
-                        id: text(&r["id"]),
-                        start: text(&r["start"]),
-                        end: text(&r["end"]),
-                        scope: text(&r["scope"]),
-                        item_code: Value::Absent,
-                        kind: Value::Absent,
-                    };
+                    let request = request_of(&step["request"]);
                     created(flow::run(flow::Mode::Create, &request, &rules, &mut store))
                 })
                 .collect();
