@@ -1031,24 +1031,22 @@ export function bind(raw) {
       const group = read(options, 'group');
       const step = take(raw.morCheck(params, read(options, 'secret'), options, group));
       if (step[0] === 'R') {
-        const xml = reply(step).text;
-        return { ok: false, xml, error: /<error>(.*)<\/error>/.exec(xml)?.[1] ?? '', plan: null };
+        const [, xml, error] = step.split(US);
+        return { ok: false, xml, error, plan: null };
       }
-      const [, from, till, , batchNumber, minBalance, distributorId, language] = step.split(US);
+      const [, from, till, , width, batchNumber, minBalance, distributorId, language] = step.split(US);
       const { value: existing } = await ask(read(group, 'existing'), from, till);
-      let index = existing instanceof SeriesIndex ? existing : null;
-      const temporary = index === null;
-      if (temporary) {
-        index = new SeriesIndex({ numericOnly: true });
-        index.addMany((Array.isArray(existing) ? existing : []).map((e, i) => ({ id: i, start: read(e, 'start'), end: read(e, 'end') })));
+      // The group's cards as the host holds them: an index (its stored cards
+      // in from..till), or a list of { start, end } numbers or { first, last } serials.
+      const held = existing instanceof SeriesIndex ? existing.overlaps({ start: from, end: till }) : existing;
+      const packer = new Packer(256);
+      for (const card of Array.isArray(held) ? held : []) {
+        if (read(card, 'first') !== undefined) packer.record(['S', read(card, 'first'), read(card, 'last')]);
+        else packer.record(['C', read(card, 'start'), read(card, 'end')]);
       }
-      try {
-        const plan = index.plan({ start: from, end: till });
-        const xml = take(raw.morSuccess(String(plan.created), String(plan.requested)));
-        return { ok: true, xml, plan, options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
-      } finally {
-        if (temporary) index.free();
-      }
+      const text = records(take(raw.morPlan(from, till, Number(width), packer.done())));
+      const xml = text.split(GS)[2];
+      return { ok: true, xml, plan: decodePlan(text), options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
     },
   };
 

@@ -388,7 +388,7 @@ export const profiles: {
       params: Record<string, unknown>,
       options: {
         secret: string;
-        group: { id: string | number; numberLength: number; pinLength?: number; existing?: SeriesIndex | { start: string; end: string }[] | ((from: string, till: string) => unknown) } | null;
+        group: { id: string | number; numberLength: number; pinLength?: number; existing?: SeriesIndex | ({ start: string; end: string } | { first: string; last: string })[] | ((from: string, till: string) => unknown) } | null;
         userAllowed?: boolean;
         canManageCards?: boolean;
       },

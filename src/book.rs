@@ -189,8 +189,14 @@ pub fn collision_spans<'v>(
             out.push((a, b, id));
         }
     }
-    out.sort_unstable_by_key(|&(a, b, _)| (a, b));
+    sort_spans(&mut out);
     Ok(out)
+}
+
+/// Orders held spans by serial (one sort for every caller: each copy of a
+/// sort costs about 2 KB of wasm).
+pub fn sort_spans(spans: &mut [(u128, u128, SeriesId)]) {
+    spans.sort_unstable_by_key(|&(a, b, _)| (a, b));
 }
 
 /// `OVERLAP` listing the first [`crate::inventory::MAX_REPORTED_CONFLICTS`]

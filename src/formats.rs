@@ -202,11 +202,15 @@ pub const PLAIN: &str = "plain";
 
 /// Counts as words: `8, 12, 13 or 14`.
 fn in_words(counts: impl Iterator<Item = usize>) -> String {
-    let counts: Vec<String> = counts.map(|n| n.to_string()).collect();
-    match counts.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        _ => counts.concat(),
+    let counts: Vec<usize> = counts.collect();
+    let mut out = String::new();
+    for (i, n) in counts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == counts.len() { " or " } else { ", " });
+        }
+        out.push_str(&n.to_string());
     }
+    out
 }
 
 impl fmt::Display for Format {

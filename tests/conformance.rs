@@ -471,26 +471,14 @@ fn run(c: &Json) -> Json {
             match mor::check(&params, &facts) {
                 Err(e) => json!({ "xml": mor::error_xml(e) }),
                 Ok(accepted) => {
-                    let numeric = SeriesRules {
-                        numeric_only: true,
-                        ..SeriesRules::default()
-                    };
-                    let mut index = Inventory::new(false);
-                    for (i, e) in c["existing"].as_array().unwrap().iter().enumerate() {
-                        let segments = inventory::series_segments(
-                            text(&e[0]),
-                            text(&e[1]),
-                            Value::Absent,
-                            &numeric,
-                        )
-                        .unwrap();
-                        index
-                            .insert(&SeriesId::Number(i as u32), &segments)
-                            .unwrap();
-                    }
-                    let query = inventory::segments(&accepted.range, "");
-                    let plan = index.plan(&query);
-                    json!({ "xml": mor::success_xml(plan.created, plan.requested) })
+                    let existing = c["existing"].as_array().unwrap();
+                    let held = existing
+                        .iter()
+                        .map(|e| mor::Held::Cards(text(&e[0]), text(&e[1])));
+                    let (from, till) = (accepted.range.start_text(), accepted.range.end_text());
+                    let length = accepted.range.start().width();
+                    let (xml, _) = mor::plan_cards(&from, &till, length, held).unwrap();
+                    json!({ "xml": xml })
                 }
             }
         }

@@ -573,3 +573,38 @@ fn crm_only_traceable_physical_goods_qualify() {
         );
     }
 }
+
+#[test]
+fn mor_plans_around_existing_cards_given_as_numbers_or_serials() {
+    use seriesguard::profiles::mor::{plan_cards, Held};
+    let cards = [Held::Cards(
+        Value::Text("1000000030"),
+        Value::Text("1000000032"),
+    )];
+    let serials = [Held::Serials(
+        Value::Text("1000000030"),
+        Value::Text("1000000032"),
+    )];
+    let (a, plan) = plan_cards("1000000025", "1000000035", 10, cards).unwrap();
+    let (b, _) = plan_cards("1000000025", "1000000035", 10, serials).unwrap();
+    assert_eq!(a, b);
+    assert_eq!((plan.created, plan.requested), (8, 11));
+    assert!(a.contains("Cards created: 8/11"));
+    // Cards held twice, or not of the group's length, are the host's error.
+    let twice = [
+        Held::Serials(Value::Text("1000000030"), Value::Text("1000000032")),
+        Held::Serials(Value::Text("1000000031"), Value::Text("1000000033")),
+    ];
+    assert_eq!(
+        plan_cards("1000000025", "1000000035", 10, twice).unwrap_err()[0].code(),
+        "STORE_FAILED"
+    );
+    let short = [Held::Cards(
+        Value::Text("100000003"),
+        Value::Text("100000004"),
+    )];
+    assert_eq!(
+        plan_cards("1000000025", "1000000035", 10, short).unwrap_err()[0].code(),
+        "WIDTH_MISMATCH"
+    );
+}

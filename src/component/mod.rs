@@ -659,9 +659,19 @@ impl profiles::Guest for Component {
         }
     }
 
-    fn mor_success(created: String, requested: String) -> String {
-        let n = |t: &str| t.parse::<u128>().unwrap_or(0);
-        mor::success_xml(n(&created), n(&requested))
+    fn mor_plan(
+        cards_from: String,
+        cards_till: String,
+        number_length: u32,
+        existing: Vec<(String, String)>,
+    ) -> Result<(String, wit::Plan), wit::SeriesError> {
+        let held = existing
+            .iter()
+            .map(|(start, end)| mor::Held::Cards(text(start), text(end)));
+        let length = usize::try_from(number_length).unwrap_or(usize::MAX);
+        mor::plan_cards(&cards_from, &cards_till, length, held)
+            .map(|(xml, plan)| (xml, plan_of(&plan)))
+            .map_err(|issues| refusal(&issues))
     }
 
     fn abillity_check(

@@ -9,6 +9,7 @@
 //! The card group (id, number length, PIN length) and whether the user may
 //! act are the host's answers.
 
+use crate::error::SeriesError;
 use crate::input::Value;
 use crate::range::{validate, SeriesRange, SeriesRules};
 use crate::signing::verify_mor_hash;
@@ -251,6 +252,79 @@ pub fn check<'a>(params: &Params<'a>, facts: &Facts<'_>) -> Result<Accepted<'a>,
         range,
         options: options(params),
     })
+}
+
+/// The cards a group already holds, as its host gives them: identifiers
+/// (`start`, `end`) or serials (`first`, `last`, as a store's rows carry
+/// them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Held<'a> {
+    /// Card numbers as written.
+    Cards(Value<'a>, Value<'a>),
+    /// Serials (the numbers' values).
+    Serials(Value<'a>, Value<'a>),
+}
+
+/// What an accepted request creates around the group's existing cards:
+/// the plan (only the free part is created) and MOR's success page
+/// (`Cards created: created/requested`). `from`/`till` are the accepted
+/// request's cards; `number_length` the group's. Existing cards outside
+/// the group's shape, or overlapping one another, are the host's error.
+///
+/// ```
+/// use seriesguard::{input::Value, profiles::mor::{plan_cards, Held}};
+/// let existing = [Held::Serials(Value::Text("1000000030"), Value::Text("1000000040"))];
+/// let (xml, plan) = plan_cards("1000000025", "1000000035", 10, existing).unwrap();
+/// assert_eq!((plan.created, plan.requested), (5, 11));
+/// assert!(xml.contains("Cards created: 5/11"));
+/// ```
+pub fn plan_cards<'a>(
+    from: &str,
+    till: &str,
+    number_length: usize,
+    existing: impl IntoIterator<Item = Held<'a>>,
+) -> Result<(String, crate::inventory::Plan), Vec<SeriesError>> {
+    use crate::inventory::{series_segments, Plan, SeriesId};
+    let rules = SeriesRules {
+        width: Some(number_length),
+        numeric_only: true,
+        ..SeriesRules::default()
+    };
+    // Cards of one fixed width: the request is one segment.
+    let request = series_segments(Value::Text(from), Value::Text(till), Value::Absent, &rules)?;
+    let Some(segment) = request.first() else {
+        return Err(vec![crate::book::bad_rows()]);
+    };
+    // The host's cards inside the request, clipped, in order; ids by position.
+    let mut taken = Vec::new();
+    for (i, held) in existing.into_iter().enumerate() {
+        let (a, b) = match held {
+            Held::Cards(start, end) => {
+                let v = validate(start, end, &rules);
+                match v.range {
+                    Some(r) if v.issues.is_empty() => (r.start().body(), r.end().body()),
+                    _ => return Err(v.issues),
+                }
+            }
+            Held::Serials(first, last) => match (first.as_exact_u128(), last.as_exact_u128()) {
+                (Some(a), Some(b)) if a <= b => (a, b),
+                _ => return Err(vec![crate::book::bad_rows()]),
+            },
+        };
+        let (a, b) = (a.max(segment.first), b.min(segment.last));
+        if a <= b {
+            let id = u32::try_from(i).map_or(0, |i| i % crate::inventory::MAX_NUMERIC_ID);
+            taken.push((a, b, SeriesId::Number(id)));
+        }
+    }
+    crate::book::sort_spans(&mut taken);
+    // Cards held twice are the host's error, not a plan.
+    if taken.windows(2).any(|w| matches!(w, [x, y] if y.0 <= x.1)) {
+        return Err(vec![crate::book::bad_rows()]);
+    }
+    let mut plan = Plan::default();
+    plan.add_segment(segment, &taken);
+    Ok((success_xml(plan.created, plan.requested), plan))
 }
 
 /// The documented reply page around one status element.

@@ -14,6 +14,7 @@ use crate::book::{self, Refusal, Request};
 use crate::error::Field;
 use crate::flow::{Answer, BookFlow, Done, Mode, Need, Record, Step};
 use crate::input::Value;
+use crate::inventory::PoolKey;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
@@ -30,32 +31,46 @@ pub struct BookRaw {
 fn push_record(out: &mut String, r: &Record) {
     out.push('\u{1f}');
     wire::push_id(out, &r.id);
-    let _ = write!(
+    let (kind, format) = (r.kind.name(), r.format_name());
+    push_fields(
         out,
-        "\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        r.start,
-        r.end,
-        r.count,
-        r.fingerprint,
-        r.scope,
-        r.item_code,
-        r.kind.name(),
-        r.format_name()
+        '\u{1f}',
+        &[
+            &r.start,
+            &r.end,
+            &r.count,
+            &r.fingerprint,
+            &r.scope,
+            &r.item_code,
+            &kind,
+            &format,
+        ],
     );
-    for s in r.segment_refs() {
-        let k = s.key;
-        let _ = write!(
-            out,
-            "\u{1e}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            k.key_text(),
-            k.prefix,
-            k.suffix,
-            k.width,
-            k.scheme.name(),
-            k.scope,
-            s.first,
-            s.last
-        );
+    for (pool, first, last) in &r.segments {
+        push_pool(out, '\u{1e}', pool);
+        push_fields(out, '\u{1f}', &[first, last]);
+    }
+}
+
+/// A pool as the wrapper reads it: `key US prefix US suffix US width US
+/// scheme US scope`, after `lead`.
+fn push_pool(out: &mut String, lead: char, pool: &PoolKey) {
+    let k = pool.as_ref();
+    out.push(lead);
+    out.push_str(&k.key_text());
+    let scheme = k.scheme.name();
+    push_fields(
+        out,
+        '\u{1f}',
+        &[&k.prefix, &k.suffix, &k.width, &scheme, &k.scope],
+    );
+}
+
+/// Each field after `separator` (one formatting loop for every answer).
+fn push_fields(out: &mut String, separator: char, fields: &[&dyn std::fmt::Display]) {
+    for field in fields {
+        out.push(separator);
+        let _ = write!(out, "{field}");
     }
 }
 
@@ -72,16 +87,10 @@ fn step_text(step: Step) -> String {
             last,
             format,
         }) => {
-            let k = pool.as_ref();
-            format!(
-                "N\u{1f}R\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{format}\u{1f}{first}\u{1f}{last}",
-                k.key_text(),
-                k.prefix,
-                k.suffix,
-                k.width,
-                k.scheme.name(),
-                k.scope
-            )
+            let mut out = String::from("N\u{1f}R");
+            push_pool(&mut out, '\u{1f}', &pool);
+            push_fields(&mut out, '\u{1f}', &[&format, &first, &last]);
+            out
         }
         Step::Need(Need::Insert(record)) => {
             let mut out = String::from("N\u{1f}I");

@@ -101,9 +101,9 @@ pub fn shipsy_reply(kind: &str, code: &str, message: &str) -> u32 {
     wire::emit(reply(&shipsy::outcome(kind, code, message)))
 }
 
-/// MOR: checks the parameters against the host's facts. `R` with the error
-/// XML, or `1 US from US till US count US batch US min_balance US
-/// distributor US language`.
+/// MOR: checks the parameters against the host's facts. `R200 US xml US
+/// error text` for MOR's error page, or `1 US from US till US count US
+/// number length US batch US min_balance US distributor US language`.
 #[wasm_bindgen(js_name = morCheck)]
 pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &JsValue) -> u32 {
     let p = mor::Params::NAMES.map(|k| Held::field(params, k));
@@ -151,29 +151,55 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
         Ok(a) => {
             let o = &a.options;
             format!(
-                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
                 a.range.start_text(),
                 a.range.end_text(),
                 a.range.count(),
+                a.range.start().width(),
                 o.batch_number,
                 o.min_balance,
                 o.distributor_id,
                 o.language
             )
         }
-        Err(text) => reply(&Reply {
-            status: 200,
-            body: mor::error_xml(text),
-        }),
+        Err(text) => {
+            let mut out = reply(&Reply {
+                status: 200,
+                body: mor::error_xml(text),
+            });
+            out.push('\u{1f}');
+            out.push_str(text);
+            out
+        }
     };
     wire::emit(answer)
 }
 
-/// MOR's success page for `created` of `requested` cards.
-#[wasm_bindgen(js_name = morSuccess)]
-pub fn mor_success(created: &str, requested: &str) -> u32 {
-    let n = |t: &str| t.parse::<u128>().unwrap_or(0);
-    wire::emit(mor::success_xml(n(created), n(requested)))
+/// MOR: the plan of an accepted request (`from`, `till`) around the
+/// group's existing cards (packed records: `C US start US end` for card
+/// numbers, `S US first US last` for serials) and MOR's success page: the
+/// plan as [`wire::plan`] writes it, then GS and the page; or the issues.
+#[wasm_bindgen(js_name = morPlan)]
+pub fn mor_plan(from: &str, till: &str, number_length: u32, existing: &[u8]) -> u32 {
+    let text = std::str::from_utf8(existing).unwrap_or_default();
+    let held = text.split('\u{1e}').filter(|r| !r.is_empty()).map(|r| {
+        let mut f = fields(r).map(unpack);
+        let mut next = || f.next().unwrap_or(Value::Absent);
+        match (next(), next(), next()) {
+            (Value::Text("S"), first, last) => mor::Held::Serials(first, last),
+            (_, start, end) => mor::Held::Cards(start, end),
+        }
+    });
+    let answer = match mor::plan_cards(from, till, number_length as usize, held) {
+        Ok((xml, plan)) => {
+            let mut out = wire::plan(Ok(plan));
+            out.push('\u{1d}');
+            out.push_str(&xml);
+            out
+        }
+        Err(issues) => wire::failure(&issues),
+    };
+    wire::emit(answer)
 }
 
 /// aBILLity: checks a body. `R status US json US xml` for an error, or

@@ -280,8 +280,12 @@ class Seriesguard:
         out = out.payload if isinstance(out, Variant) else out
         return out if isinstance(out, str) else _plain(out)
 
-    def mor_success(self, created: int, requested: int) -> str:
-        return self._call("profiles", "mor-success", str(created), str(requested))
+    def mor_plan(self, cards_from: str, cards_till: str, number_length: int, existing: list) -> tuple:
+        """MOR's success page and the plan of an accepted request around the group's
+        existing cards ((start, end) number pairs): only the free part is created."""
+        xml, plan = self._result("profiles", "mor-plan", cards_from, cards_till, number_length,
+                                 [(str(s), str(e)) for s, e in existing])
+        return xml, _plan(plan)
 
     def abillity_check(self, body: dict, known_areas: list, is_quote: bool = True, max_quantity: Optional[int] = None) -> Any:
         """(area_code, quantity) when the request passed, else the documented error Reply."""

@@ -176,10 +176,8 @@ class Runner:
         checked = self.sg.mor_check(c["params"], c["secret"], c["group"])
         if isinstance(checked, str):
             return {"xml": checked}
-        index = self.sg.index({"numericOnly": True})
-        index.add_many([{"id": str(i), "start": s, "end": e} for i, (s, e) in enumerate(c["existing"])])
-        plan = index.plan(checked["cards_from"], checked["cards_till"])
-        return {"xml": self.sg.mor_success(plan["created"], plan["requested"])}
+        xml, _ = self.sg.mor_plan(checked["cards_from"], checked["cards_till"], c["group"]["number_length"], c["existing"])
+        return {"xml": xml}
 
     def abillity(self, c):
         areas = [p["areaCode"] for p in c["pools"]]

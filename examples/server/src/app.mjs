@@ -155,8 +155,8 @@ export function createApp({ db, config, log }) {
           const existing = async (from, till) => {
             await client.query('SELECT 1 FROM card_groups WHERE id = $1 FOR UPDATE', [row.id]);
             const segment = book.prepare({ start: from, end: till, scope }).segments[0];
-            const rows = await stores.mor.overlappingIn(client, segment.pool, segment.first, segment.last);
-            return rows.map((r) => ({ start: r.first.padStart(row.number_length, '0'), end: r.last.padStart(row.number_length, '0') }));
+            // Stored serials ({ first, last }): the library writes them as card numbers.
+            return stores.mor.overlappingIn(client, segment.pool, segment.first, segment.last);
           };
           const planned = await profiles.mor.cardsCreate(params, {
             secret: config.morSecret,
