@@ -1023,9 +1023,11 @@ export function bind(raw) {
 
   const mor = {
     /**
-     * /billing/api/calling_cards_create: { ok, xml, plan, options }. The group is the host's
-     * { id, numberLength, pinLength?, existing? } (existing: a SeriesIndex of its cards, an
-     * array of { start, end }, or a function of (from, till) returning either).
+     * /billing/api/calling_cards_create: { ok, xml, plan, scope, options }. options: { secret,
+     * role (the user's MOR role; or userAllowed), canManageCards, group }. The group is the
+     * host's { id, numberLength, pinLength?, existing? } (existing: a SeriesIndex of its cards,
+     * an array of { start, end } numbers or { first, last } serials, or a function of
+     * (from, till, scope) returning either); `scope` is where the group's cards are stored.
      */
     async cardsCreate(params, options) {
       const group = read(options, 'group');
@@ -1034,8 +1036,8 @@ export function bind(raw) {
         const [, xml, error] = step.split(US);
         return { ok: false, xml, error, plan: null };
       }
-      const [, from, till, , width, batchNumber, minBalance, distributorId, language] = step.split(US);
-      const { value: existing } = await ask(read(group, 'existing'), from, till);
+      const [, from, till, , width, scope, batchNumber, minBalance, distributorId, language] = step.split(US);
+      const { value: existing } = await ask(read(group, 'existing'), from, till, scope);
       // The group's cards as the host holds them: an index (its stored cards
       // in from..till), or a list of { start, end } numbers or { first, last } serials.
       const held = existing instanceof SeriesIndex ? existing.overlaps({ start: from, end: till }) : existing;
@@ -1046,7 +1048,12 @@ export function bind(raw) {
       }
       const text = records(take(raw.morPlan(from, till, Number(width), packer.done())));
       const xml = text.split(GS)[2];
-      return { ok: true, xml, plan: decodePlan(text), options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
+      return { ok: true, xml, plan: decodePlan(text), scope, options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
+    },
+
+    /** The scope a card group's cards are stored under (`card_group:7`). */
+    scope(groupId) {
+      return take(raw.morScope(String(groupId)));
     },
   };
 

@@ -388,11 +388,16 @@ export const profiles: {
       params: Record<string, unknown>,
       options: {
         secret: string;
-        group: { id: string | number; numberLength: number; pinLength?: number; existing?: SeriesIndex | ({ start: string; end: string } | { first: string; last: string })[] | ((from: string, till: string) => unknown) } | null;
+        group: { id: string | number; numberLength: number; pinLength?: number; existing?: SeriesIndex | ({ start: string; end: string } | { first: string; last: string })[] | ((from: string, till: string, scope: string) => unknown) } | null;
+        /** The user's MOR role: admin, reseller and accountant may use the API (the library decides). */
+        role?: string;
+        /** Instead of `role`: the host's own decision. */
         userAllowed?: boolean;
         canManageCards?: boolean;
       },
-    ): Promise<{ ok: boolean; xml: string; error?: string; plan: Plan | null; options?: { batch_number: string; min_balance: string; distributor_id: string; language: string } }>;
+    ): Promise<{ ok: boolean; xml: string; error?: string; plan: Plan | null; scope?: string; options?: { batch_number: string; min_balance: string; distributor_id: string; language: string } }>;
+    /** The scope a card group's cards are stored under (`card_group:7`). */
+    scope(groupId: string | number): string;
   };
   abillity: {
     /** POST api/order/Service/{id}/StockNumber: the StockNumberView (JSON and XML) or a `Field = message` error. */

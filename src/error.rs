@@ -544,13 +544,11 @@ impl fmt::Display for SeriesError {
                 scheme,
             } => write!(
                 f,
-                "{field} has \"{prefix}\" before its number, with digits the {scheme} check digit does not cover: \
-                 declare it as rules.prefix, or use a format that has one"
+                "{field} has \"{prefix}\" before its number, not covered by its {scheme} check digit: declare it as rules.prefix"
             ),
             SeriesError::RulesMismatch { stored, given } => write!(
                 f,
-                "the pool holds series stored under {stored} rules; this series is under {given} rules, \
-                 so the two would be counted and spelled differently"
+                "the pool holds series stored as {stored}; this one is {given}"
             ),
             SeriesError::RangeTooLarge { count, max } => write!(
                 f,

@@ -389,8 +389,9 @@ impl BookFlow {
 }
 
 /// A flow resumed with an answer to no question (finished, or the wrong
-/// kind of answer): a binding's mistake, coded rather than guessed at.
-fn finished() -> SeriesError {
+/// kind of answer), or started twice: a binding's mistake, coded rather
+/// than guessed at.
+pub fn finished() -> SeriesError {
     SeriesError::Invalid {
         field: crate::error::Field::Store,
         reason: crate::error::Invalid::Rule(

@@ -170,8 +170,8 @@ impl Format {
     /// an IMEISV), for the message.
     pub fn known_other(self, digits: usize) -> Option<&'static str> {
         match (self, digits) {
-            (Format::Imei, 14) => Some("14 digits are an IMEI without its Luhn check digit (the TAC and serial): add the check digit"),
-            (Format::Imei, 16) => Some("16 digits are an IMEISV (IMEI and software version), which has no check digit and is not an IMEI"),
+            (Format::Imei, 14) => Some("an IMEI without its check digit"),
+            (Format::Imei, 16) => Some("an IMEISV (software version), not an IMEI"),
             _ => None,
         }
     }

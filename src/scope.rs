@@ -82,7 +82,7 @@ pub fn read(value: Value<'_>) -> Result<&str, SeriesError> {
     check_limits(text)?;
     if text.chars().any(|c| compatibility_ascii(c).is_some()) {
         return Err(invalid(
-            "holds a full-width or fixed-width character that reads as ASCII (ＳＬ１９８１ is SL1981): write it in ASCII",
+            "holds a full-width or fixed-width character: write it in ASCII",
         ));
     }
     Ok(text)

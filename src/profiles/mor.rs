@@ -75,6 +75,23 @@ impl<'a> Params<'a> {
     }
 }
 
+/// Whether a MOR user role may use the API: admins, resellers and
+/// accountants may; a simple user (or no user) gets `Access Denied`.
+///
+/// ```
+/// use seriesguard::profiles::mor::role_allowed;
+/// assert!(role_allowed("reseller") && !role_allowed("user") && !role_allowed(""));
+/// ```
+pub fn role_allowed(role: &str) -> bool {
+    matches!(role, "admin" | "reseller" | "accountant")
+}
+
+/// The scope a card group's cards are stored under (`card_group:7`): one
+/// pool per group, whatever other series share the store.
+pub fn scope(group_id: &str) -> String {
+    format!("card_group:{group_id}")
+}
+
 /// What the host knows: its secret, the user's rights, the card group.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {

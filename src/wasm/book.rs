@@ -148,7 +148,7 @@ impl FlowRaw {
     /// The first step.
     pub fn start(&self) -> u32 {
         let step = self.first.borrow_mut().take();
-        wire::emit(step.map_or_else(|| wire::failure(&[flow_misused()]), step_text))
+        wire::emit(step.map_or_else(|| wire::failure(&[crate::flow::finished()]), step_text))
     }
 
     /// Feeds the store's answer (packed records: `R` then one `id US first
@@ -178,14 +178,6 @@ impl FlowRaw {
         };
         let step = self.flow.borrow_mut().resume(answer);
         wire::emit(step_text(step))
-    }
-}
-
-/// `start()` called twice: the wrapper's bug, coded.
-fn flow_misused() -> SeriesError {
-    SeriesError::Invalid {
-        field: Field::Store,
-        reason: crate::error::Invalid::Rule("flow started twice"),
     }
 }
 

@@ -103,7 +103,8 @@ pub fn shipsy_reply(kind: &str, code: &str, message: &str) -> u32 {
 
 /// MOR: checks the parameters against the host's facts. `R200 US xml US
 /// error text` for MOR's error page, or `1 US from US till US count US
-/// number length US batch US min_balance US distributor US language`.
+/// number length US scope US batch US min_balance US distributor US
+/// language`.
 #[wasm_bindgen(js_name = morCheck)]
 pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &JsValue) -> u32 {
     let p = mor::Params::NAMES.map(|k| Held::field(params, k));
@@ -114,7 +115,13 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
             Value::Bool(true) | Value::Absent
         )
     };
-    let (user_allowed, can_manage_cards) = (flag("userAllowed"), flag("canManageCards"));
+    // A user's `role` is judged here; a host may also decide `userAllowed` itself.
+    let user_allowed = match Held::field(facts, "role").view() {
+        Value::Text(role) => mor::role_allowed(role),
+        Value::Absent => flag("userAllowed"),
+        _ => false,
+    };
+    let can_manage_cards = flag("canManageCards");
     let g = ["id", "numberLength", "pinLength"].map(|k| Held::field(group, k));
     let group_id = match g[0].view() {
         Value::Text(t) => Some(t.to_owned()),
@@ -151,11 +158,12 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
         Ok(a) => {
             let o = &a.options;
             format!(
-                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
                 a.range.start_text(),
                 a.range.end_text(),
                 a.range.count(),
                 a.range.start().width(),
+                mor::scope(group_id.as_deref().unwrap_or_default()),
                 o.batch_number,
                 o.min_balance,
                 o.distributor_id,
@@ -173,6 +181,12 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
         }
     };
     wire::emit(answer)
+}
+
+/// MOR: the scope a card group's cards are stored under.
+#[wasm_bindgen(js_name = morScope)]
+pub fn mor_scope(group_id: &str) -> u32 {
+    wire::emit(mor::scope(group_id))
 }
 
 /// MOR: the plan of an accepted request (`from`, `till`) around the

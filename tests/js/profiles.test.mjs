@@ -28,6 +28,22 @@ test('MOR: 8/11 when 1000000025..1000000027 already exist, whichever way the hos
   }
 });
 
+test('MOR: the library judges the user role and names the group\'s scope; existing cards may be serials', async () => {
+  const run = (options) => profiles.mor.cardsCreate(MOR, { secret: 'secret', group: { id: 1, numberLength: 10 }, ...options });
+  for (const role of ['admin', 'reseller', 'accountant']) assert.equal((await run({ role })).ok, true, role);
+  for (const role of ['user', '', 'Admin']) assert.equal((await run({ role })).error, 'Access Denied', role);
+  assert.equal((await run({})).scope, 'card_group:1');
+  assert.equal(profiles.mor.scope(7), 'card_group:7');
+  let scopeSeen;
+  const existing = (from, till, scope) => {
+    scopeSeen = [from, till, scope];
+    return [{ first: '1000000025', last: '1000000027' }];
+  };
+  const result = await profiles.mor.cardsCreate(MOR, { secret: 'secret', group: { id: 1, numberLength: 10, existing } });
+  assert.deepEqual(scopeSeen, ['1000000025', '1000000035', 'card_group:1']);
+  assert.equal(result.xml, page('<success>Cards created: 8/11</success>'));
+});
+
 test('MOR: documented errors as XML', async () => {
   const run = (params, options) => profiles.mor.cardsCreate(params, { secret: 'secret', group: { id: 1, numberLength: 10 }, ...options });
   assert.equal((await run({ ...MOR, hash: 'x' })).xml, page('<error>Incorrect hash</error>'));

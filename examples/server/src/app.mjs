@@ -140,9 +140,7 @@ export function createApp({ db, config, log }) {
         ? db.query('SELECT id::text, number_length, pin_length FROM card_groups WHERE id = $1', [params.card_group_id])
         : { rows: [] },
     ]);
-    const role = user.rows[0]?.role;
     const row = group.rows[0];
-    const scope = row ? `card_group:${row.id}` : '';
     const book = row ? morBook(row.number_length) : null;
     // One request per card group at a time across all processes: once the
     // request has passed its checks, the group's row is locked from reading
@@ -152,7 +150,7 @@ export function createApp({ db, config, log }) {
       try {
         const result = await transaction(db, async (client) => {
           // The cards the group already has in from..till, as the profile plans around them.
-          const existing = async (from, till) => {
+          const existing = async (from, till, scope) => {
             await client.query('SELECT 1 FROM card_groups WHERE id = $1 FOR UPDATE', [row.id]);
             const segment = book.prepare({ start: from, end: till, scope }).segments[0];
             // Stored serials ({ first, last }): the library writes them as card numbers.
@@ -160,13 +158,13 @@ export function createApp({ db, config, log }) {
           };
           const planned = await profiles.mor.cardsCreate(params, {
             secret: config.morSecret,
-            userAllowed: role === 'admin' || role === 'reseller' || role === 'accountant',
+            role: user.rows[0]?.role ?? '',
             canManageCards: user.rows[0]?.manage_cards === true,
             group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
           });
           if (planned.ok && planned.plan.create.length > 0) {
             const attributes = { card_group_id: row.id, username: params.u, ...planned.options };
-            const batch = planned.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope }), attributes }));
+            const batch = planned.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope: planned.scope }), attributes }));
             await stores.mor.insertIn(client, batch);
           }
           return planned;
@@ -294,7 +292,7 @@ export function createApp({ db, config, log }) {
       if (customer === null) return send(res, 400, errorBody('QUERY_INVALID', 'client_code or hub_code must not be blank'));
       page = await stores.shipsy.list({ scope: customer, after, limit });
     }
-    else if (q.has('card_group_id')) page = await stores.mor.list({ scope: `card_group:${q.get('card_group_id')}`, after, limit });
+    else if (q.has('card_group_id')) page = await stores.mor.list({ scope: profiles.mor.scope(q.get('card_group_id')), after, limit });
     else if (q.has('area_code')) page = await stores.abillity.list({ scope: q.get('area_code'), after, limit });
     else return send(res, 400, errorBody('QUERY_INVALID', 'give one of client_code, hub_code, card_group_id, area_code'));
     send(res, 200, page);
