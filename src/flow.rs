@@ -281,9 +281,8 @@ impl BookFlow {
             (Phase::Inserting, Answer::Failed { missing }) => {
                 self.finish(Err(vec![book::store_failed("insert", missing)]))
             }
-            (Phase::Finished, _) => Step::Done(Err(vec![finished()])),
-            // An answer to a question that was not asked: the binding's bug,
-            // reported rather than guessed at.
+            // An answer to a question that was not asked (or after the
+            // answer): the binding's bug, reported rather than guessed at.
             (_, _) => self.finish(Err(vec![finished()])),
         }
     }

@@ -4,10 +4,9 @@
 import { profiles, SeriesBook, SeriesIndex, SeriesError } from 'seriesguard';
 import { pgStore, OverlapError } from './store.mjs';
 import { transaction, isUnavailable, databaseError, storable } from './db.mjs';
-import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody } from './http.mjs';
+import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody, JSON_TYPE } from './http.mjs';
 import { idempotency, requestKey, requestHash, fingerprintKey, Refused } from './idempotency.mjs';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const XML_TYPE = 'application/xml; charset=utf-8';
 
 /** The database is away: the request may be sent again in a moment. */

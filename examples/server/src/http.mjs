@@ -131,8 +131,11 @@ export function parseFlatXml(text, fields) {
   return body;
 }
 
+/** The Content-Type of every JSON reply. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** Sends a reply with a body (a string, or a value sent as JSON). */
-export function send(res, status, body, type = 'application/json; charset=utf-8') {
+export function send(res, status, body, type = JSON_TYPE) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);

@@ -9,6 +9,7 @@
 // creates): then only successes are kept, so an identical retry of a
 // create that succeeded gets its reply, while a refused one is asked again.
 import { createHash } from 'node:crypto';
+import { errorBody, JSON_TYPE } from './http.mjs';
 
 const POLL_MS = 25;
 // A pending row older than this was left by a process that died: take it over.
@@ -28,7 +29,7 @@ export class Refused extends Error {
 }
 
 const refuse = (status, code, message) => new Refused({
-  status, type: 'application/json; charset=utf-8', text: JSON.stringify({ error: { code, message } }),
+  status, type: JSON_TYPE, text: JSON.stringify(errorBody(code, message)),
 });
 
 /**
