@@ -474,9 +474,16 @@ export function bind(raw) {
   // FinalizationRegistry on their inner objects (which also skips objects
   // of an instance recreated after a trap); free() releases them at once.
 
+  // The IndexRaw behind a SeriesIndex, for the platform flows that read one.
+  let indexRaw;
+
   /** An in-memory index of stored series: overlaps, gaps, plans, allocation. */
   class SeriesIndex {
     #raw;
+
+    static {
+      indexRaw = (index) => index.#raw;
+    }
 
     /** rules: as for validateSeries; options.mergeAdjacent joins touching ranges of one id. */
     constructor(rules, options) {
@@ -982,6 +989,36 @@ export function bind(raw) {
     }
   }
 
+  // A platform flow's answers (ProfileFlowRaw.resume's kinds).
+  const ANSWER = { no: 0, yes: 1, failed: 2, value: 3, done: 4, refused: 5, held: 6 };
+
+  // A host's answer for a platform flow, as the core reads it: the value
+  // (a callback's, awaited), or failed when the callback threw or rejected.
+  async function answerOf(callback, ...args) {
+    try {
+      return [ANSWER.value, (await ask(callback, ...args)).value];
+    } catch {
+      return [ANSWER.failed];
+    }
+  }
+
+  // Drives one of the core's platform flows (src/profiles): each need is
+  // carried to `host` (need letter, fields) and its answer fed back; the
+  // core decides, and its reply ends the flow.
+  async function driveProfile(flow, host) {
+    try {
+      let text = take(flow.start());
+      while (text.charCodeAt(0) === 78 /* 'N': a need */) {
+        const [, need, ...fields] = text.split(US);
+        const [kind, value, code = '', message = ''] = await host(need, fields);
+        text = take(kind === ANSWER.held ? flow.resumeHeld(value) : flow.resume(kind, value, code, message));
+      }
+      return jsonReply(text);
+    } finally {
+      flow.free();
+    }
+  }
+
   const shipsy = {
     /**
      * The dashboard form's Validation: every issue at once (customer, type, service types,
@@ -996,28 +1033,25 @@ export function bind(raw) {
       return validation;
     },
 
-    /** POST /api/client/integration/virtualseries/create: { status, body, text } exactly as Shipsy answers. */
+    /**
+     * POST /api/client/integration/virtualseries/create: { status, body, text } exactly as
+     * Shipsy answers. options: { apiKeyValid (boolean or function of the key), book (creates
+     * the series; none: nothing is stored), rules }.
+     */
     async create(body, headers, options) {
-      const step = take(raw.shipsyCheck(headerValue(headers, 'authorization'), body, read(options, 'rules')));
-      if (step[0] === 'R') return jsonReply(step);
-      const [, key, scope, start, end, itemCode, type] = step.split(US);
-      let valid;
-      try {
-        valid = (await ask(read(options, 'apiKeyValid'), key)).value === true;
-      } catch {
-        return jsonReply(take(raw.shipsyReply('key-check-failed', '', '')));
-      }
-      if (!valid) return jsonReply(take(raw.shipsyReply('invalid-key', '', '')));
-      const book = read(options, 'book');
-      if (book) {
+      const flow = raw.ProfileFlowRaw.shipsy(headerValue(headers, 'authorization'), body, read(options, 'rules'));
+      return driveProfile(flow, async (need, fields) => {
+        if (need === 'K') return answerOf(read(options, 'apiKeyValid'), fields[0]);
+        const [scope, start, end, itemCode, type] = fields;
+        const book = read(options, 'book');
         try {
-          await book.create({ start, end, scope, item_code: itemCode, type });
+          if (book) await book.create({ start, end, scope, item_code: itemCode, type });
+          return [ANSWER.done];
         } catch (error) {
           if (!(error instanceof SeriesError)) throw error;
-          return jsonReply(take(raw.shipsyReply('error', error.code, error.message)));
+          return [ANSWER.refused, undefined, error.code, error.message];
         }
-      }
-      return jsonReply(take(raw.shipsyReply('ok', '', '')));
+      });
     },
   };
 
@@ -1057,23 +1091,6 @@ export function bind(raw) {
     },
   };
 
-  // aBILLity's documented lines for what the host could not do (abillityFailure's kinds).
-  const SERVICE_NOT_FOUND = 0;
-  const SERVICE_UNREADABLE = 1;
-  const RANGE_UNREADABLE = 2;
-  const SAVE_FAILED = 3;
-  // A block that another process saved first is looked for again this often.
-  const SAVE_ATTEMPTS = 8;
-
-  // A host answer for aBILLity: the value, or the documented failure reply.
-  async function hostAnswer(callback, kind, serviceId, ...args) {
-    try {
-      return { value: (await ask(callback, ...args)).value };
-    } catch {
-      return { failed: jsonReply(take(raw.abillityFailure(kind, serviceId))) };
-    }
-  }
-
   const abillity = {
     /**
      * POST api/order/Service/{OrderServiceID}/StockNumber: { status, body, text, xml }.
@@ -1085,47 +1102,37 @@ export function bind(raw) {
      */
     async stockNumber(body, options) {
       const serviceId = String(read(options, 'serviceId') ?? '');
-      const found = await hostAnswer(read(options, 'serviceFound'), SERVICE_UNREADABLE, serviceId);
-      if (found.failed) return found.failed;
-      if (found.value === false) return jsonReply(take(raw.abillityFailure(SERVICE_NOT_FOUND, serviceId)));
-      const quote = await hostAnswer(read(options, 'isQuote'), SERVICE_UNREADABLE, serviceId);
-      if (quote.failed) return quote.failed;
       const pools = read(options, 'pools');
-      const list = Array.isArray(pools) ? pools : [];
       const areas = new Packer(64);
-      for (const pool of list) areas.record([read(pool, 'areaCode')]);
-      const step = take(raw.abillityCheck(body, quote.value !== false, areas.done(), read(options, 'maxQuantity')));
-      if (step[0] === 'R') return jsonReply(step);
-      const [, area, quantity] = step.split(US);
-      const pool = list.find((p) => read(p, 'areaCode') === area);
-      const first = String(read(pool, 'first'));
-      const bounds = { width: first.length, first, last: String(read(pool, 'last')), scope: area };
-      const ids = await hostAnswer(read(options, 'stockNumberId') ?? 1, SAVE_FAILED, serviceId);
-      if (ids.failed) return ids.failed;
-      const id = ids.value;
-      const save = read(options, 'save');
-      for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-        const source = read(options, 'index');
-        const loaded = typeof source === 'function'
-          ? await hostAnswer(source, RANGE_UNREADABLE, serviceId, area, attempt)
-          : { value: source ?? new SeriesIndex() };
-        if (loaded.failed) return loaded.failed;
-        const index = loaded.value;
-        if (!(index instanceof SeriesIndex)) return jsonReply(take(raw.abillityFailure(RANGE_UNREADABLE, serviceId)));
-        const block = index.allocate(bounds, BigInt(quantity), id);
-        const view = { stockNumberId: id, areaCode: area, quantity: Number(quantity), first: block?.start ?? null, last: block?.end ?? null };
-        if (typeof save === 'function') {
-          try {
-            await save(view);
-          } catch (error) {
-            if (block) index.remove(id);
-            if (error?.code === 'OVERLAP' && block && typeof source === 'function') continue;
-            return jsonReply(take(raw.abillityFailure(SAVE_FAILED, serviceId)));
+      for (const pool of Array.isArray(pools) ? pools : []) areas.record([read(pool, 'areaCode'), read(pool, 'first'), read(pool, 'last')]);
+      const flow = raw.ProfileFlowRaw.stockNumber(serviceId, body, areas.done(), read(options, 'maxQuantity'));
+      let index = null;
+      return driveProfile(flow, async (need, fields) => {
+        switch (need) {
+          case 'F': return answerOf(read(options, 'serviceFound'));
+          case 'Q': return answerOf(read(options, 'isQuote'));
+          case 'I': return answerOf(read(options, 'stockNumberId') ?? 1);
+          case 'L': {
+            const source = read(options, 'index') ?? new SeriesIndex();
+            const [kind, value] = await answerOf(source, fields[0], Number(fields[1]));
+            index = value instanceof SeriesIndex ? value : null;
+            return index ? [ANSWER.held, indexRaw(index)] : [kind === ANSWER.failed ? kind : ANSWER.value];
+          }
+          default: {
+            const [id, areaCode, quantity, first = null, last = null] = fields;
+            const view = { stockNumberId: Number(id), areaCode, quantity: Number(quantity), first, last };
+            const save = read(options, 'save');
+            try {
+              if (typeof save === 'function') await save(view);
+            } catch (error) {
+              return [read(error, 'code') === 'OVERLAP' ? ANSWER.refused : ANSWER.failed, undefined, 'OVERLAP', ''];
+            }
+            // The index the block was found in remembers it.
+            if (first !== null) index.add({ id: view.stockNumberId, start: first, end: last, scope: areaCode });
+            return [ANSWER.done];
           }
         }
-        return jsonReply(take(raw.abillityView(id, view.first ?? undefined, view.last ?? undefined, area, quantity)));
-      }
-      return jsonReply(take(raw.abillityFailure(SAVE_FAILED, serviceId)));
+      });
     },
 
     /** Splits a quantity into request bodies of at most `max` (1000) numbers each. */

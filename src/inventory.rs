@@ -17,6 +17,9 @@
 
 use std::collections::HashMap;
 
+/// Every issue of a refused input.
+type Errors = Vec<SeriesError>;
+
 use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
 use crate::formats::{stored_name, Format};
@@ -1055,6 +1058,40 @@ impl Inventory {
         quantity: Value<'_>,
         id: Value<'_>,
     ) -> Result<Option<Piece>, Vec<SeriesError>> {
+        let (key, found) = self.locate(pool, quantity)?;
+        let id = match id {
+            Value::Absent => None,
+            other => Some(SeriesId::from_value(other).map_err(|e| vec![e])?),
+        };
+        if let (Some((a, b)), Some(id)) = (found, &id) {
+            let segment = Segment {
+                key: key.as_ref(),
+                first: a,
+                last: b,
+            };
+            self.insert(id, &[segment]).map_err(|e| vec![e])?;
+        }
+        Ok(found.map(|(a, b)| key.as_ref().piece(a, b)))
+    }
+
+    /// The first free block of `quantity` serials in a pool the host
+    /// described, as [`Inventory::allocate`] finds it, storing nothing.
+    pub fn free_block(
+        &self,
+        pool: &PoolValues<'_>,
+        quantity: Value<'_>,
+    ) -> Result<Option<Piece>, Vec<SeriesError>> {
+        let (key, found) = self.locate(pool, quantity)?;
+        Ok(found.map(|(a, b)| key.as_ref().piece(a, b)))
+    }
+
+    /// Reads a pool and a quantity, and finds the first free block's serials
+    /// (`first`, `last`).
+    fn locate(
+        &self,
+        pool: &PoolValues<'_>,
+        quantity: Value<'_>,
+    ) -> Result<(PoolKey, Option<(u128, u128)>), Errors> {
         let text = |v: Value<'_>, default: &'static str| match v {
             Value::Absent => Ok(default.to_owned()),
             Value::Text(t) => Ok(t.to_owned()),
@@ -1092,20 +1129,8 @@ impl Inventory {
                     reason: Invalid::Rule("must be a positive integer"),
                 }]
             })?;
-        let id = match id {
-            Value::Absent => None,
-            other => Some(SeriesId::from_value(other).map_err(|e| vec![e])?),
-        };
         let found = self.find_free(&key.as_ref(), first, last, quantity);
-        if let (Some((a, b)), Some(id)) = (found, &id) {
-            let segment = Segment {
-                key: key.as_ref(),
-                first: a,
-                last: b,
-            };
-            self.insert(id, &[segment]).map_err(|e| vec![e])?;
-        }
-        Ok(found.map(|(a, b)| key.as_ref().piece(a, b)))
+        Ok((key, found))
     }
 
     /// Every stored range in order (pools in key order, ranges by start):

@@ -7,14 +7,17 @@
 //! `StockNumberView` as JSON and as XML (namespaces included, element order
 //! as documented); errors are the documented `Field = message` lines.
 
-use super::{xml_escape, Reply};
+use super::{xml_escape, Answer, Reply, Step};
 use crate::input::Value;
+use crate::inventory::{Piece, PoolValues};
 use crate::json::json_string;
 
 /// The documented limit per request.
 pub const MAX_QUANTITY: u128 = 1000;
 /// The longest area code.
 pub const MAX_AREA_CODE: usize = 11;
+/// How often a block another writer saved first is looked for again.
+pub const SAVE_ATTEMPTS: u32 = 8;
 
 /// A request that passed: the area code and quantity to allocate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,4 +201,244 @@ pub fn error(line: &str) -> (Reply, String) {
             xml_escape(line)
         ),
     )
+}
+
+/// A reply in JSON ([`Reply`]) and XML.
+pub type Replied = (Reply, String);
+
+/// An area code the host serves and its numbers, `first..=last` (the
+/// numbers' width is `first`'s).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area<'a> {
+    /// `AreaCode`.
+    pub area_code: Value<'a>,
+    /// The area's first number.
+    pub first: Value<'a>,
+    /// The area's last number.
+    pub last: Value<'a>,
+}
+
+/// A block to save: the `StockNumberView` fields, with the null range as `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    /// `StockNumberID`.
+    pub id: u64,
+    /// `AreaCode`.
+    pub area_code: String,
+    /// `Quantity`.
+    pub quantity: u128,
+    /// The numbers reserved; `None` when no block was large enough.
+    pub block: Option<Piece>,
+}
+
+/// What the StockNumber flow asks the host next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// Does the order service exist? Only [`Answer::No`] or the value
+    /// `false` is no; [`Answer::Failed`]: it could not be read.
+    ServiceFound,
+    /// Is the order in the quote stage? Only [`Answer::No`] or `false` is no.
+    IsQuote,
+    /// A new `StockNumberID` ([`Answer::Value`]).
+    StockNumberId,
+    /// The blocks already reserved under the area code ([`Answer::Held`]);
+    /// `attempt` counts from 0, one more each time a save lost a race.
+    Reserved {
+        /// The area code.
+        area_code: String,
+        /// Which look this is.
+        attempt: u32,
+    },
+    /// Save the reservation ([`Answer::Done`]; [`Answer::Refused`] with
+    /// `OVERLAP` when another writer saved an overlapping block first).
+    Save(Reservation),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Found,
+    Quote,
+    Id,
+    Reserved,
+    Save,
+    Over,
+}
+
+/// `POST api/order/Service/{OrderServiceID}/StockNumber` as a step machine:
+/// the service looked up, the body checked, an id taken, the next free
+/// block found among the host's reservations and saved (looked for again
+/// when another writer was first, up to [`SAVE_ATTEMPTS`] times), and the
+/// documented reply for every outcome.
+///
+/// ```
+/// use seriesguard::{input::Value, inventory::Inventory};
+/// use seriesguard::profiles::{Answer, Step, abillity::{Area, Need, StockFlow}};
+/// let areas = [Area { area_code: Value::Text("0161"), first: Value::Text("01615550000"), last: Value::Text("01615550999") }];
+/// let (mut flow, step) = StockFlow::start("42", Value::Text("0161"), Value::Number(600.0), &areas, Value::Absent);
+/// assert_eq!(step, Step::Need(Need::ServiceFound));
+/// flow.resume(Answer::Yes);
+/// assert_eq!(flow.resume(Answer::Yes), Step::Need(Need::StockNumberId));
+/// flow.resume(Answer::Value(Value::Number(7.0)));
+/// let Step::Need(Need::Save(r)) = flow.resume(Answer::Held(&Inventory::new(false))) else { panic!() };
+/// assert_eq!(r.block.unwrap().end, "01615550599");
+/// let Step::Reply((reply, _xml)) = flow.resume(Answer::Done) else { panic!() };
+/// assert!(reply.body.contains("\"StockNumberID\": 7"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct StockFlow {
+    service_id: String,
+    body: Result<(String, u128), ErrorLine>,
+    area: (String, String),
+    reservation: Reservation,
+    attempt: u32,
+    phase: Phase,
+}
+
+impl StockFlow {
+    /// A request for `service_id` (the path's `OrderServiceID`, as sent)
+    /// with the body's `AreaCode` and `Quantity`, over the host's areas and
+    /// its configured maximum ([`configured_max`]).
+    pub fn start(
+        service_id: &str,
+        area_code: Value<'_>,
+        quantity: Value<'_>,
+        areas: &[Area<'_>],
+        max: Value<'_>,
+    ) -> (StockFlow, Step<Need, Replied>) {
+        let found = |code: &str| {
+            areas
+                .iter()
+                .find(|a| a.area_code == Value::Text(code))
+                .map(|a| (text_of(a.first), text_of(a.last)))
+        };
+        let checked = check(
+            area_code,
+            quantity,
+            true,
+            |c| found(c).is_some(),
+            configured_max(max),
+        );
+        let area = checked
+            .as_ref()
+            .ok()
+            .and_then(|a| found(a.area_code))
+            .unwrap_or_default();
+        let flow = StockFlow {
+            service_id: service_id.to_owned(),
+            body: checked.map(|a| (a.area_code.to_owned(), a.quantity)),
+            area,
+            reservation: Reservation {
+                id: 0,
+                area_code: String::new(),
+                quantity: 0,
+                block: None,
+            },
+            attempt: 0,
+            phase: Phase::Found,
+        };
+        (flow, Step::Need(Need::ServiceFound))
+    }
+
+    /// Feeds the host's answer to the last step; answers the next.
+    pub fn resume(&mut self, answer: Answer<'_>) -> Step<Need, Replied> {
+        let step = self.next(answer);
+        if matches!(step, Step::Reply(_)) {
+            self.phase = Phase::Over;
+        }
+        step
+    }
+
+    fn next(&mut self, answer: Answer<'_>) -> Step<Need, Replied> {
+        let failed = |kind| Step::Reply(error(&failure(kind, &self.service_id)));
+        match (self.phase, answer) {
+            // Only a definite no (`false`) is no: a host that does not say is yes.
+            (Phase::Found | Phase::Quote, Answer::Failed) => failed(Failure::ServiceUnreadable),
+            (Phase::Found, Answer::No | Answer::Value(Value::Bool(false))) => {
+                failed(Failure::ServiceNotFound)
+            }
+            (Phase::Found, _) => self.ask(Phase::Quote, Need::IsQuote),
+            (Phase::Quote, Answer::No | Answer::Value(Value::Bool(false))) => {
+                Step::Reply(error("Order.Status = Only quotes may be updated"))
+            }
+            (Phase::Quote, _) => match &self.body {
+                Err(line) => Step::Reply(error(line)),
+                Ok(_) => self.ask(Phase::Id, Need::StockNumberId),
+            },
+            (Phase::Id, Answer::Value(v)) => {
+                match v.as_exact_u128().and_then(|n| u64::try_from(n).ok()) {
+                    Some(id) => {
+                        self.reservation.id = id;
+                        self.look()
+                    }
+                    None => failed(Failure::SaveFailed),
+                }
+            }
+            (Phase::Reserved, Answer::Held(index)) => {
+                let (area_code, quantity) = match &self.body {
+                    Ok((a, q)) => (a.clone(), *q),
+                    Err(_) => return failed(Failure::RangeUnreadable),
+                };
+                let width = self.area.0.chars().count().to_string();
+                let pool = PoolValues {
+                    width: Value::Text(&width),
+                    first: Value::Text(&self.area.0),
+                    last: Value::Text(&self.area.1),
+                    scope: Value::Text(&area_code),
+                    ..PoolValues::default()
+                };
+                match index.free_block(&pool, Value::BigInt(Some(quantity))) {
+                    Ok(block) => {
+                        self.reservation.area_code = area_code;
+                        self.reservation.quantity = quantity;
+                        self.reservation.block = block;
+                        self.ask(Phase::Save, Need::Save(self.reservation.clone()))
+                    }
+                    Err(_) => failed(Failure::RangeUnreadable),
+                }
+            }
+            (Phase::Reserved, _) => failed(Failure::RangeUnreadable),
+            (Phase::Save, Answer::Done) => {
+                let r = &self.reservation;
+                Step::Reply(reply(&View {
+                    id: r.id,
+                    first: r.block.as_ref().map(|b| b.start.as_str()),
+                    last: r.block.as_ref().map(|b| b.end.as_str()),
+                    area_code: &r.area_code,
+                    quantity: r.quantity,
+                }))
+            }
+            (
+                Phase::Save,
+                Answer::Refused {
+                    code: "OVERLAP", ..
+                },
+            ) if self.reservation.block.is_some() && self.attempt + 1 < SAVE_ATTEMPTS => {
+                self.attempt += 1;
+                self.look()
+            }
+            (Phase::Id | Phase::Save | Phase::Over, _) => failed(Failure::SaveFailed),
+        }
+    }
+
+    fn ask(&mut self, phase: Phase, need: Need) -> Step<Need, Replied> {
+        self.phase = phase;
+        Step::Need(need)
+    }
+
+    fn look(&mut self) -> Step<Need, Replied> {
+        let area_code = self.body.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+        let attempt = self.attempt;
+        self.ask(Phase::Reserved, Need::Reserved { area_code, attempt })
+    }
+}
+
+/// A pool bound as text: a string as given, an integer in decimal.
+fn text_of(v: Value<'_>) -> String {
+    match v {
+        Value::Text(t) => t.to_owned(),
+        other => other
+            .as_exact_u128()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    }
 }

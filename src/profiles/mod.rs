@@ -7,11 +7,54 @@
 //! the platform's documents). It does not reach storage or authentication:
 //! the host answers those (is this API key valid, which cards exist, is the
 //! order a quote) and the bindings pass the answers in.
+//!
+//! A create that waits on the host is a step machine here (Shipsy's
+//! [`shipsy::CreateFlow`], aBILLity's [`abillity::StockFlow`]): it answers
+//! what it needs next or its reply, and the binding feeds back the host's
+//! [`Answer`]. No binding decides anything between the steps.
 
 pub mod abillity;
 pub mod crm;
 pub mod mor;
 pub mod shipsy;
+
+use crate::input::Value;
+use crate::inventory::Inventory;
+
+/// A host's answer to what a platform's flow asked.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer<'a> {
+    /// Yes: the key is valid, the service exists, the order is a quote.
+    Yes,
+    /// No.
+    No,
+    /// The host could not answer: its callback threw, or is missing.
+    Failed,
+    /// A value the host gave (a StockNumberID).
+    Value(Value<'a>),
+    /// What the host holds already, as an index (aBILLity's reservations).
+    Held(&'a Inventory),
+    /// Done as asked: created, saved.
+    Done,
+    /// Refused, with a series error's code and message (`OVERLAP`: another
+    /// writer was first).
+    Refused {
+        /// The error's code.
+        code: &'a str,
+        /// Its message.
+        message: &'a str,
+    },
+}
+
+/// A platform flow's next step: what it needs from the host (`N`), or its
+/// finished reply (`R`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step<N, R> {
+    /// Ask the host this and feed the answer back.
+    Need(N),
+    /// The reply; the flow is over.
+    Reply(R),
+}
 
 /// An HTTP-style reply: status and the exact body text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 //! document) use the same shape with `code: "WRONG_INPUT"` and our stable
 //! reason codes. The whole request is rejected on any error.
 
-use super::Reply;
+use super::{Answer, Reply, Step};
 use crate::error::{Definition, Field, Invalid, SeriesError};
 
 /// Neither a client code nor a hub code was given: the document's sentence.
@@ -258,5 +258,126 @@ pub fn form_issues<'a>(
     crate::range::Validation {
         range: validation.range,
         issues,
+    }
+}
+
+/// The series an accepted request creates, owned by its flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// The customer's scope (`client:CODE` or `hub:CODE`).
+    pub scope: String,
+    /// `start`, canonical.
+    pub start: String,
+    /// `end`, canonical.
+    pub end: String,
+    /// `item_code`, trimmed.
+    pub item_code: String,
+    /// `type`, defaulted.
+    pub kind: SeriesType,
+}
+
+/// What Shipsy's create asks the host next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// Whether this API key is valid: [`Answer::Yes`] or the value `true`;
+    /// anything else is no, and [`Answer::Failed`] means the check failed.
+    KeyValid(String),
+    /// Create this series through the host's book: [`Answer::Done`], or
+    /// [`Answer::Refused`] with the book's error.
+    Create(Series),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Key,
+    Create,
+    Over,
+}
+
+/// `POST .../virtualseries/create` as a step machine: the request checked,
+/// the key checked by the host, the series created through the host's
+/// book, and Shipsy's exact reply for each outcome.
+///
+/// ```
+/// use seriesguard::{input::Value, range::SeriesRules};
+/// use seriesguard::profiles::{Answer, Step, shipsy::{Body, CreateFlow, Need}};
+/// let body = Body {
+///     client_code: Value::Text("sl1981"), kind: Value::Absent, start: Value::Text("V10000071"),
+///     end: Value::Text("V10000080"), item_code: Value::Text("P7WJEJANkt"),
+///     hub_code: Value::Absent, creator_hub: Value::Absent,
+/// };
+/// let (mut flow, step) = CreateFlow::start(Value::Text("Basic k"), &body, &SeriesRules::default());
+/// assert_eq!(step, Step::Need(Need::KeyValid("k".into())));
+/// let Step::Need(Need::Create(series)) = flow.resume(Answer::Yes) else { panic!() };
+/// assert_eq!((series.scope.as_str(), series.start.as_str()), ("client:SL1981", "V10000071"));
+/// let Step::Reply(reply) = flow.resume(Answer::Done) else { panic!() };
+/// assert_eq!(reply.body, r#"{"status":"OK"}"#);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CreateFlow {
+    series: Series,
+    phase: Phase,
+}
+
+impl CreateFlow {
+    /// Checks the request; its first step is the key check, or the reply.
+    pub fn start(
+        authorization: Value<'_>,
+        body: &Body<'_>,
+        rules: &SeriesRules,
+    ) -> (CreateFlow, Step<Need, Reply>) {
+        let (series, step) = match check(authorization, body, rules) {
+            Ok(a) => (
+                Series {
+                    scope: a.scope,
+                    start: a.start.into_owned(),
+                    end: a.end.into_owned(),
+                    item_code: a.item_code.to_owned(),
+                    kind: a.kind,
+                },
+                Step::Need(Need::KeyValid(a.api_key.to_owned())),
+            ),
+            Err(reply) => (
+                Series {
+                    scope: String::new(),
+                    start: String::new(),
+                    end: String::new(),
+                    item_code: String::new(),
+                    kind: SeriesType::Virtual,
+                },
+                Step::Reply(reply),
+            ),
+        };
+        let phase = match step {
+            Step::Need(_) => Phase::Key,
+            Step::Reply(_) => Phase::Over,
+        };
+        (CreateFlow { series, phase }, step)
+    }
+
+    /// Feeds the host's answer to the last step; answers the next.
+    pub fn resume(&mut self, answer: Answer<'_>) -> Step<Need, Reply> {
+        let (phase, step) = match (self.phase, answer) {
+            // Valid only when the host says so: `true`, nothing else.
+            (Phase::Key, Answer::Yes | Answer::Value(Value::Bool(true))) => {
+                (Phase::Create, Step::Need(Need::Create(self.series.clone())))
+            }
+            (Phase::Key, Answer::Failed) => (
+                Phase::Over,
+                Step::Reply(outcome("key-check-failed", "", "")),
+            ),
+            (Phase::Key, _) => (Phase::Over, Step::Reply(invalid_api_key())),
+            (Phase::Create, Answer::Done) => (Phase::Over, Step::Reply(ok())),
+            (Phase::Create, Answer::Refused { code, message }) => {
+                (Phase::Over, Step::Reply(error_parts(code, message)))
+            }
+            (Phase::Create, _) => (
+                Phase::Over,
+                Step::Reply(error(&crate::book::store_failed("create", false))),
+            ),
+            (Phase::Over, _) => (Phase::Over, Step::Reply(error(&crate::flow::finished()))),
+        };
+        self.phase = phase;
+        step
     }
 }

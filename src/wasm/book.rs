@@ -6,7 +6,6 @@
 use wasm_bindgen::prelude::*;
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use super::value::{fields, unpack, Held};
 use super::{read_rules, wire};
@@ -32,7 +31,7 @@ fn push_record(out: &mut String, r: &Record) {
     out.push('\u{1f}');
     wire::push_id(out, &r.id);
     let (kind, format) = (r.kind.name(), r.format_name());
-    push_fields(
+    wire::push_fields(
         out,
         '\u{1f}',
         &[
@@ -48,7 +47,7 @@ fn push_record(out: &mut String, r: &Record) {
     );
     for (pool, first, last) in &r.segments {
         push_pool(out, '\u{1e}', pool);
-        push_fields(out, '\u{1f}', &[first, last]);
+        wire::push_fields(out, '\u{1f}', &[first, last]);
     }
 }
 
@@ -59,19 +58,11 @@ fn push_pool(out: &mut String, lead: char, pool: &PoolKey) {
     out.push(lead);
     out.push_str(&k.key_text());
     let scheme = k.scheme.name();
-    push_fields(
+    wire::push_fields(
         out,
         '\u{1f}',
         &[&k.prefix, &k.suffix, &k.width, &scheme, &k.scope],
     );
-}
-
-/// Each field after `separator` (one formatting loop for every answer).
-fn push_fields(out: &mut String, separator: char, fields: &[&dyn std::fmt::Display]) {
-    for field in fields {
-        out.push(separator);
-        let _ = write!(out, "{field}");
-    }
 }
 
 /// A step as the wrapper reads it: `N US R US poolKey US prefix US suffix
@@ -89,7 +80,7 @@ fn step_text(step: Step) -> String {
         }) => {
             let mut out = String::from("N\u{1f}R");
             push_pool(&mut out, '\u{1f}', &pool);
-            push_fields(&mut out, '\u{1f}', &[&format, &first, &last]);
+            wire::push_fields(&mut out, '\u{1f}', &[&format, &first, &last]);
             out
         }
         Step::Need(Need::Insert(record)) => {

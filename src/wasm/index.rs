@@ -27,6 +27,13 @@ pub struct IndexRaw {
     rule_issues: Vec<SeriesError>,
 }
 
+impl IndexRaw {
+    /// Runs `f` over the inventory (no JS runs while it is borrowed).
+    pub(crate) fn with_inventory<T>(&self, f: impl FnOnce(&Inventory) -> T) -> T {
+        f(&self.inventory.borrow())
+    }
+}
+
 #[wasm_bindgen(js_class = IndexRaw)]
 impl IndexRaw {
     /// An empty index validating series under `rules`.

@@ -6,10 +6,12 @@
 
 use wasm_bindgen::prelude::*;
 
+use std::cell::RefCell;
+
 use super::value::{fields, unpack, Held};
-use super::{read_rules, wire};
+use super::{read_rules, wire, IndexRaw};
 use crate::input::Value;
-use crate::profiles::{abillity, crm, mor, shipsy, Reply};
+use crate::profiles::{abillity, crm, mor, shipsy, Answer, Reply, Step};
 
 fn reply(r: &Reply) -> String {
     format!("R{}\u{1f}{}", r.status, r.body)
@@ -18,6 +20,162 @@ fn reply(r: &Reply) -> String {
 /// A reply with its XML form: `R status US body US xml`.
 fn reply_with_xml((r, xml): (Reply, String)) -> String {
     format!("{}\u{1f}{xml}", reply(&r))
+}
+
+/// A platform's create flow (`profiles::shipsy::CreateFlow`,
+/// `profiles::abillity::StockFlow`), driven by `pkg/api.js`: each step is
+/// `R status US body [US xml]` for the reply, or `N US need US fields`.
+enum Machine {
+    Shipsy(shipsy::CreateFlow),
+    Stock(abillity::StockFlow),
+}
+
+/// A platform flow for the wrapper to drive.
+#[wasm_bindgen]
+pub struct ProfileFlowRaw {
+    machine: RefCell<Machine>,
+    first: RefCell<Option<String>>,
+}
+
+fn shipsy_step(step: Step<shipsy::Need, Reply>) -> String {
+    match step {
+        Step::Reply(r) => reply(&r),
+        Step::Need(shipsy::Need::KeyValid(key)) => format!("N\u{1f}K\u{1f}{key}"),
+        Step::Need(shipsy::Need::Create(s)) => {
+            let mut out = String::from("N\u{1f}C");
+            wire::push_fields(
+                &mut out,
+                '\u{1f}',
+                &[&s.scope, &s.start, &s.end, &s.item_code, &s.kind.name()],
+            );
+            out
+        }
+    }
+}
+
+fn stock_step(step: Step<abillity::Need, abillity::Replied>) -> String {
+    use abillity::Need;
+    match step {
+        Step::Reply(r) => reply_with_xml(r),
+        Step::Need(Need::ServiceFound) => "N\u{1f}F".to_owned(),
+        Step::Need(Need::IsQuote) => "N\u{1f}Q".to_owned(),
+        Step::Need(Need::StockNumberId) => "N\u{1f}I".to_owned(),
+        Step::Need(Need::Reserved { area_code, attempt }) => {
+            let mut out = String::from("N\u{1f}L");
+            wire::push_fields(&mut out, '\u{1f}', &[&area_code, &attempt]);
+            out
+        }
+        Step::Need(Need::Save(r)) => {
+            let mut out = String::from("N\u{1f}S");
+            wire::push_fields(&mut out, '\u{1f}', &[&r.id, &r.area_code, &r.quantity]);
+            if let Some(b) = &r.block {
+                wire::push_fields(&mut out, '\u{1f}', &[&b.start, &b.end]);
+            }
+            out
+        }
+    }
+}
+
+impl ProfileFlowRaw {
+    fn new(machine: Machine, first: String) -> ProfileFlowRaw {
+        ProfileFlowRaw {
+            machine: RefCell::new(machine),
+            first: RefCell::new(Some(first)),
+        }
+    }
+
+    fn feed(&self, answer: Answer<'_>) -> u32 {
+        let text = match &mut *self.machine.borrow_mut() {
+            Machine::Shipsy(flow) => shipsy_step(flow.resume(answer)),
+            Machine::Stock(flow) => stock_step(flow.resume(answer)),
+        };
+        wire::emit(text)
+    }
+}
+
+#[wasm_bindgen(js_class = ProfileFlowRaw)]
+impl ProfileFlowRaw {
+    /// Shipsy's create for the `Authorization` header's value and a body.
+    pub fn shipsy(authorization: &JsValue, body: &JsValue, rules: &JsValue) -> ProfileFlowRaw {
+        let (rules, _) = read_rules(rules);
+        let auth = Held::from_js(authorization);
+        let f = SHIPSY_FIELDS.map(|k| Held::field(body, k));
+        let (flow, step) = shipsy::CreateFlow::start(auth.view(), &shipsy_body(&f), &rules);
+        let first = match Held::kind_of(body)
+            .view()
+            .expect_object(crate::error::Field::Input)
+        {
+            // A body that is no object, with a key given: that is the error.
+            Some(issue) if !matches!(auth.view(), Value::Absent) => reply(&shipsy::error(&issue)),
+            _ => shipsy_step(step),
+        };
+        ProfileFlowRaw::new(Machine::Shipsy(flow), first)
+    }
+
+    /// aBILLity's StockNumber for the path's service id and a body, over
+    /// the host's areas (packed `areaCode US first US last` records) and
+    /// its configured maximum.
+    #[wasm_bindgen(js_name = stockNumber)]
+    pub fn stock_number(
+        service_id: &str,
+        body: &JsValue,
+        areas: &[u8],
+        max: &JsValue,
+    ) -> ProfileFlowRaw {
+        let [area, quantity] = ["AreaCode", "Quantity"].map(|k| Held::field(body, k));
+        let text = std::str::from_utf8(areas).unwrap_or_default();
+        let areas: Vec<abillity::Area<'_>> = text
+            .split('\u{1e}')
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let mut f = fields(r).map(unpack);
+                let mut next = || f.next().unwrap_or(Value::Absent);
+                abillity::Area {
+                    area_code: next(),
+                    first: next(),
+                    last: next(),
+                }
+            })
+            .collect();
+        let max = Held::from_js(max);
+        let (flow, step) = abillity::StockFlow::start(
+            service_id,
+            area.view(),
+            quantity.view(),
+            &areas,
+            max.view(),
+        );
+        ProfileFlowRaw::new(Machine::Stock(flow), stock_step(step))
+    }
+
+    /// The first step.
+    pub fn start(&self) -> u32 {
+        let first = self.first.borrow_mut().take();
+        match first {
+            Some(text) => wire::emit(text),
+            None => self.feed(Answer::Failed),
+        }
+    }
+
+    /// Feeds an answer (`kind`: 0 no, 1 yes, 2 the host failed, 3 `value`,
+    /// 4 done, 5 refused with `code` and `message`); answers the next step.
+    pub fn resume(&self, kind: u8, value: &JsValue, code: &str, message: &str) -> u32 {
+        let value = Held::from_js(value);
+        self.feed(match kind {
+            0 => Answer::No,
+            1 => Answer::Yes,
+            3 => Answer::Value(value.view()),
+            4 => Answer::Done,
+            5 => Answer::Refused { code, message },
+            _ => Answer::Failed,
+        })
+    }
+
+    /// Feeds what the host holds, as an index; answers the next step.
+    #[wasm_bindgen(js_name = resumeHeld)]
+    pub fn resume_held(&self, index: &IndexRaw) -> u32 {
+        index.with_inventory(|inventory| self.feed(Answer::Held(inventory)))
+    }
 }
 
 /// The Shipsy body's fields, in [`shipsy::Body`]'s order.
@@ -44,32 +202,6 @@ fn shipsy_body(f: &[Held; 7]) -> shipsy::Body<'_> {
     }
 }
 
-/// Shipsy: checks headers' `Authorization` value and the body.
-#[wasm_bindgen(js_name = shipsyCheck)]
-pub fn shipsy_check(authorization: &JsValue, body: &JsValue, rules: &JsValue) -> u32 {
-    let (rules, _) = read_rules(rules);
-    let auth = Held::from_js(authorization);
-    let f = SHIPSY_FIELDS.map(|k| Held::field(body, k));
-    let body_kind = Held::kind_of(body);
-    let body = shipsy_body(&f);
-    let answer = match body_kind.view().expect_object(crate::error::Field::Input) {
-        Some(issue) if !matches!(auth.view(), Value::Absent) => reply(&shipsy::error(&issue)),
-        _ => match shipsy::check(auth.view(), &body, &rules) {
-            Ok(a) => format!(
-                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                a.api_key,
-                a.scope,
-                a.start,
-                a.end,
-                a.item_code,
-                a.kind.name()
-            ),
-            Err(r) => reply(&r),
-        },
-    };
-    wire::emit(answer)
-}
-
 /// Shipsy dashboard form: every issue at once, with the count (a
 /// validation answer). `service_types` is the number picked, `-1` when the
 /// form has no such field, `-2` when the value is not a list.
@@ -92,13 +224,6 @@ pub fn shipsy_validate(body: &JsValue, service_types: i32, rules: &JsValue) -> u
         answer.push_str(&customer);
     }
     wire::emit(answer)
-}
-
-/// Shipsy's replies the wrapper finishes with: `ok`, `invalid-key`, or an
-/// error from a `SeriesError`'s code and message.
-#[wasm_bindgen(js_name = shipsyReply)]
-pub fn shipsy_reply(kind: &str, code: &str, message: &str) -> u32 {
-    wire::emit(reply(&shipsy::outcome(kind, code, message)))
 }
 
 /// MOR: checks the parameters against the host's facts. `R200 US xml US
@@ -214,70 +339,6 @@ pub fn mor_plan(from: &str, till: &str, number_length: u32, existing: &[u8]) -> 
         Err(issues) => wire::failure(&issues),
     };
     wire::emit(answer)
-}
-
-/// aBILLity: checks a body. `R status US json US xml` for an error, or
-/// `1 US area code US quantity`. `areas` is the host's area codes, packed.
-#[wasm_bindgen(js_name = abillityCheck)]
-pub fn abillity_check(body: &JsValue, is_quote: bool, areas: &[u8], max: &JsValue) -> u32 {
-    let [area, quantity] = ["AreaCode", "Quantity"].map(|k| Held::field(body, k));
-    let areas = std::str::from_utf8(areas).unwrap_or_default();
-    let known: Vec<Value<'_>> = areas
-        .split('\u{1e}')
-        .filter(|r| !r.is_empty())
-        .map(unpack)
-        .collect();
-    let max = abillity::configured_max(Held::from_js(max).view());
-    let answer = match abillity::check(
-        area.view(),
-        quantity.view(),
-        is_quote,
-        |code| known.contains(&Value::Text(code)),
-        max,
-    ) {
-        Ok(a) => format!("1\u{1f}{}\u{1f}{}", a.area_code, a.quantity),
-        Err(line) => reply_with_xml(abillity::error(&line)),
-    };
-    wire::emit(answer)
-}
-
-/// aBILLity: the documented error reply for a host failure (`kind`: 0 service
-/// not found, 1 service unreadable, 2 range unreadable, else save failed).
-#[wasm_bindgen(js_name = abillityFailure)]
-pub fn abillity_failure(kind: u32, service_id: &str) -> u32 {
-    let kind = match kind {
-        0 => abillity::Failure::ServiceNotFound,
-        1 => abillity::Failure::ServiceUnreadable,
-        2 => abillity::Failure::RangeUnreadable,
-        _ => abillity::Failure::SaveFailed,
-    };
-    wire::emit(reply_with_xml(abillity::error(&abillity::failure(
-        kind, service_id,
-    ))))
-}
-
-/// aBILLity: the `StockNumberView` reply (`first`/`last` undefined: the null range).
-#[wasm_bindgen(js_name = abillityView)]
-pub fn abillity_view(
-    id: &JsValue,
-    first: Option<String>,
-    last: Option<String>,
-    area: &str,
-    quantity: &str,
-) -> u32 {
-    let id = Held::from_js(id)
-        .view()
-        .as_exact_u128()
-        .and_then(|n| u64::try_from(n).ok())
-        .unwrap_or(0);
-    let view = abillity::View {
-        id,
-        first: first.as_deref(),
-        last: last.as_deref(),
-        area_code: area,
-        quantity: quantity.parse().unwrap_or(0),
-    };
-    wire::emit(reply_with_xml(abillity::reply(&view)))
 }
 
 /// CRM.COM: whether `item_code` names a traceable physical good of the

@@ -316,3 +316,11 @@ pub(crate) fn entries(inventory: &Inventory) -> String {
     }
     out
 }
+
+/// Each field after `separator` (one formatting loop for every answer).
+pub(crate) fn push_fields(out: &mut String, separator: char, fields: &[&dyn std::fmt::Display]) {
+    for field in fields {
+        out.push(separator);
+        let _ = write!(out, "{field}");
+    }
+}
