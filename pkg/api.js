@@ -1048,8 +1048,8 @@ export function bind(raw) {
           if (book) await book.create({ start, end, scope, item_code: itemCode, type });
           return [ANSWER.done];
         } catch (error) {
-          if (!(error instanceof SeriesError)) throw error;
-          return [ANSWER.refused, undefined, error.code, error.message];
+          // The book's refusal is answered as it is; anything else is the host failing.
+          return error instanceof SeriesError ? [ANSWER.refused, undefined, error.code, error.message] : [ANSWER.failed];
         }
       });
     },

@@ -238,11 +238,13 @@ pub fn store_invalid() -> SeriesError {
     }
 }
 
-/// Why a synchronous store refused an insert.
+/// Why a synchronous store could not do what it was asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// The store's own constraint saw an overlap (another writer won a race).
     Overlap,
     /// Anything else went wrong.
     Failed,
+    /// `overlapping` answered something other than rows.
+    NotRows,
 }

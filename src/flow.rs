@@ -275,7 +275,7 @@ impl BookFlow {
                 self.phase = Phase::Checking { at: 0, again: true };
                 self.ask()
             }
-            (Phase::Inserting, Answer::Refused(Refusal::Failed)) => {
+            (Phase::Inserting, Answer::Refused(Refusal::Failed | Refusal::NotRows)) => {
                 self.finish(Err(vec![book::store_failed("insert", false)]))
             }
             (Phase::Inserting, Answer::Failed { missing }) => {
@@ -473,6 +473,7 @@ pub fn run(
                         })
                         .collect(),
                 )),
+                Err(Refusal::NotRows) => flow.resume(Answer::NotRows),
                 Err(_) => flow.resume(Answer::Failed { missing: false }),
             },
             Step::Need(Need::Insert(record)) => match store.insert(&record) {

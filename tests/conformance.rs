@@ -16,7 +16,7 @@ use seriesguard::book;
 use seriesguard::flow;
 use seriesguard::input::Value;
 use seriesguard::inventory::{self, Inventory, PoolValues, SeriesId};
-use seriesguard::profiles::{abillity, mor, shipsy};
+use seriesguard::profiles::{self, abillity, mor, shipsy};
 use seriesguard::range::{self, RuleValues, SeriesRules};
 use seriesguard::signing::{self, Encoding};
 use seriesguard::SeriesError;
@@ -190,6 +190,170 @@ fn flow_result(result: Result<flow::Done, Vec<SeriesError>>) -> Json {
     }
 }
 
+/// Shipsy's create with every key accepted, creating through `store`.
+fn shipsy_create(authorization: Value<'_>, body: &Json, store: &mut MemStore) -> profiles::Reply {
+    use profiles::{Answer, Step};
+    let rules = SeriesRules::default();
+    let (mut flow, mut step) = shipsy::CreateFlow::start(authorization, &shipsy_body(body), &rules);
+    loop {
+        step = match step {
+            Step::Reply(r) => return r,
+            Step::Need(shipsy::Need::KeyValid(_)) => flow.resume(Answer::Yes),
+            Step::Need(shipsy::Need::Create(s)) => {
+                let request = book::Request {
+                    id: Value::Absent,
+                    start: Value::Text(&s.start),
+                    end: Value::Text(&s.end),
+                    scope: Value::Text(&s.scope),
+                    item_code: Value::Text(&s.item_code),
+                    kind: Value::Text(s.kind.name()),
+                };
+                match flow::run(flow::Mode::Create, &request, &rules, store) {
+                    Ok(_) => flow.resume(Answer::Done),
+                    Err(issues) => {
+                        let message = issues[0].to_string();
+                        flow.resume(Answer::Refused {
+                            code: issues[0].code(),
+                            message: &message,
+                        })
+                    }
+                }
+            }
+        };
+    }
+}
+
+/// A JSON quantity as a host reads it: an integer exactly, anything else as it is.
+fn quantity_of(q: &Json) -> Value<'_> {
+    q.as_i64()
+        .map_or(text(q), |q| Value::BigInt(u128::try_from(q).ok()))
+}
+
+/// A platform flow's answer as the corpus scripts it.
+fn scripted_answer<'a>(a: &'a Json, held: &'a Option<Inventory>) -> profiles::Answer<'a> {
+    use profiles::Answer;
+    if a["throws"] == json!(true) {
+        Answer::Failed
+    } else if a["done"] == json!(true) {
+        Answer::Done
+    } else if let Some(code) = a["refused"].as_str() {
+        Answer::Refused {
+            code,
+            message: a["message"].as_str().unwrap_or_default(),
+        }
+    } else if !a["held"].is_null() {
+        held.as_ref().map_or(Answer::Failed, Answer::Held)
+    } else {
+        Answer::Value(text(&a["value"]))
+    }
+}
+
+/// The reservations a scripted answer holds (`None`: garbage).
+fn held_of(a: &Json, area: &str) -> Option<Inventory> {
+    let blocks = a["held"].as_array()?;
+    abillity::reservations(
+        area,
+        blocks
+            .iter()
+            .map(|b| (b[0].as_str().unwrap(), b[1].as_str().unwrap())),
+    )
+}
+
+/// A platform flow (Shipsy's create, aBILLity's StockNumber) fed the
+/// case's scripted host answers in order.
+fn platform_flow(c: &Json) -> Json {
+    use profiles::Step;
+    let mut answers = c["answers"].as_array().unwrap().iter();
+    let mut asked: Vec<String> = Vec::new();
+    let (status, body) = if c["platform"] == "shipsy" {
+        let body = shipsy_body(&c["body"]);
+        let (mut flow, mut step) =
+            shipsy::CreateFlow::start(text(&c["authorization"]), &body, &SeriesRules::default());
+        loop {
+            step = match step {
+                Step::Reply(r) => break (r.status, r.body),
+                Step::Need(shipsy::Need::KeyValid(key)) => {
+                    asked.push(format!("key {key}"));
+                    flow.resume(scripted_answer(answers.next().unwrap(), &None))
+                }
+                // The series is created through a book over the scripted store.
+                Step::Need(shipsy::Need::Create(s)) => {
+                    let request = book::Request {
+                        id: Value::Absent,
+                        start: Value::Text(&s.start),
+                        end: Value::Text(&s.end),
+                        scope: Value::Text(&s.scope),
+                        item_code: Value::Text(&s.item_code),
+                        kind: Value::Text(s.kind.name()),
+                    };
+                    let rules = SeriesRules::default();
+                    match scripted_book(
+                        flow::Mode::Create,
+                        &request,
+                        &rules,
+                        &mut answers,
+                        &mut asked,
+                    ) {
+                        Ok(_) => flow.resume(profiles::Answer::Done),
+                        Err(issues) => {
+                            let message = issues[0].to_string();
+                            flow.resume(profiles::Answer::Refused {
+                                code: issues[0].code(),
+                                message: &message,
+                            })
+                        }
+                    }
+                }
+            };
+        }
+    } else {
+        let pools = c["pools"].as_array().unwrap();
+        let areas: Vec<abillity::Area<'_>> = pools
+            .iter()
+            .map(|p| abillity::Area {
+                area_code: text(&p["areaCode"]),
+                first: text(&p["first"]),
+                last: text(&p["last"]),
+            })
+            .collect();
+        let b = &c["body"];
+        let quantity = quantity_of(&b["Quantity"]);
+        let (mut flow, mut step) = abillity::StockFlow::start(
+            c["service_id"].as_str().unwrap(),
+            text(&b["AreaCode"]),
+            quantity,
+            &areas,
+            text(&c["max_quantity"]),
+        );
+        loop {
+            use abillity::Need;
+            let mut area = String::new();
+            let need = match step {
+                Step::Reply((r, _)) => break (r.status, r.body),
+                Step::Need(Need::ServiceFound) => "service".to_owned(),
+                Step::Need(Need::IsQuote) => "quote".to_owned(),
+                Step::Need(Need::StockNumberId) => "id".to_owned(),
+                Step::Need(Need::Reserved { area_code, attempt }) => {
+                    area = area_code;
+                    format!("reserved {area} {attempt}")
+                }
+                Step::Need(Need::Save(r)) => match r.block {
+                    Some(b) => format!(
+                        "save {} {} {} {}..{}",
+                        r.id, r.area_code, r.quantity, b.start, b.end
+                    ),
+                    None => format!("save {} {} {} null", r.id, r.area_code, r.quantity),
+                },
+            };
+            asked.push(need);
+            let a = answers.next().unwrap();
+            let held = held_of(a, &area);
+            step = flow.resume(scripted_answer(a, &held));
+        }
+    };
+    json!({ "asked": asked, "status": status, "body": body })
+}
+
 /// A book flow fed the case's scripted store answers in order.
 fn scripted_flow(c: &Json) -> Json {
     let (rules, _) = rules(c);
@@ -202,10 +366,22 @@ fn scripted_flow(c: &Json) -> Json {
     let request = request_of(&c["request"]);
     let mut answers = c["answers"].as_array().unwrap().iter();
     let mut asked = Vec::new();
-    let (mut flow, mut step) = flow::BookFlow::start(mode, &request, &rules);
-    let result = loop {
+    let result = scripted_book(mode, &request, &rules, &mut answers, &mut asked);
+    json!({ "asked": asked, "result": flow_result(result) })
+}
+
+/// A book flow over a store answering from `answers`, logging what it is asked.
+fn scripted_book<'a>(
+    mode: flow::Mode,
+    request: &book::Request<'_>,
+    rules: &SeriesRules,
+    answers: &mut impl Iterator<Item = &'a Json>,
+    asked: &mut Vec<String>,
+) -> Result<flow::Done, Vec<SeriesError>> {
+    let (mut flow, mut step) = flow::BookFlow::start(mode, request, rules);
+    loop {
         step = match step {
-            flow::Step::Done(result) => break result,
+            flow::Step::Done(result) => return result,
             flow::Step::Need(flow::Need::Rows { first, last, .. }) => {
                 asked.push(format!("rows {first}..{last}"));
                 let answer = answers.next().unwrap();
@@ -241,14 +417,14 @@ fn scripted_flow(c: &Json) -> Json {
                 })
             }
         };
-    };
-    json!({ "asked": asked, "result": flow_result(result) })
+    }
 }
 
 fn run(c: &Json) -> Json {
     let op = c["op"].as_str().unwrap();
     match op {
         "flow" => scripted_flow(c),
+        "platform_flow" => platform_flow(c),
         "add_many" => {
             let (rules, _) = rules(c);
             let items = c["stored"].as_array().unwrap().iter().map(|s| {
@@ -286,25 +462,7 @@ fn run(c: &Json) -> Json {
                 .unwrap()
                 .iter()
                 .map(|b| {
-                    let rules = SeriesRules::default();
-                    let reply = match shipsy::check(Value::Text("Basic k"), &shipsy_body(b), &rules)
-                    {
-                        Err(reply) => reply,
-                        Ok(a) => {
-                            let request = book::Request {
-                                id: Value::Absent,
-                                start: Value::Text(&a.start),
-                                end: Value::Text(&a.end),
-                                scope: Value::Text(&a.scope),
-                                item_code: Value::Text(a.item_code),
-                                kind: Value::Text(a.kind.name()),
-                            };
-                            match flow::run(flow::Mode::Create, &request, &rules, &mut store) {
-                                Ok(_) => shipsy::ok(),
-                                Err(issues) => shipsy::error(&issues[0]),
-                            }
-                        }
-                    };
+                    let reply = shipsy_create(Value::Text("Basic k"), b, &mut store);
                     let body: Json = serde_json::from_str(&reply.body).unwrap();
                     let reason = body["error"]["reason"].as_str().unwrap_or("OK").to_owned();
                     json!([reply.status, reason])
@@ -443,14 +601,11 @@ fn run(c: &Json) -> Json {
             })
         }
         "shipsy_create" => {
-            let reply = match shipsy::check(
+            let reply = shipsy_create(
                 text(&c["authorization"]),
-                &shipsy_body(&c["body"]),
-                &SeriesRules::default(),
-            ) {
-                Ok(_) => shipsy::outcome("ok", "", ""),
-                Err(reply) => reply,
-            };
+                &c["body"],
+                &mut MemStore::default(),
+            );
             json!({ "status": reply.status, "body": reply.body })
         }
         "mor_cards" => {
@@ -483,65 +638,45 @@ fn run(c: &Json) -> Json {
             }
         }
         "abillity" => {
-            let areas: Vec<&str> = c["pools"]
-                .as_array()
-                .unwrap()
+            // The host: the service exists, the case says whether it is a
+            // quote, its reservations are `stored`, and every save succeeds.
+            let pools = c["pools"].as_array().unwrap();
+            let areas: Vec<abillity::Area<'_>> = pools
                 .iter()
-                .map(|p| p["areaCode"].as_str().unwrap())
+                .map(|p| abillity::Area {
+                    area_code: text(&p["areaCode"]),
+                    first: text(&p["first"]),
+                    last: text(&p["last"]),
+                })
                 .collect();
-            let quantity = c["body"]["Quantity"]
-                .as_f64()
-                .map_or(Value::Absent, Value::Number);
-            let checked = abillity::check(
-                text(&c["body"]["AreaCode"]),
-                quantity,
-                c["is_quote"].as_bool().unwrap(),
-                |a| areas.contains(&a),
-                abillity::configured_max(text(&c["max_quantity"])),
+            let b = &c["body"];
+            let (mut flow, mut step) = abillity::StockFlow::start(
+                "1",
+                text(&b["AreaCode"]),
+                quantity_of(&b["Quantity"]),
+                &areas,
+                text(&c["max_quantity"]),
             );
-            let (reply, _) = match checked {
-                Err(line) => abillity::error(&line),
-                Ok(a) => {
-                    let pool = c["pools"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .find(|p| p["areaCode"] == a.area_code)
-                        .unwrap();
-                    let first = pool["first"].as_str().unwrap();
-                    let mut index = Inventory::new(false);
-                    for (i, s) in c["stored"].as_array().unwrap().iter().enumerate() {
-                        let segments = inventory::series_segments(
-                            text(&s[0]),
-                            text(&s[1]),
-                            Value::Text(a.area_code),
-                            &SeriesRules::default(),
-                        )
-                        .unwrap();
-                        index
-                            .insert(&SeriesId::Number(i as u32), &segments)
-                            .unwrap();
+            let stored = c["stored"].as_array().unwrap();
+            let reply = loop {
+                use abillity::Need;
+                use profiles::{Answer, Step};
+                step = match step {
+                    Step::Reply((r, _)) => break r,
+                    Step::Need(Need::ServiceFound) => flow.resume(Answer::Yes),
+                    Step::Need(Need::IsQuote) => flow.resume(Answer::Value(text(&c["is_quote"]))),
+                    Step::Need(Need::StockNumberId) => {
+                        flow.resume(Answer::Value(text(&c["stock_number_id"])))
                     }
-                    let width = first.len().to_string();
-                    let values = PoolValues {
-                        width: Value::Text(&width),
-                        first: Value::Text(first),
-                        last: text(&pool["last"]),
-                        scope: Value::Text(a.area_code),
-                        ..PoolValues::default()
-                    };
-                    let block = index
-                        .allocate(&values, Value::BigInt(Some(a.quantity)), Value::Absent)
-                        .unwrap();
-                    let id = c["stock_number_id"].as_u64().unwrap();
-                    abillity::reply(&abillity::View {
-                        id,
-                        first: block.as_ref().map(|b| b.start.as_str()),
-                        last: block.as_ref().map(|b| b.end.as_str()),
-                        area_code: a.area_code,
-                        quantity: a.quantity,
-                    })
-                }
+                    Step::Need(Need::Reserved { area_code, .. }) => {
+                        let pairs = stored
+                            .iter()
+                            .map(|s| (s[0].as_str().unwrap(), s[1].as_str().unwrap()));
+                        let index = abillity::reservations(&area_code, pairs).unwrap();
+                        flow.resume(Answer::Held(&index))
+                    }
+                    Step::Need(Need::Save(_)) => flow.resume(Answer::Done),
+                };
             };
             json!({ "status": reply.status, "body": reply.body })
         }

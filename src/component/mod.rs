@@ -16,15 +16,15 @@ mod bindings {
 use std::cell::RefCell;
 
 use bindings::exports::seriesguard::core::{book, inventory, profiles, rules, signing};
-use bindings::seriesguard::core::store;
 use bindings::seriesguard::core::types as wit;
+use bindings::seriesguard::core::{host, store};
 
 use crate::book::{Refusal, Request, Row};
 use crate::error::{Field, SeriesError};
 use crate::flow::{self, BookFlow, Done, Mode, Record, Step, SyncStore};
 use crate::input::Value;
 use crate::inventory::{Conflict, Inventory, Piece, PoolKey, PoolValues, Segment, SeriesId};
-use crate::profiles::{abillity, mor, shipsy, Reply};
+use crate::profiles::{abillity, mor, shipsy, Answer, Reply, Step as PStep};
 use crate::range::{self, RuleValues, SeriesRules};
 use crate::signing as core_signing;
 
@@ -454,7 +454,7 @@ impl SyncStore for HostStore {
             &first.to_string(),
             &last.to_string(),
         )
-        .map_err(|_| Refusal::Failed)?;
+        .map_err(refusal_of)?;
         Ok(rows
             .into_iter()
             .map(|r| Row {
@@ -467,10 +467,16 @@ impl SyncStore for HostStore {
     }
 
     fn insert(&mut self, record: &Record) -> Result<(), Refusal> {
-        store::insert(&created(record)).map_err(|e| match e {
-            store::StoreError::Overlap => Refusal::Overlap,
-            store::StoreError::Failed(_) => Refusal::Failed,
-        })
+        store::insert(&created(record)).map_err(refusal_of)
+    }
+}
+
+/// A store's error as the core reads it.
+fn refusal_of(e: store::StoreError) -> Refusal {
+    match e {
+        store::StoreError::Overlap => Refusal::Overlap,
+        store::StoreError::Failed(_) => Refusal::Failed,
+        store::StoreError::NotRows(_) => Refusal::NotRows,
     }
 }
 
@@ -598,27 +604,42 @@ impl profiles::Guest for Component {
         (validation, customer)
     }
 
-    fn shipsy_check(
+    fn shipsy_create(
         authorization: Option<String>,
         body: profiles::ShipsyBody,
         rules: Option<wit::Rules>,
-    ) -> Result<profiles::ShipsyAccepted, wit::Reply> {
+    ) -> wit::Reply {
         let (rules, _) = read_rules(&rules);
-        match shipsy::check(opt(&authorization), &shipsy_body(&body), &rules) {
-            Ok(a) => Ok(profiles::ShipsyAccepted {
-                api_key: a.api_key.to_owned(),
-                scope: a.scope,
-                start: a.start.into_owned(),
-                end: a.end.into_owned(),
-                item_code: a.item_code.to_owned(),
-                kind: a.kind.name().to_owned(),
-            }),
-            Err(r) => Err(reply(r, None)),
+        let (mut flow, mut step) =
+            shipsy::CreateFlow::start(opt(&authorization), &shipsy_body(&body), &rules);
+        loop {
+            step = match step {
+                PStep::Reply(r) => return reply(r, None),
+                PStep::Need(shipsy::Need::KeyValid(key)) => {
+                    flow.resume(yes_no(host::api_key_valid(&key)))
+                }
+                PStep::Need(shipsy::Need::Create(s)) => {
+                    let request = Request {
+                        id: Value::Absent,
+                        start: text(&s.start),
+                        end: text(&s.end),
+                        scope: text(&s.scope),
+                        item_code: text(&s.item_code),
+                        kind: text(s.kind.name()),
+                    };
+                    match flow::run(Mode::Create, &request, &rules, &mut HostStore) {
+                        Ok(_) => flow.resume(Answer::Done),
+                        Err(issues) => {
+                            let e = refusal(&issues);
+                            flow.resume(Answer::Refused {
+                                code: &e.code,
+                                message: &e.message,
+                            })
+                        }
+                    }
+                }
+            };
         }
-    }
-
-    fn shipsy_reply(outcome: String, code: String, message: String) -> wit::Reply {
-        reply(shipsy::outcome(&outcome, &code, &message), None)
     }
 
     fn mor_check(
@@ -674,54 +695,75 @@ impl profiles::Guest for Component {
             .map_err(|issues| refusal(&issues))
     }
 
-    fn abillity_check(
-        area_code: Option<String>,
-        quantity: Option<i64>,
-        is_quote: bool,
-        known_areas: Vec<String>,
+    fn abillity_stock_number(
+        service_id: String,
+        body: profiles::AbillityBody,
+        areas: Vec<profiles::AbillityArea>,
         max_quantity: Option<u32>,
-    ) -> Result<(String, u32), wit::Reply> {
-        let quantity = match quantity {
-            None => Value::Absent,
-            Some(q) => Value::BigInt(u128::try_from(q).ok()),
-        };
-        let max = abillity::configured_max(
-            max_quantity.map_or(Value::Absent, |m| Value::BigInt(Some(u128::from(m)))),
-        );
-        match abillity::check(
-            opt(&area_code),
-            quantity,
-            is_quote,
-            |code| known_areas.iter().any(|a| a == code),
-            max,
-        ) {
-            Ok(a) => Ok((
-                a.area_code.to_owned(),
-                u32::try_from(a.quantity).unwrap_or(u32::MAX),
-            )),
-            Err(line) => {
-                let (r, xml) = abillity::error(&line);
-                Err(reply(r, Some(xml)))
-            }
+    ) -> wit::Reply {
+        use abillity::Need;
+        let quantity = body
+            .quantity
+            .map_or(Value::Absent, |q| Value::BigInt(u128::try_from(q).ok()));
+        let areas: Vec<abillity::Area<'_>> = areas
+            .iter()
+            .map(|a| abillity::Area {
+                area_code: text(&a.area_code),
+                first: text(&a.first),
+                last: text(&a.last),
+            })
+            .collect();
+        let max = max_quantity.map_or(Value::Absent, |m| Value::BigInt(Some(u128::from(m))));
+        let (mut flow, mut step) =
+            abillity::StockFlow::start(&service_id, opt(&body.area_code), quantity, &areas, max);
+        loop {
+            step = match step {
+                PStep::Reply((r, xml)) => return reply(r, Some(xml)),
+                PStep::Need(Need::ServiceFound) => {
+                    flow.resume(yes_no(host::service_found(&service_id)))
+                }
+                PStep::Need(Need::IsQuote) => flow.resume(yes_no(host::is_quote(&service_id))),
+                PStep::Need(Need::StockNumberId) => flow.resume(match host::stock_number_id() {
+                    Ok(id) => Answer::Value(Value::BigInt(Some(u128::from(id)))),
+                    Err(_) => Answer::Failed,
+                }),
+                PStep::Need(Need::Reserved { area_code, attempt }) => {
+                    match host::reserved(&area_code, attempt).ok().and_then(|blocks| {
+                        let pairs = blocks.iter().map(|(a, b)| (a.as_str(), b.as_str()));
+                        abillity::reservations(&area_code, pairs)
+                    }) {
+                        Some(index) => flow.resume(Answer::Held(&index)),
+                        None => flow.resume(Answer::Failed),
+                    }
+                }
+                PStep::Need(Need::Save(r)) => {
+                    let view = host::StockNumberView {
+                        stock_number_id: r.id,
+                        area_code: r.area_code,
+                        quantity: u32::try_from(r.quantity).unwrap_or(u32::MAX),
+                        first: r.block.as_ref().map(|b| b.start.clone()),
+                        last: r.block.map(|b| b.end),
+                    };
+                    flow.resume(match host::save_stock_number(&view) {
+                        Ok(()) => Answer::Done,
+                        Err(store::StoreError::Overlap) => Answer::Refused {
+                            code: "OVERLAP",
+                            message: "",
+                        },
+                        Err(_) => Answer::Failed,
+                    })
+                }
+            };
         }
     }
+}
 
-    fn abillity_view(
-        stock_number_id: u64,
-        first: Option<String>,
-        last: Option<String>,
-        area_code: String,
-        quantity: u32,
-    ) -> wit::Reply {
-        let view = abillity::View {
-            id: stock_number_id,
-            first: first.as_deref(),
-            last: last.as_deref(),
-            area_code: &area_code,
-            quantity: u128::from(quantity),
-        };
-        let (r, xml) = abillity::reply(&view);
-        reply(r, Some(xml))
+/// A host's yes or no; its error is the host failing.
+fn yes_no(answer: Result<bool, String>) -> Answer<'static> {
+    match answer {
+        Ok(true) => Answer::Yes,
+        Ok(false) => Answer::No,
+        Err(_) => Answer::Failed,
     }
 }
 

@@ -9,8 +9,9 @@
 
 use super::{xml_escape, Answer, Reply, Step};
 use crate::input::Value;
-use crate::inventory::{Piece, PoolValues};
+use crate::inventory::{series_segments, Inventory, Piece, PoolValues, SeriesId};
 use crate::json::json_string;
+use crate::range::SeriesRules;
 
 /// The documented limit per request.
 pub const MAX_QUANTITY: u128 = 1000;
@@ -430,6 +431,29 @@ impl StockFlow {
         let attempt = self.attempt;
         self.ask(Phase::Reserved, Need::Reserved { area_code, attempt })
     }
+}
+
+/// A host's reservations under an area code, as `(first, last)` number
+/// pairs, as the index [`Need::Reserved`] is answered with (`None`: they
+/// are not blocks of numbers, or they overlap).
+pub fn reservations<'a>(
+    area_code: &str,
+    blocks: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<Inventory> {
+    let mut index = Inventory::new(false);
+    for (i, (first, last)) in blocks.into_iter().enumerate() {
+        let segments = series_segments(
+            Value::Text(first),
+            Value::Text(last),
+            Value::Text(area_code),
+            &SeriesRules::default(),
+        )
+        .ok()?;
+        index
+            .insert(&SeriesId::Number(u32::try_from(i).ok()?), &segments)
+            .ok()?;
+    }
+    Some(index)
 }
 
 /// A pool bound as text: a string as given, an integer in decimal.

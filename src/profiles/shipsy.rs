@@ -116,18 +116,13 @@ pub fn error_parts(reason: &str, message: &str) -> Reply {
     }
 }
 
-/// The reply once the host has answered: `ok`, `invalid-key`,
-/// `key-check-failed` (the host's key check failed: `500 STORE_FAILED`), or
-/// anything else for an error from a `SeriesError`'s code and message.
-pub fn outcome(kind: &str, code: &str, message: &str) -> Reply {
-    match kind {
-        "ok" => ok(),
-        "invalid-key" => invalid_api_key(),
-        "key-check-failed" => {
-            error_parts("STORE_FAILED", "the host's API key check threw or rejected")
-        }
-        _ => error_parts(code, message),
-    }
+/// `500 STORE_FAILED`: what the host was asked (`API key check`,
+/// `create`) threw or rejected.
+pub fn host_failed(what: &str) -> Reply {
+    error_parts(
+        "STORE_FAILED",
+        &format!("the host's {what} threw or rejected"),
+    )
 }
 
 fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesError> {
@@ -362,19 +357,15 @@ impl CreateFlow {
             (Phase::Key, Answer::Yes | Answer::Value(Value::Bool(true))) => {
                 (Phase::Create, Step::Need(Need::Create(self.series.clone())))
             }
-            (Phase::Key, Answer::Failed) => (
-                Phase::Over,
-                Step::Reply(outcome("key-check-failed", "", "")),
-            ),
+            (Phase::Key, Answer::Failed) => {
+                (Phase::Over, Step::Reply(host_failed("API key check")))
+            }
             (Phase::Key, _) => (Phase::Over, Step::Reply(invalid_api_key())),
             (Phase::Create, Answer::Done) => (Phase::Over, Step::Reply(ok())),
             (Phase::Create, Answer::Refused { code, message }) => {
                 (Phase::Over, Step::Reply(error_parts(code, message)))
             }
-            (Phase::Create, _) => (
-                Phase::Over,
-                Step::Reply(error(&crate::book::store_failed("create", false))),
-            ),
+            (Phase::Create, _) => (Phase::Over, Step::Reply(host_failed("create"))),
             (Phase::Over, _) => (Phase::Over, Step::Reply(error(&crate::flow::finished()))),
         };
         self.phase = phase;

@@ -27,6 +27,25 @@ const indexOf = (c) => {
   return index;
 };
 
+// A store answering from a case's script (answers, in order), logging what it is asked.
+function scriptedStore(answers, asked) {
+  return {
+    overlapping(pool, first, last) {
+      asked.push(`rows ${first}..${last}`);
+      const answer = answers.shift();
+      if (answer.throws) throw new Error('the store is down');
+      return Array.isArray(answer.rows) ? answer.rows.map(([id, a, b, format]) => ({ id, first: a, last: b, format })) : answer.rows;
+    },
+    insert(series) {
+      const pieces = series.segments.length > 1 ? ` [${series.segments.map((g) => `${g.first}..${g.last}`).join(' ')}]` : '';
+      asked.push(`insert ${series.start}..${series.end} ${series.count}${pieces}`);
+      const answer = answers.shift();
+      if (answer.refused === 'overlap') throw Object.assign(new Error('constraint'), { code: 'OVERLAP' });
+      if (answer.refused) throw new Error('the store failed');
+    },
+  };
+}
+
 const ops = {
   validate(c) {
     const v = validateSeries({ start: c.start, end: c.end }, c.rules);
@@ -73,21 +92,7 @@ const ops = {
   async flow(c) {
     const answers = [...c.answers];
     const asked = [];
-    const store = {
-      overlapping(pool, first, last) {
-        asked.push(`rows ${first}..${last}`);
-        const answer = answers.shift();
-        if (answer.throws) throw new Error('the store is down');
-        return Array.isArray(answer.rows) ? answer.rows.map(([id, a, b, format]) => ({ id, first: a, last: b, format })) : answer.rows;
-      },
-      insert(series) {
-        const pieces = series.segments.length > 1 ? ` [${series.segments.map((g) => `${g.first}..${g.last}`).join(' ')}]` : '';
-        asked.push(`insert ${series.start}..${series.end} ${series.count}${pieces}`);
-        const answer = answers.shift();
-        if (answer.refused === 'overlap') throw Object.assign(new Error('constraint'), { code: 'OVERLAP' });
-        if (answer.refused) throw new Error('the store failed');
-      },
-    };
+    const store = scriptedStore(answers, asked);
     const book = new SeriesBook(store, c.rules);
     const method = { create: 'create', conflicts: 'conflicts', plan: 'plan', create_free: 'createFree' }[c.mode];
     let result;
@@ -146,6 +151,46 @@ const ops = {
     };
     const r = await profiles.mor.cardsCreate(c.params, { secret: c.secret, group });
     return { xml: r.xml };
+  },
+  // A platform flow whose host answers from the case's script and logs what it is asked.
+  async platform_flow(c) {
+    const answers = [...c.answers];
+    const asked = [];
+    const next = (question) => {
+      asked.push(question);
+      const a = answers.shift();
+      if (a.throws) throw new Error('the host failed');
+      return a;
+    };
+    const value = (question) => () => next(question).value;
+    let r;
+    if (c.platform === 'shipsy') {
+      // The series is created through a book over the scripted store.
+      const book = new SeriesBook(scriptedStore(answers, asked));
+      const headers = c.authorization === null ? {} : { authorization: c.authorization };
+      r = await profiles.shipsy.create(c.body, headers, { apiKeyValid: (key) => next(`key ${key}`).value, book });
+    } else {
+      r = await profiles.abillity.stockNumber(c.body, {
+        serviceId: c.service_id,
+        pools: c.pools,
+        maxQuantity: c.max_quantity,
+        serviceFound: value('service'),
+        isQuote: value('quote'),
+        stockNumberId: value('id'),
+        index(area, attempt) {
+          const a = next(`reserved ${area} ${attempt}`);
+          if (!Array.isArray(a.held)) return a.held;
+          const index = new SeriesIndex();
+          index.addMany(a.held.map(([start, end], i) => ({ id: `held-${i}`, start, end, scope: area })));
+          return index;
+        },
+        save(v) {
+          const a = next(`save ${v.stockNumberId} ${v.areaCode} ${v.quantity} ${v.first === null ? 'null' : `${v.first}..${v.last}`}`);
+          if (a.refused) throw new SeriesError(a.refused, '');
+        },
+      });
+    }
+    return { asked, status: r.status, body: r.text };
   },
   async abillity(c) {
     const index = new SeriesIndex();

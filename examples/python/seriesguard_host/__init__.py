@@ -7,7 +7,13 @@ loaded with wasmtime, every rule and reply coming from it.
 
 Persistence is the host's: `Seriesguard(store=...)` takes an object with
 `overlapping(pool, first, last)` and `insert(series)` (see `store.py` for
-the SQLite one); the component calls them during `create()`.
+the SQLite one); the component calls them during `create()`. The platform
+creates ask the host's facts of `Seriesguard(host=...)`: an object with
+`api_key_valid(key)` (Shipsy), and `service_found(service_id)`,
+`is_quote(service_id)`, `stock_number_id()`, `reserved(area_code, attempt)`
+and `save_stock_number(view)` (aBILLity; raise StoreOverlap when another
+writer saved first). A missing method, or one that raises, is the host
+failing: the platform's failure reply follows.
 """
 
 from __future__ import annotations
@@ -92,6 +98,17 @@ def _rules(rules: Optional[dict]) -> Optional[_Record]:
     )
 
 
+def _stored(write: Any) -> Any:
+    """A write's result<_, store-error>: None, or the error's Variant."""
+    try:
+        write()
+        return None
+    except StoreOverlap:
+        return Variant("overlap")
+    except Exception as error:
+        return Variant("failed", f"{type(error).__name__}: {error}")
+
+
 def _int(text: Optional[str]) -> Optional[int]:
     return None if text is None else int(text)
 
@@ -113,8 +130,9 @@ class _Engine:
 class Seriesguard:
     """One instance of the component, with an optional host store for create()."""
 
-    def __init__(self, store: Any = None, path: Optional[Path] = None):
+    def __init__(self, store: Any = None, path: Optional[Path] = None, host: Any = None):
         self.store = store
+        self.host = host
         engine, component = _Engine.get(Path(path) if path else component_path())
         linker = wc.Linker(engine)
         linker.add_wasip2()
@@ -125,6 +143,10 @@ class Seriesguard:
                 imported.add_func("overlapping", self._overlapping)
                 imported.add_func("insert", self._insert)
                 imported.add_func("remove", self._remove)
+            with root.add_instance(f"{PACKAGE}/host@{VERSION}") as imported:
+                for name in ("api-key-valid", "service-found", "is-quote", "stock-number-id", "reserved"):
+                    imported.add_func(name, self._asker(name.replace("-", "_")))
+                imported.add_func("save-stock-number", self._save_stock_number)
         self._store = wasmtime.Store(engine)
         self._store.set_wasi(wasmtime.WasiConfig())
         self._instance = linker.instantiate(self._store, component)
@@ -132,22 +154,21 @@ class Seriesguard:
 
     # ----- the imported store, served from Python -----
 
+    # result<T, store-error>: T (None for _), or a Variant of store-error.
+
     def _overlapping(self, _ctx: Any, pool: Any, first: str, last: str) -> Any:
         try:
             rows = self.store.overlapping(_plain(pool), first, last)
+        except Exception as error:  # the component answers STORE_FAILED
+            return Variant("failed", f"{type(error).__name__}: {error}")
+        try:
             return [_Record(id=str(r["id"]), first=str(r["first"]), last=str(r["last"]), format=r.get("format"))
                     for r in rows]
-        except Exception as error:  # the component answers STORE_FAILED
-            return f"{type(error).__name__}: {error}"
+        except (TypeError, KeyError, AttributeError) as error:
+            return Variant("not-rows", f"{type(error).__name__}: {error}")
 
-    def _insert(self, _ctx: Any, series: Any) -> Variant:
-        try:
-            self.store.insert(_plain(series))
-            return Variant("ok")
-        except StoreOverlap:
-            return Variant("err", None)  # store-error.overlap
-        except Exception as error:
-            return Variant("err", f"{type(error).__name__}: {error}")  # store-error.failed
+    def _insert(self, _ctx: Any, series: Any) -> Any:
+        return _stored(lambda: self.store.insert(_plain(series)))
 
     def _remove(self, _ctx: Any, id: str) -> Any:
         # result<bool, string>: wasmtime-py tells the cases apart by type.
@@ -155,6 +176,26 @@ class Seriesguard:
             return bool(self.store.remove(id))
         except Exception as error:
             return f"{type(error).__name__}: {error}"
+
+    # ----- the imported host facts: result<T, string> -----
+
+    def _asker(self, name: str):
+        def ask(_ctx: Any, *args: Any) -> Any:
+            try:
+                value = getattr(self.host, name)(*args)
+                if name == "reserved":
+                    return [(str(first), str(last)) for first, last in value]
+                if name == "stock_number_id" and not (isinstance(value, int) and 0 <= value < 2**64):
+                    raise ValueError(f"{value!r} is not a StockNumberID")
+                if name != "stock_number_id" and not isinstance(value, bool):
+                    return False if name == "api_key_valid" else True
+                return value
+            except Exception as error:  # the platform's failure reply follows
+                return f"{type(error).__name__}: {error}"
+        return ask
+
+    def _save_stock_number(self, _ctx: Any, view: Any) -> Any:
+        return _stored(lambda: self.host.save_stock_number(_plain(view)))
 
     # ----- calling exports -----
 
@@ -261,14 +302,10 @@ class Seriesguard:
         v["customer"] = customer
         return v
 
-    def shipsy_check(self, authorization: Optional[str], body: dict, rules: Optional[dict] = None) -> Any:
-        """The accepted request (a dict with api_key), or Shipsy's exact Reply."""
-        out = self._call("profiles", "shipsy-check", authorization, _shipsy(body), _rules(rules))
-        plain = _plain(out.payload if isinstance(out, Variant) else out)
-        return Reply(plain) if "status" in plain else plain
-
-    def shipsy_reply(self, outcome: str, code: str = "", message: str = "") -> Reply:
-        return Reply(_plain(self._call("profiles", "shipsy-reply", outcome, code, message)))
+    def shipsy_create(self, authorization: Optional[str], body: dict, rules: Optional[dict] = None) -> Reply:
+        """POST .../virtualseries/create: Shipsy's exact Reply. The key is asked of
+        host.api_key_valid, the series created through the store."""
+        return Reply(_plain(self._call("profiles", "shipsy-create", authorization, _shipsy(body), _rules(rules))))
 
     def mor_check(self, params: dict, secret: str, group: Optional[dict], user_allowed: bool = True,
                   can_manage_cards: bool = True) -> Any:
@@ -287,19 +324,18 @@ class Seriesguard:
                                  [(str(s), str(e)) for s, e in existing])
         return xml, _plan(plan)
 
-    def abillity_check(self, body: dict, known_areas: list, is_quote: bool = True, max_quantity: Optional[int] = None) -> Any:
-        """(area_code, quantity) when the request passed, else the documented error Reply."""
+    def abillity_stock_number(self, service_id: str, body: dict, areas: list,
+                              max_quantity: Optional[int] = None) -> Reply:
+        """POST api/order/Service/{id}/StockNumber: the documented Reply (body JSON, xml).
+        `areas`: [{'areaCode', 'first', 'last'}]; the host's facts come from `host`."""
         area = body.get("AreaCode")
         quantity = body.get("Quantity")
-        out = self._call("profiles", "abillity-check", area if isinstance(area, str) else None,
-                         quantity if isinstance(quantity, int) and not isinstance(quantity, bool) else None,
-                         is_quote, list(known_areas), max_quantity)
-        out = out.payload if isinstance(out, Variant) else out
-        return tuple(out) if isinstance(out, tuple) else Reply(_plain(out))
-
-    def abillity_view(self, stock_number_id: int, first: Optional[str], last: Optional[str], area_code: str,
-                      quantity: int) -> Reply:
-        return Reply(_plain(self._call("profiles", "abillity-view", stock_number_id, first, last, area_code, quantity)))
+        wit_body = _Record(area_code=area if isinstance(area, str) else None,
+                           quantity=quantity if isinstance(quantity, int) and not isinstance(quantity, bool)
+                           and -2**63 <= quantity < 2**63 else None)
+        wit_areas = [_Record(area_code=str(a["areaCode"]), first=str(a["first"]), last=str(a["last"])) for a in areas]
+        return Reply(_plain(self._call("profiles", "abillity-stock-number", str(service_id), wit_body, wit_areas,
+                                       max_quantity)))
 
 
 class Index:

@@ -18,6 +18,96 @@ def attempt(fn):
         return {"error": error.code}
 
 
+def scripted_store(answers, asked):
+    """A store answering from a case's script (answers, in order), logging what it is asked."""
+
+    class Scripted:
+        def overlapping(self, pool, first, last):
+            asked.append(f"rows {first}..{last}")
+            answer = answers.pop(0)
+            if answer.get("throws"):
+                raise RuntimeError("the store is down")
+            rows = answer["rows"]
+            if not isinstance(rows, list):
+                return rows
+            return [{"id": i, "first": a, "last": b, "format": f} for i, a, b, f in rows]
+
+        def insert(self, series):
+            segments = series["segments"]
+            pieces = " [" + " ".join(f"{g['first']}..{g['last']}" for g in segments) + "]" if len(segments) > 1 else ""
+            asked.append(f"insert {series['start']}..{series['end']} {series['count']}{pieces}")
+            answer = answers.pop(0)
+            if answer.get("refused") == "overlap":
+                raise StoreOverlap(series["id"])
+            if answer.get("refused"):
+                raise RuntimeError("the store failed")
+
+    return Scripted()
+
+
+class ScriptedHost:
+    """The host's facts answered from a case's script, logging what it is asked."""
+
+    def __init__(self, answers, asked):
+        self.answers = answers
+        self.asked = asked
+
+    def _next(self, question):
+        self.asked.append(question)
+        answer = self.answers.pop(0)
+        if answer.get("throws"):
+            raise RuntimeError("the host failed")
+        return answer
+
+    def api_key_valid(self, key):
+        return self._next(f"key {key}")["value"]
+
+    def service_found(self, _service_id):
+        return self._next("service")["value"]
+
+    def is_quote(self, _service_id):
+        return self._next("quote")["value"]
+
+    def stock_number_id(self):
+        return self._next("id")["value"]
+
+    def reserved(self, area_code, attempt):
+        return self._next(f"reserved {area_code} {attempt}")["held"]
+
+    def save_stock_number(self, view):
+        block = "null" if view["first"] is None else f"{view['first']}..{view['last']}"
+        answer = self._next(f"save {view['stock_number_id']} {view['area_code']} {view['quantity']} {block}")
+        if answer.get("refused") == "OVERLAP":
+            raise StoreOverlap(view["stock_number_id"])
+
+
+class AcceptingHost:
+    """A host that accepts every key and service, with the case's quote stage, id and reservations."""
+
+    def __init__(self, is_quote=True, stock_number_id=1, held=()):
+        self._is_quote = is_quote
+        self._id = stock_number_id
+        self._held = [tuple(h) for h in held]
+
+    def api_key_valid(self, _key):
+        return True
+
+    def service_found(self, _service_id):
+        return True
+
+    def is_quote(self, _service_id):
+        return self._is_quote
+
+    def stock_number_id(self):
+        return self._id
+
+    def reserved(self, _area_code, _attempt):
+        return self._held
+
+    def save_stock_number(self, _view):
+        pass
+
+
 class Runner:
     def __init__(self):
         self.sg = Seriesguard()
@@ -90,37 +180,27 @@ class Runner:
 
     def shipsy_create(self, c):
         # The host accepts every key here; the profile decides the rest.
-        checked = self.sg.shipsy_check(c["authorization"], c["body"])
-        reply = checked if isinstance(checked, Reply) else self.sg.shipsy_reply("ok")
+        sg = Seriesguard(SQLiteStore(":memory:"), host=AcceptingHost())
+        reply = sg.shipsy_create(c["authorization"], c["body"])
         return {"status": reply["status"], "body": reply["body"]}
+
+    def platform_flow(self, c):
+        """Shipsy's create or aBILLity's StockNumber over a host and a store answering from the script."""
+        answers = list(c["answers"])
+        asked = []
+        sg = Seriesguard(scripted_store(answers, asked), host=ScriptedHost(answers, asked))
+        if c["platform"] == "shipsy":
+            reply = sg.shipsy_create(c["authorization"], c["body"])
+        else:
+            reply = sg.abillity_stock_number(c["service_id"], c["body"], c["pools"], c.get("max_quantity"))
+        return {"asked": asked, "status": reply["status"], "body": reply["body"]}
 
     def flow(self, c):
         """A book over a store that answers from the case's script and logs what it is asked."""
         answers = list(c["answers"])
         asked = []
 
-        class Scripted:
-            def overlapping(self, pool, first, last):
-                asked.append(f"rows {first}..{last}")
-                answer = answers.pop(0)
-                if answer.get("throws"):
-                    raise RuntimeError("the store is down")
-                rows = answer["rows"]
-                if not isinstance(rows, list):
-                    return rows
-                return [{"id": i, "first": a, "last": b, "format": f} for i, a, b, f in rows]
-
-            def insert(self, series):
-                segments = series["segments"]
-                pieces = " [" + " ".join(f"{g['first']}..{g['last']}" for g in segments) + "]" if len(segments) > 1 else ""
-                asked.append(f"insert {series['start']}..{series['end']} {series['count']}{pieces}")
-                answer = answers.pop(0)
-                if answer.get("refused") == "overlap":
-                    raise StoreOverlap(series["id"])
-                if answer.get("refused"):
-                    raise RuntimeError("the store failed")
-
-        sg = Seriesguard(Scripted())
+        sg = Seriesguard(scripted_store(answers, asked))
         method = {"create": sg.create, "conflicts": sg.conflicts, "plan": sg.plan, "create_free": sg.create_free}[c["mode"]]
         try:
             r = method(c["request"], c.get("rules"))
@@ -156,19 +236,10 @@ class Runner:
         return {"results": results}
 
     def shipsy_creates(self, c):
-        sg = Seriesguard(SQLiteStore(":memory:"))
+        sg = Seriesguard(SQLiteStore(":memory:"), host=AcceptingHost())
         results = []
         for body in c["bodies"]:
-            checked = sg.shipsy_check("Basic k", body)
-            if isinstance(checked, Reply):
-                reply = checked
-            else:
-                try:
-                    sg.create({"start": checked["start"], "end": checked["end"], "scope": checked["scope"],
-                               "item_code": checked["item_code"], "type": checked["kind"]})
-                    reply = sg.shipsy_reply("ok")
-                except SeriesError as error:
-                    reply = sg.shipsy_reply("error", error.code, error.message)
+            reply = sg.shipsy_create("Basic k", body)
             results.append([reply["status"], json.loads(reply["body"]).get("error", {}).get("reason", "OK")])
         return {"results": results}
 
@@ -180,18 +251,9 @@ class Runner:
         return {"xml": xml}
 
     def abillity(self, c):
-        areas = [p["areaCode"] for p in c["pools"]]
-        checked = self.sg.abillity_check(c["body"], areas, c["is_quote"], c.get("max_quantity"))
-        if isinstance(checked, Reply):
-            return {"status": checked["status"], "body": checked["body"]}
-        area, quantity = checked
-        pool = next(p for p in c["pools"] if p["areaCode"] == area)
-        index = self.sg.index()
-        index.add_many([{"id": f"stored-{i}", "start": s, "end": e, "scope": area} for i, (s, e) in enumerate(c["stored"])])
-        block = index.allocate({"width": len(pool["first"]), "first": pool["first"], "last": pool["last"], "scope": area},
-                               quantity, c["stock_number_id"])
-        view = self.sg.abillity_view(c["stock_number_id"], block and block["start"], block and block["end"], area, quantity)
-        return {"status": view["status"], "body": view["body"]}
+        host = AcceptingHost(is_quote=c["is_quote"], stock_number_id=c["stock_number_id"], held=c["stored"])
+        reply = Seriesguard(host=host).abillity_stock_number("1", c["body"], c["pools"], c.get("max_quantity"))
+        return {"status": reply["status"], "body": reply["body"]}
 
 
 class Conformance(unittest.TestCase):
