@@ -1057,7 +1057,8 @@ export function bind(raw) {
 
   const mor = {
     /**
-     * /billing/api/calling_cards_create: { ok, xml, plan, scope, options }. options: { secret,
+     * /billing/api/calling_cards_create: { ok, xml, plan, from, till, scope, options } (from and
+     * till: the accepted range, canonical). options: { secret,
      * role (the user's MOR role; or userAllowed), canManageCards, group }. The group is the
      * host's { id, numberLength, pinLength?, existing? } (existing: a SeriesIndex of its cards,
      * an array of { start, end } numbers or { first, last } serials, or a function of
@@ -1082,7 +1083,7 @@ export function bind(raw) {
       }
       const text = records(take(raw.morPlan(from, till, Number(width), packer.done())));
       const xml = text.split(GS)[2];
-      return { ok: true, xml, plan: decodePlan(text), scope, options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
+      return { ok: true, xml, plan: decodePlan(text), from, till, scope, options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
     },
 
     /** The scope a card group's cards are stored under (`card_group:7`). */

@@ -395,7 +395,7 @@ export const profiles: {
         userAllowed?: boolean;
         canManageCards?: boolean;
       },
-    ): Promise<{ ok: boolean; xml: string; error?: string; plan: Plan | null; scope?: string; options?: { batch_number: string; min_balance: string; distributor_id: string; language: string } }>;
+    ): Promise<{ ok: boolean; xml: string; error?: string; plan: Plan | null; from?: string; till?: string; scope?: string; options?: { batch_number: string; min_balance: string; distributor_id: string; language: string } }>;
     /** The scope a card group's cards are stored under (`card_group:7`). */
     scope(groupId: string | number): string;
   };

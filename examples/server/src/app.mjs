@@ -2,7 +2,7 @@
 // profiles; this file only reads requests, asks the database what the
 // profiles need to know, and writes what they answer.
 import { profiles, SeriesBook, SeriesIndex, SeriesError } from 'seriesguard';
-import { pgStore, OverlapError } from './store.mjs';
+import { pgStore } from './store.mjs';
 import { transaction, isUnavailable, databaseError, storable } from './db.mjs';
 import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody, JSON_TYPE } from './http.mjs';
 import { idempotency, requestKey, requestHash, fingerprintKey, Refused } from './idempotency.mjs';
@@ -39,9 +39,6 @@ function watched() {
   };
 }
 
-// MOR plans again when another process stored cards of the same range
-// between its plan and its insert.
-const MOR_ATTEMPTS = 5;
 const SHIPSY_BOOKS = 1024;
 const LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 1000;
@@ -68,13 +65,6 @@ export function createApp({ db, config, log }) {
     }
     shipsyBooks.set(scope, book);
     return book;
-  };
-  const abillityBook = new SeriesBook(stores.abillity);
-  // MOR numbers are numeric and exactly as long as their card group says.
-  const morBooks = new Map();
-  const morBook = (numberLength) => {
-    if (!morBooks.has(numberLength)) morBooks.set(numberLength, new SeriesBook(stores.mor, { width: numberLength, numericOnly: true }));
-    return morBooks.get(numberLength);
   };
   // aBILLity reservations per area code, as this process last read them.
   const reservations = new Map();
@@ -140,138 +130,122 @@ export function createApp({ db, config, log }) {
         : { rows: [] },
     ]);
     const row = group.rows[0];
-    const book = row ? morBook(row.number_length) : null;
     // One request per card group at a time across all processes: once the
     // request has passed its checks, the group's row is locked from reading
     // its cards to committing the new ones, so partial creation counts
-    // against what is really stored.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const result = await transaction(db, async (client) => {
-          // The cards the group already has in from..till, as the profile plans around them.
-          const existing = async (from, till, scope) => {
+    // against what is really stored. The free part is one series, created
+    // by the book in the same transaction.
+    const result = await transaction(db, async (client) => {
+      const book = new SeriesBook(stores.mor.in(client));
+      const planned = await profiles.mor.cardsCreate(params, {
+        secret: config.morSecret,
+        role: user.rows[0]?.role ?? '',
+        canManageCards: user.rows[0]?.manage_cards === true,
+        group: row && {
+          id: row.id,
+          numberLength: row.number_length,
+          pinLength: row.pin_length ?? undefined,
+          existing: async (from, till, scope) => {
             await client.query('SELECT 1 FROM card_groups WHERE id = $1 FOR UPDATE', [row.id]);
-            const segment = book.prepare({ start: from, end: till, scope }).segments[0];
-            // Stored serials ({ first, last }): the library writes them as card numbers.
-            return stores.mor.overlappingIn(client, segment.pool, segment.first, segment.last);
-          };
-          const planned = await profiles.mor.cardsCreate(params, {
-            secret: config.morSecret,
-            role: user.rows[0]?.role ?? '',
-            canManageCards: user.rows[0]?.manage_cards === true,
-            group: row ? { id: row.id, numberLength: row.number_length, pinLength: row.pin_length ?? undefined, existing } : null,
-          });
-          if (planned.ok && planned.plan.create.length > 0) {
-            const attributes = { card_group_id: row.id, username: params.u, ...planned.options };
-            const batch = planned.plan.create.map((piece) => ({ ...book.prepare({ start: piece.start, end: piece.end, scope: planned.scope }), attributes }));
-            await stores.mor.insertIn(client, batch);
-          }
-          return planned;
-        });
-        return { status: 200, type: XML_TYPE, text: result.xml };
-      } catch (error) {
-        // Only a writer outside this server can get past the lock: plan again.
-        if (error instanceof OverlapError && attempt < MOR_ATTEMPTS) {
-          log.warn('mor cards refused by the database; planning again', { attempt, card_group_id: row.id });
-          continue;
-        }
-        throw error;
+            return book.conflicts({ start: from, end: till, scope });
+          },
+        },
+      });
+      if (planned.ok && planned.plan.create.length > 0) {
+        const attributes = { card_group_id: row.id, username: params.u, ...planned.options };
+        await book.createFree({ start: planned.from, end: planned.till, scope: planned.scope }, { attributes });
       }
-    }
+      return planned;
+    });
+    return { status: 200, type: XML_TYPE, text: result.xml };
   }
 
   // aBILLity reservations: one area at a time across all processes. The
-  // area's row is locked (SELECT ... FOR UPDATE) from reading its
-  // reservations to committing the new one, so two requests never pick from
-  // the same picture; this process keeps its index of the area and reads it
-  // again only when another process has reserved since (the version moved).
-  // The exclusion constraint still stands behind it.
+  // request is one transaction; the area's row is locked (SELECT ... FOR
+  // UPDATE) from reading its reservations to committing the new one, so two
+  // requests never pick from the same picture. Each look starts at a
+  // savepoint that a lost save rolls back to. This process keeps its index
+  // of the area and reads it again only when another process has reserved
+  // since (the version moved). The exclusion constraint still stands behind it.
   async function stockNumber(req, text, serviceId) {
     const type = mediaType(req.headers['content-type']);
     const xmlBody = type === 'application/xml' || type === 'text/xml';
     const body = xmlBody ? parseFlatXml(text, { AreaCode: 'text', Quantity: 'integer' }) : parseJson(text);
-    const service = serviceLookup(serviceId);
     const area = storable(body?.AreaCode) ? body.AreaCode : null;
     const pools = area === null ? [] : (await db.query('SELECT area_code AS "areaCode", first_number AS first, last_number AS last FROM area_codes WHERE area_code = $1', [area])).rows;
-    let tx = null;
-    const end = async (command) => {
-      const client = tx;
-      tx = null;
-      let broken;
-      try {
-        await client?.query(command);
-      } catch (error) {
-        broken = error;
-        throw error;
-      } finally {
-        // A client whose connection failed is destroyed, not pooled again.
-        client?.release(broken);
-      }
-    };
+    let saved = null;
+    let reply;
     try {
-      const host = watched();
-      const reply = await profiles.abillity.stockNumber(body, {
-        serviceId,
-        serviceFound: host.wrap(async () => (await service()) !== null),
-        isQuote: host.wrap(async () => (await service())?.is_quote === true),
-        pools,
-        index: host.wrap(async (areaCode) => {
-          tx ??= await db.connect();
-          await tx.query('BEGIN');
-          const { version } = (await tx.query('SELECT version FROM area_codes WHERE area_code = $1 FOR UPDATE', [areaCode])).rows[0];
-          const cached = reservations.get(areaCode);
-          if (cached?.version === version) return cached.index;
-          const { rows } = await tx.query(
-            'SELECT n.id, s.start_id, s.end_id FROM stock_numbers n JOIN series s ON s.id = n.series_id WHERE n.area_code = $1',
-            [areaCode],
-          );
-          const index = new SeriesIndex();
-          index.addMany(rows.map((r) => ({ id: Number(r.id), start: r.start_id, end: r.end_id, scope: areaCode })));
-          reservations.set(areaCode, { version, index });
-          return index;
-        }),
-        stockNumberId: host.wrap(async () => Number((await db.query("SELECT nextval('stock_number_id') AS id")).rows[0].id)),
-        save: host.wrap(async (view) => {
-          try {
-            let seriesId = null;
-            if (view.first !== null) {
-              const series = abillityBook.prepare({ id: `stock-number:${view.stockNumberId}`, start: view.first, end: view.last, scope: view.areaCode });
-              await stores.abillity.insertIn(tx, [{ ...series, attributes: { order_service_id: serviceId, stock_number_id: view.stockNumberId } }]);
-              seriesId = series.id;
-            }
-            await tx.query(
-              'INSERT INTO stock_numbers (id, order_service_id, area_code, quantity, series_id) VALUES ($1, $2, $3, $4, $5)',
-              [view.stockNumberId, serviceId, view.areaCode, view.quantity, seriesId],
+      reply = await transaction(db, async (client) => {
+        const book = new SeriesBook(stores.abillity.in(client));
+        // One connection a request: every query goes through the transaction's client.
+        const service = serviceLookup(client, serviceId);
+        const host = watched();
+        const answer = await profiles.abillity.stockNumber(body, {
+          serviceId,
+          serviceFound: host.wrap(async () => (await service()) !== null),
+          isQuote: host.wrap(async () => (await service())?.is_quote === true),
+          pools,
+          index: host.wrap(async (areaCode) => {
+            await client.query('SAVEPOINT look');
+            const { version } = (await client.query('SELECT version FROM area_codes WHERE area_code = $1 FOR UPDATE', [areaCode])).rows[0];
+            const cached = reservations.get(areaCode);
+            if (cached?.version === version) return cached.index;
+            const { rows } = await client.query(
+              'SELECT n.id, s.start_id, s.end_id FROM stock_numbers n JOIN series s ON s.id = n.series_id WHERE n.area_code = $1',
+              [areaCode],
             );
-            const { version } = (await tx.query('UPDATE area_codes SET version = version + 1 WHERE area_code = $1 RETURNING version', [view.areaCode])).rows[0];
-            await end('COMMIT');
-            // This process's index already holds the new block.
-            const cached = reservations.get(view.areaCode);
-            if (cached) cached.version = version;
-          } catch (error) {
-            if (tx) await end('ROLLBACK').catch(() => {});
-            reservations.delete(view.areaCode);
-            if (error.code !== 'OVERLAP') log.error('stock number not saved', { error: error.message, code: error.code });
-            throw error;
-          }
-        }),
+            const index = new SeriesIndex();
+            index.addMany(rows.map((r) => ({ id: Number(r.id), start: r.start_id, end: r.end_id, scope: areaCode })));
+            reservations.set(areaCode, { version, index });
+            return index;
+          }),
+          stockNumberId: host.wrap(async () => Number((await client.query("SELECT nextval('stock_number_id') AS id")).rows[0].id)),
+          save: host.wrap(async (view) => {
+            try {
+              let seriesId = null;
+              if (view.first !== null) {
+                const attributes = { order_service_id: serviceId, stock_number_id: view.stockNumberId };
+                const series = { id: `stock-number:${view.stockNumberId}`, start: view.first, end: view.last, scope: view.areaCode };
+                seriesId = (await book.create(series, { attributes })).id;
+              }
+              await client.query(
+                'INSERT INTO stock_numbers (id, order_service_id, area_code, quantity, series_id) VALUES ($1, $2, $3, $4, $5)',
+                [view.stockNumberId, serviceId, view.areaCode, view.quantity, seriesId],
+              );
+              const { version } = (await client.query('UPDATE area_codes SET version = version + 1 WHERE area_code = $1 RETURNING version', [view.areaCode])).rows[0];
+              saved = { areaCode: view.areaCode, version };
+            } catch (error) {
+              await client.query('ROLLBACK TO SAVEPOINT look');
+              reservations.delete(view.areaCode);
+              if (error.code !== 'OVERLAP') log.error('stock number not saved', { error: error.message, code: error.code });
+              throw error;
+            }
+          }),
+        });
+        host.unavailable(answer);
+        return answer;
       });
-      host.unavailable(reply);
-      if (reply.status !== 200) log.info('stock number refused', { service: serviceId, message: reply.body?.Message });
-      return wantsXml(req.headers.accept)
-        ? { status: reply.status, type: XML_TYPE, text: reply.xml }
-        : { status: reply.status, type: JSON_TYPE, text: reply.text };
-    } finally {
-      if (tx) await end('ROLLBACK').catch(() => {});
+    } catch (error) {
+      // Not committed: this process's index may hold the block.
+      if (saved) reservations.delete(saved.areaCode);
+      throw error;
     }
+    // Committed: this process's index already holds the new block.
+    const cached = saved && reservations.get(saved.areaCode);
+    if (cached) cached.version = saved.version;
+    if (reply.status !== 200) log.info('stock number refused', { service: serviceId, message: reply.body?.Message });
+    return wantsXml(req.headers.accept)
+      ? { status: reply.status, type: XML_TYPE, text: reply.xml }
+      : { status: reply.status, type: JSON_TYPE, text: reply.text };
   }
 
   // The order service of a path id, read once per request (null: none).
-  function serviceLookup(serviceId) {
+  function serviceLookup(client, serviceId) {
     let found;
     return () => {
       found ??= /^\d{1,18}$/.test(serviceId)
-        ? db.query('SELECT is_quote FROM order_services WHERE id = $1', [serviceId]).then((r) => r.rows[0] ?? null)
+        ? client.query('SELECT is_quote FROM order_services WHERE id = $1', [serviceId]).then((r) => r.rows[0] ?? null)
         : Promise.reject(new Error('OrderServiceID is not an integer'));
       return found;
     };

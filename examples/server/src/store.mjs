@@ -123,9 +123,27 @@ export function pgStore(db, platform, log = null) {
       return guarded(() => transaction(db, (client) => insertWith(client, list)));
     },
 
-    /** Stores series through a client already in a transaction (the caller commits). */
-    insertIn(client, list) {
-      return guarded(() => insertWith(client, list));
+    /**
+     * This store through `client`, inside the caller's transaction (the
+     * caller commits): what a SeriesBook runs over when its writes belong
+     * to a larger unit. Each insert runs under a savepoint, so one the
+     * database refuses leaves the transaction usable for the book's
+     * second look.
+     */
+    in(client) {
+      return {
+        overlapping: (pool, first, last) => this.overlappingIn(client, pool, first, last),
+        insert: (series) => guarded(async () => {
+          await client.query('SAVEPOINT insert_series');
+          try {
+            await insertWith(client, [series]);
+          } catch (error) {
+            await client.query('ROLLBACK TO SAVEPOINT insert_series');
+            throw error;
+          }
+          await client.query('RELEASE SAVEPOINT insert_series');
+        }),
+      };
     },
 
     async remove(id) {
