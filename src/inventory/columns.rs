@@ -1,0 +1,209 @@
+//! The storage of one pool: three sorted columns (starts, ends, owners),
+//! and the owners' ids, numeric inline or text in one arena.
+
+use super::{PoolKey, SeriesId, MAX_ID_LEN, MAX_NUMERIC_ID};
+use crate::error::{Field, Invalid, SeriesError};
+
+impl SeriesId {
+    /// Types a host id: a non-negative integer below 2^31 or a non-empty
+    /// text without control characters.
+    pub fn from_value(value: crate::input::Value<'_>) -> Result<SeriesId, SeriesError> {
+        use crate::input::Value;
+        let invalid = |what| SeriesError::Invalid {
+            field: Field::Id,
+            reason: Invalid::Rule(what),
+        };
+        match value {
+            Value::Absent => Err(SeriesError::Required { field: Field::Id }),
+            Value::Text("") => Err(SeriesError::Required { field: Field::Id }),
+            Value::Text(text) if text.len() > MAX_ID_LEN => {
+                Err(invalid("must be at most 256 bytes long"))
+            }
+            Value::Text(text) if text.chars().any(char::is_control) => {
+                Err(invalid("must not contain control characters"))
+            }
+            Value::Text(text) => Ok(SeriesId::Text(text.to_owned())),
+            Value::Number(_) | Value::BigInt(_) => value
+                .as_exact_u128()
+                .and_then(|n| u32::try_from(n).ok())
+                .filter(|&n| n < MAX_NUMERIC_ID)
+                .map(SeriesId::Number)
+                .ok_or_else(|| {
+                    invalid("must be an integer from 0 to 2^31 - 1, or a string (pass larger ids as strings)")
+                }),
+            _ => Err(invalid("must be a string or an integer")),
+        }
+    }
+}
+
+/// Who holds a range: a numeric id stored inline, or an index into the text arena.
+pub(super) type Owner = u32;
+pub(super) const TEXT_OWNER: u32 = 1 << 31;
+
+/// Text ids, stored end to end in one string.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Ids {
+    pub(super) text: String,
+    pub(super) ends: Vec<u32>,
+}
+
+impl Ids {
+    pub(super) fn owner(&mut self, id: &SeriesId) -> Owner {
+        match id {
+            SeriesId::Number(n) => *n,
+            SeriesId::Text(t) => {
+                // Bulk loads often repeat one id (a card group); reuse the last one.
+                if let Some(last) = self.ends.len().checked_sub(1) {
+                    if self.get(last) == Some(t.as_str()) {
+                        return TEXT_OWNER | last as u32;
+                    }
+                }
+                self.text.push_str(t);
+                self.ends.push(self.text.len() as u32);
+                TEXT_OWNER | (self.ends.len() - 1) as u32
+            }
+        }
+    }
+
+    pub(super) fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)? as usize;
+        let start = index
+            .checked_sub(1)
+            .and_then(|i| self.ends.get(i))
+            .map_or(0, |&s| s as usize);
+        self.text.get(start..end)
+    }
+
+    pub(super) fn id(&self, owner: Owner) -> SeriesId {
+        if owner & TEXT_OWNER == 0 {
+            SeriesId::Number(owner)
+        } else {
+            SeriesId::Text(
+                self.get((owner & !TEXT_OWNER) as usize)
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        }
+    }
+
+    pub(super) fn matches(&self, owner: Owner, id: &SeriesId) -> bool {
+        match id {
+            SeriesId::Number(n) => owner == *n,
+            SeriesId::Text(t) => {
+                owner & TEXT_OWNER != 0 && self.get((owner & !TEXT_OWNER) as usize) == Some(t)
+            }
+        }
+    }
+
+    pub(super) fn mark(&self) -> (usize, usize) {
+        (self.text.len(), self.ends.len())
+    }
+
+    pub(super) fn rollback(&mut self, (text, ends): (usize, usize)) {
+        self.text.truncate(text);
+        self.ends.truncate(ends);
+    }
+}
+
+/// One pool's ranges: three sorted columns.
+#[derive(Debug, Clone)]
+pub(super) struct Pool {
+    pub(super) key: PoolKey,
+    pub(super) starts: Vec<u128>,
+    pub(super) ends: Vec<u128>,
+    pub(super) owners: Vec<Owner>,
+}
+
+impl Pool {
+    pub(super) fn new(key: PoolKey) -> Pool {
+        Pool {
+            key,
+            starts: Vec::new(),
+            ends: Vec::new(),
+            owners: Vec::new(),
+        }
+    }
+
+    /// Index of the first range that ends at or after `first`.
+    pub(super) fn first_touching(&self, first: u128) -> usize {
+        self.ends.partition_point(|&e| e < first)
+    }
+
+    /// The stored ranges colliding with `first..=last`, clipped to it.
+    pub(super) fn hits(
+        &self,
+        first: u128,
+        last: u128,
+    ) -> impl Iterator<Item = (u128, u128, Owner)> + '_ {
+        let from = self.first_touching(first);
+        let starts = self.starts.get(from..).unwrap_or_default();
+        let ends = self.ends.get(from..).unwrap_or_default();
+        let owners = self.owners.get(from..).unwrap_or_default();
+        starts
+            .iter()
+            .zip(ends)
+            .zip(owners)
+            .take_while(move |((&s, _), _)| s <= last)
+            .map(move |((&s, &e), &o)| (s.max(first), e.min(last), o))
+    }
+
+    pub(super) fn any(&self, first: u128, last: u128) -> bool {
+        let i = self.first_touching(first);
+        self.starts.get(i).is_some_and(|&s| s <= last)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub(super) fn numbers(&self) -> u128 {
+        self.starts
+            .iter()
+            .zip(&self.ends)
+            .map(|(s, e)| e - s + 1)
+            .fold(0u128, u128::saturating_add)
+    }
+
+    /// Rebuilds the columns from sorted, disjoint triples.
+    pub(super) fn set(&mut self, ranges: &[(u128, u128, Owner)]) {
+        self.starts = ranges.iter().map(|r| r.0).collect();
+        self.ends = ranges.iter().map(|r| r.1).collect();
+        self.owners = ranges.iter().map(|r| r.2).collect();
+    }
+
+    pub(super) fn triples(&self) -> impl ExactSizeIterator<Item = (u128, u128, Owner)> + '_ {
+        self.starts
+            .iter()
+            .zip(&self.ends)
+            .zip(&self.owners)
+            .map(|((&s, &e), &o)| (s, e, o))
+    }
+}
+
+/// Merges two sorted runs of disjoint ranges; with `merge`, touching ranges
+/// of one owner become one.
+pub(super) fn merge_sorted(
+    a: impl ExactSizeIterator<Item = (u128, u128, Owner)>,
+    b: impl ExactSizeIterator<Item = (u128, u128, Owner)>,
+    merge: bool,
+) -> Vec<(u128, u128, Owner)> {
+    let mut out: Vec<(u128, u128, Owner)> = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        let Some(range) = next else { break };
+        match out.last_mut() {
+            Some(last) if merge && last.2 == range.2 && last.1.checked_add(1) == Some(range.0) => {
+                last.1 = range.1;
+            }
+            _ => out.push(range),
+        }
+    }
+    out
+}

@@ -1,0 +1,388 @@
+//! The inventory: every stored series as disjoint closed intervals of serial
+//! bodies, partitioned into pools, answering overlap, gaps, partial-creation
+//! plans and allocation without ever walking a range member by member.
+//!
+//! A pool is everything that makes two identifiers comparable: prefix,
+//! suffix, exact digit count, check-digit scheme, and a scope the host names
+//! (client, hub, card group, area code). Every identifier belongs to exactly
+//! one pool, so a natural series such as `V9`..`V12` is stored as one segment
+//! per digit count (`V9` in width 1, `V10`..`V12` in width 2), where it meets
+//! `V10`..`V11` written with two digits and not `V09`.
+//!
+//! Each pool keeps three sorted columns (starts, ends, owners): 36 bytes a
+//! range, binary search for queries, a merge for bulk loads. Single inserts
+//! move the tail of a column (O(n)); bulk loads sort once (O(m log m + n)).
+//! This module owns the interval arithmetic and the identity of owners; it
+//! does not read host values (that is [`crate::range`]'s and the bindings').
+
+mod columns;
+mod pool;
+mod queries;
+mod snapshot;
+mod split;
+
+use std::collections::HashMap;
+
+pub use pool::{
+    scope_of, segments, series_item, series_segments, KeyRef, PoolKey, PoolValues, Segment,
+};
+pub use snapshot::SNAPSHOT_FORMAT;
+pub use split::{split, split_range, split_series};
+
+use columns::{merge_sorted, Ids, Owner, Pool};
+
+/// Every issue of a refused input.
+type Errors = Vec<SeriesError>;
+
+use crate::error::{Field, Invalid, SeriesError};
+use crate::formats::Format;
+
+/// The most ids an overlap error lists; the message says how many more.
+pub const MAX_REPORTED_CONFLICTS: usize = 100;
+/// The most chunks [`split`] produces before refusing.
+pub const MAX_CHUNKS: u128 = 1_000_000;
+/// The longest id text accepted.
+pub const MAX_ID_LEN: usize = 256;
+/// Numeric ids must be below this (they are stored in 31 bits).
+pub const MAX_NUMERIC_ID: u32 = 1 << 31;
+
+pub use crate::conflict::{Conflict, SeriesId};
+
+/// A sub-range of identifiers with its size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// First identifier.
+    pub start: String,
+    /// Last identifier.
+    pub end: String,
+    /// How many identifiers.
+    pub count: u128,
+}
+
+/// A partial-creation plan: what is free and would be created, what is
+/// taken and would be skipped (MOR's `Cards created: created/requested`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The free sub-ranges, in order.
+    pub create: Vec<Piece>,
+    /// The taken sub-ranges, in order, with their holders.
+    pub skipped: Vec<Conflict>,
+    /// How many identifiers would be created.
+    pub created: u128,
+    /// How many were asked for.
+    pub requested: u128,
+}
+
+impl Plan {
+    /// Adds one segment, given what is taken inside it (`(first, last,
+    /// holder)`, sorted, disjoint, clipped to the segment): its free pieces
+    /// go to `create`, the taken ones to `skipped`. Answers the free spans.
+    pub fn add_segment(
+        &mut self,
+        s: &Segment<'_>,
+        taken: &[(u128, u128, SeriesId)],
+    ) -> Vec<(u128, u128)> {
+        self.requested = self.requested.saturating_add(s.last - s.first + 1);
+        let mut free = Vec::new();
+        let mut cursor = Some(s.first);
+        for (a, b, id) in taken {
+            if let Some(c) = cursor.filter(|&c| c < *a) {
+                free.push((c, a - 1));
+            }
+            self.skipped.push(s.key.conflict(id.clone(), *a, *b));
+            // b + 1 past the segment's end means nothing is left.
+            cursor = b.checked_add(1).filter(|&next| next <= s.last);
+        }
+        if let Some(c) = cursor {
+            free.push((c, s.last));
+        }
+        for &(a, b) in &free {
+            self.created = self.created.saturating_add(b - a + 1);
+            self.create.push(s.key.piece(a, b));
+        }
+        free
+    }
+}
+
+/// Counts of what an inventory holds, in total and per pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    /// Stored ranges (a natural series spanning digit counts is several).
+    pub ranges: usize,
+    /// Identifiers held in all pools; `None` if the sum exceeds `u128`.
+    pub numbers: Option<u128>,
+    /// Per pool: its key, ranges and identifiers held.
+    pub pools: Vec<(PoolKey, usize, u128)>,
+}
+
+/// The inventory of stored series.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pools: Vec<Pool>,
+    /// (hash of the key, index into `pools`), sorted: found by binary search.
+    lookup: Vec<(u64, usize)>,
+    ids: Ids,
+    merge_adjacent: bool,
+    /// The format every series held was validated under (`None`: plain):
+    /// written into snapshots and checked when one is loaded.
+    format: Option<Format>,
+}
+
+impl Inventory {
+    /// An empty inventory. With `merge_adjacent`, a range touching a stored
+    /// range of the same id (`end + 1 == start`) merges into it.
+    pub fn new(merge_adjacent: bool) -> Inventory {
+        Inventory {
+            merge_adjacent,
+            ..Inventory::default()
+        }
+    }
+
+    /// Whether touching ranges of one id merge.
+    pub fn merges_adjacent(&self) -> bool {
+        self.merge_adjacent
+    }
+
+    /// The same inventory, holding series validated under `format`.
+    pub fn with_format(self, format: Option<Format>) -> Inventory {
+        Inventory { format, ..self }
+    }
+
+    /// The format its series were validated under (`None`: plain).
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    fn find(&self, key: &KeyRef<'_>) -> Option<usize> {
+        let hash = key.hash();
+        let from = self.lookup.partition_point(|&(h, _)| h < hash);
+        self.lookup
+            .get(from..)?
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|&(_, index)| index)
+            .find(|&index| {
+                self.pools
+                    .get(index)
+                    .is_some_and(|p| p.key.as_ref() == *key)
+            })
+    }
+
+    fn pool(&self, key: &KeyRef<'_>) -> Option<&Pool> {
+        self.pools.get(self.find(key)?)
+    }
+
+    /// The index of `key`'s pool, created if new. Pools stay sorted by key
+    /// (a new pool is rare: the lookup table is rebuilt then), so every
+    /// listing is in order without sorting.
+    fn pool_index(&mut self, key: &KeyRef<'_>) -> usize {
+        if let Some(index) = self.find(key) {
+            return index;
+        }
+        let at = self.pools.partition_point(|p| p.key.as_ref() < *key);
+        self.pools.insert(at, Pool::new(key.to_key()));
+        self.lookup = self
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.hash(), i))
+            .collect();
+        self.lookup.sort_unstable();
+        at
+    }
+
+    /// Stores a series under `id`, all segments or none: a collision is
+    /// [`SeriesError::Overlap`] listing the conflicts.
+    pub fn insert(&mut self, id: &SeriesId, segments: &[Segment<'_>]) -> Result<(), SeriesError> {
+        self.insert_many(&[(id.clone(), segments.to_vec())])
+    }
+
+    /// Stores many series at once, all or none. Collisions with stored
+    /// ranges and between the new series are both reported. Sorts the new
+    /// ranges once per pool and merges: O(m log m + n).
+    pub fn insert_many(
+        &mut self,
+        series: &[(SeriesId, Vec<Segment<'_>>)],
+    ) -> Result<(), SeriesError> {
+        let items = series
+            .iter()
+            .map(|(id, segs)| Ok((id.clone(), segs.clone())));
+        self.insert_all(items).map_err(first_issue)
+    }
+
+    /// Stores series as they are read, all or none: items that could not
+    /// be read (their issues) and collisions both cancel the whole batch.
+    /// Each item's segments are grouped by pool at once and dropped, so a
+    /// bulk load holds little more than the grouped ranges.
+    pub fn insert_all<'a>(
+        &mut self,
+        series: impl IntoIterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+    ) -> Result<(), Vec<SeriesError>> {
+        // One body for every caller's iterator type: each monomorphized copy
+        // of the bulk insert cost about 7 KB of wasm.
+        self.insert_dyn(&mut series.into_iter())
+    }
+
+    fn insert_dyn<'a>(
+        &mut self,
+        series: &mut dyn Iterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+    ) -> Result<(), Vec<SeriesError>> {
+        let mark = self.ids.mark();
+        let mut by_pool: HashMap<KeyRef<'a>, Vec<(u128, u128, Owner)>> = HashMap::new();
+        let mut unread = Vec::new();
+        for item in series {
+            match item {
+                Ok((id, segs)) if unread.is_empty() => {
+                    let owner = self.ids.owner(&id);
+                    for s in segs {
+                        by_pool
+                            .entry(s.key)
+                            .or_default()
+                            .push((s.first, s.last, owner));
+                    }
+                }
+                Ok(_) => {}
+                Err(issues) => {
+                    unread.extend(issues);
+                    if unread.len() >= MAX_REPORTED_CONFLICTS {
+                        break;
+                    }
+                }
+            }
+        }
+        if !unread.is_empty() {
+            self.ids.rollback(mark);
+            return Err(unread);
+        }
+        let mut conflicts = Vec::new();
+        let mut total_conflicts = 0usize;
+        let mut note = |c: Conflict| {
+            total_conflicts += 1;
+            if conflicts.len() < MAX_REPORTED_CONFLICTS {
+                conflicts.push(c);
+            }
+        };
+        for new in by_pool.values_mut() {
+            new.sort_unstable_by_key(|r| (r.0, r.1));
+        }
+        let mut keys: Vec<KeyRef<'_>> = by_pool.keys().copied().collect();
+        keys.sort_unstable();
+        for key in &keys {
+            let Some(new) = by_pool.get(key) else {
+                continue;
+            };
+            for pair in new.windows(2) {
+                if let [(_, a_last, a_owner), (b_first, b_last, _)] = *pair {
+                    if a_last >= b_first {
+                        note(Conflict {
+                            id: self.ids.id(a_owner),
+                            start: key.identifier(b_first),
+                            end: key.identifier(a_last.min(b_last)),
+                            count: a_last.min(b_last) - b_first + 1,
+                        });
+                    }
+                }
+            }
+            if let Some(pool) = self.pool(key) {
+                for &(first, last, _) in new.iter() {
+                    for (a, b, o) in pool.hits(first, last) {
+                        note(key.conflict(self.ids.id(o), a, b));
+                    }
+                }
+            }
+        }
+        if total_conflicts > 0 {
+            self.ids.rollback(mark);
+            return Err(vec![SeriesError::Overlap {
+                conflicts,
+                more: total_conflicts.saturating_sub(MAX_REPORTED_CONFLICTS),
+            }]);
+        }
+        let merge = self.merge_adjacent;
+        for key in keys {
+            let new = by_pool.remove(&key).unwrap_or_default();
+            let index = self.pool_index(&key);
+            if let Some(pool) = self.pools.get_mut(index) {
+                let merged = merge_sorted(pool.triples(), new.into_iter(), merge);
+                pool.set(&merged);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every range held by `id`; true when there was one.
+    pub fn remove(&mut self, id: &SeriesId) -> bool {
+        let mut removed = false;
+        for pool in &mut self.pools {
+            let before = pool.len();
+            let kept: Vec<_> = pool
+                .triples()
+                .filter(|&(_, _, o)| !self.ids.matches(o, id))
+                .collect();
+            if kept.len() != before {
+                removed = true;
+                pool.set(&kept);
+            }
+        }
+        removed
+    }
+
+    /// Every stored range in order (pools in key order, ranges by start):
+    /// its pool, first and last serial, and id.
+    pub fn iter(&self) -> impl Iterator<Item = (&PoolKey, u128, u128, SeriesId)> + '_ {
+        self.pools.iter().flat_map(move |pool| {
+            pool.triples()
+                .map(move |(a, b, o)| (&pool.key, a, b, self.ids.id(o)))
+        })
+    }
+
+    /// Ranges and identifiers held, in total and per pool.
+    pub fn stats(&self) -> Stats {
+        let pools: Vec<(PoolKey, usize, u128)> = self
+            .pools
+            .iter()
+            .filter(|p| p.len() > 0)
+            .map(|p| (p.key.clone(), p.len(), p.numbers()))
+            .collect();
+        Stats {
+            ranges: pools.iter().map(|p| p.1).sum(),
+            numbers: pools.iter().try_fold(0u128, |sum, p| sum.checked_add(p.2)),
+            pools,
+        }
+    }
+
+    /// Bytes of heap the stored ranges and ids occupy (column capacities,
+    /// id text and offsets; the pool table not counted).
+    pub fn held_bytes(&self) -> usize {
+        let columns: usize = self
+            .pools
+            .iter()
+            .map(|p| p.starts.capacity() * 16 + p.ends.capacity() * 16 + p.owners.capacity() * 4)
+            .sum();
+        columns + self.ids.text.capacity() + self.ids.ends.capacity() * 4
+    }
+
+    /// How many ranges are stored.
+    pub fn ranges(&self) -> usize {
+        self.pools.iter().map(Pool::len).sum()
+    }
+
+    /// Stores ranges given by pool and serials (a snapshot being loaded),
+    /// all or none, with the same checks as [`Inventory::insert_many`].
+    pub fn load(&mut self, ranges: &[(PoolKey, u128, u128, SeriesId)]) -> Result<(), SeriesError> {
+        let items = ranges.iter().map(|(key, first, last, id)| {
+            let segment = key.as_ref().segment(*first, *last).map_err(|e| vec![e])?;
+            Ok((id.clone(), vec![segment]))
+        });
+        self.insert_all(items).map_err(first_issue)
+    }
+}
+
+/// The first of the issues [`Inventory::insert_all`] reports (it always
+/// reports one; the fallback keeps that a fact of the types, not a panic).
+pub fn first_issue(issues: Vec<SeriesError>) -> SeriesError {
+    issues.into_iter().next().unwrap_or(SeriesError::Invalid {
+        field: Field::Series,
+        reason: Invalid::Rule("could not be stored"),
+    })
+}
