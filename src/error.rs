@@ -205,6 +205,17 @@ pub enum Invalid {
     Rule(&'static str),
 }
 
+/// Names separated by commas.
+fn names<const N: usize>(f: &mut fmt::Formatter<'_>, names: [&str; N]) -> fmt::Result {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        f.write_str(name)?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -238,12 +249,12 @@ impl fmt::Display for Invalid {
                 f,
                 "must hold strings or integers; element {at} is {kind}"
             ),
-            Invalid::UnknownScheme => write!(
-                f,
-                "must be one of {} or a format: {}",
-                crate::check_digit::SCHEMES.map(Scheme::name).join(", "),
-                crate::formats::FORMATS.map(Format::name).join(", ")
-            ),
+            Invalid::UnknownScheme => {
+                f.write_str("must be one of ")?;
+                names(f, crate::check_digit::SCHEMES.map(Scheme::name))?;
+                f.write_str(" or a format: ")?;
+                names(f, crate::formats::FORMATS.map(Format::name))
+            }
             Invalid::Rule(what) => f.write_str(what),
         }
     }

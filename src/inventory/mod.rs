@@ -26,7 +26,7 @@ use std::collections::HashMap;
 pub use pool::{
     scope_of, segments, series_item, series_segments, KeyRef, PoolKey, PoolValues, Segment,
 };
-pub use snapshot::SNAPSHOT_FORMAT;
+pub use snapshot::{Head, Item, SNAPSHOT_FORMAT};
 pub use split::{split, split_range, split_series};
 
 use columns::{merge_sorted, Ids, Owner, Pool};

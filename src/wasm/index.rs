@@ -8,6 +8,7 @@
 //! million series cross the boundary once.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 
 use wasm_bindgen::prelude::*;
 
@@ -15,7 +16,7 @@ use super::value::{fields, reserve_heap, unpack, Held};
 use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
-use crate::inventory::{self, Inventory, KeyRef, Segment, SeriesId};
+use crate::inventory::{self, Head, Inventory, Item, KeyRef, Segment, SeriesId};
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
@@ -220,11 +221,8 @@ impl IndexRaw {
             for s in &segments {
                 for (a, b, id) in inventory.stored(s) {
                     out.push('\u{1e}');
-                    out.push_str(&match id {
-                        SeriesId::Number(n) => format!("n{n}"),
-                        SeriesId::Text(t) => format!("s{t}"),
-                    });
-                    out.push_str(&format!("\u{1f}{a}\u{1f}{b}"));
+                    wire::push_id(&mut out, &id);
+                    let _ = write!(out, "\u{1f}{a}\u{1f}{b}");
                 }
             }
             out
@@ -286,57 +284,35 @@ impl IndexRaw {
     pub fn load_packed(&self, packed: &[u8]) -> u32 {
         // The packer writes UTF-8; anything else cannot be a snapshot.
         let packed = std::str::from_utf8(packed).unwrap_or_default();
-        let bad = |what| {
-            vec![SeriesError::Invalid {
-                field: Field::Snapshot,
-                reason: Invalid::Rule(what),
-            }]
-        };
         reserve_heap(packed.len().saturating_mul(7));
-        let mut records = packed.split('\u{1e}').filter(|r| !r.is_empty());
-        let header: Vec<Value<'_>> = records
-            .next()
-            .map(|r| fields(r).map(unpack).collect())
-            .unwrap_or_default();
-        let answer = match header.as_slice() {
-            [Value::Text("H"), Value::Text(inventory::SNAPSHOT_FORMAT), version, rules]
-                if version.as_exact_u128() == Some(1) =>
-            {
-                if let Err(e) = self.inventory.borrow().check_snapshot_rules(*rules) {
-                    return wire::emit(wire::failure(&[e]));
-                }
-                let mut key: Option<KeyRef<'_>> = None;
-                let items = records.map(|record| {
-                    let f: Vec<Value<'_>> = fields(record).map(unpack).collect();
-                    match f.as_slice() {
-                        [Value::Text("P"), Value::Text(prefix), Value::Text(suffix), width, Value::Text(scheme), scope] => {
-                            let pool = KeyRef::from_parts(prefix, suffix, *width, scheme, *scope, Field::Snapshot)
-                                .map_err(|e| vec![e])?;
-                            key = Some(pool);
-                            Ok(None)
-                        }
-                        [Value::Text("R"), first, last, id] => {
-                            let Some(key) = key else {
-                                return Err(bad("has a range before any pool"));
-                            };
-                            let (Some(a), Some(b)) = (first.as_exact_u128(), last.as_exact_u128()) else {
-                                return Err(bad("has a range whose first or last is not a decimal serial"));
-                            };
-                            let segment = key.segment(a, b).map_err(|e| vec![e])?;
-                            let id = SeriesId::from_value(*id).map_err(|e| vec![e])?;
-                            Ok(Some((id, vec![segment])))
-                        }
-                        _ => Err(bad("must be { format, version: 1, pools: [{ prefix, suffix, width, scheme, scope, ranges: [[first, last, id]] }] }")),
-                    }
-                });
-                // Pool records carry no range: only ranges (and failures) go on.
-                let ranges = items.filter_map(Result::transpose);
-                self.inventory.borrow_mut().insert_all(ranges)
-            }
-            _ => Err(bad(
-                "must be a seriesguard-index snapshot of version 1 (as toJSON() writes it)",
-            )),
+        let mut records = packed
+            .split('\u{1e}')
+            .filter(|r| !r.is_empty())
+            .map(|r| fields(r).map(unpack).collect::<Vec<_>>());
+        let head = match records.next().as_deref() {
+            Some(&[Value::Text("H"), format, version, rules_format]) => Head {
+                format,
+                version,
+                rules_format,
+            },
+            _ => Head {
+                format: Value::Absent,
+                version: Value::Absent,
+                rules_format: Value::Absent,
+            },
         };
+        let items = records.map(|f| match *f.as_slice() {
+            [Value::Text("P"), prefix, suffix, width, scheme, scope] => Item::Pool {
+                prefix,
+                suffix,
+                width,
+                scheme,
+                scope,
+            },
+            [Value::Text("R"), first, last, id] => Item::Range { first, last, id },
+            _ => Item::Malformed,
+        });
+        let answer = self.inventory.borrow_mut().load_snapshot(head, items);
         wire::emit(wire::done(answer))
     }
 }

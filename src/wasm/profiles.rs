@@ -282,18 +282,23 @@ pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &Js
     let answer = match mor::check(&params, &facts) {
         Ok(a) => {
             let o = &a.options;
-            format!(
-                "1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                a.range.start_text(),
-                a.range.end_text(),
-                a.range.count(),
-                a.range.start().width(),
-                mor::scope(group_id.as_deref().unwrap_or_default()),
-                o.batch_number,
-                o.min_balance,
-                o.distributor_id,
-                o.language
-            )
+            let mut out = String::from("1");
+            wire::push_fields(
+                &mut out,
+                '\u{1f}',
+                &[
+                    &a.range.start_text(),
+                    &a.range.end_text(),
+                    &a.range.count(),
+                    &a.range.start().width(),
+                    &mor::scope(group_id.as_deref().unwrap_or_default()),
+                    &o.batch_number,
+                    &o.min_balance,
+                    &o.distributor_id,
+                    &o.language,
+                ],
+            );
+            out
         }
         Err(text) => {
             let mut out = reply(&Reply {
