@@ -1066,24 +1066,37 @@ export function bind(raw) {
      */
     async cardsCreate(params, options) {
       const group = read(options, 'group');
-      const step = take(raw.morCheck(params, read(options, 'secret'), options, group));
-      if (step[0] === 'R') {
-        const [, xml, error] = step.split(US);
-        return { ok: false, xml, error, plan: null };
+      const flow = raw.ProfileFlowRaw.mor(params, read(options, 'secret'), options, group);
+      try {
+        let text = take(flow.start());
+        let from, till, scope;
+        if (text.charCodeAt(0) === 78 /* 'N': the group's cards */) {
+          [, , from, till, scope] = text.split(US);
+          const { value: existing } = await ask(read(group, 'existing'), from, till, scope);
+          // The group's cards as the host holds them: an index (its stored cards
+          // in from..till), or a list of { start, end } numbers or { first, last } serials.
+          const held = existing instanceof SeriesIndex ? existing.overlaps({ start: from, end: till }) : existing;
+          const packer = new Packer(256);
+          for (const card of Array.isArray(held) ? held : []) {
+            if (read(card, 'first') !== undefined) packer.record(['S', read(card, 'first'), read(card, 'last')]);
+            else packer.record(['C', read(card, 'start'), read(card, 'end')]);
+          }
+          text = take(flow.resumeCards(packer.done()));
+        }
+        if (text.charCodeAt(0) === 82 /* 'R': MOR's error page */) {
+          const [, xml, error] = text.split(US);
+          return { ok: false, xml, error, plan: null };
+        }
+        if (text.charCodeAt(0) !== 80 /* 'P' */) throw failure(text);
+        const [head, plan] = text.split('\x1c');
+        const [, xml, batchNumber, minBalance, distributorId, language] = head.split(US);
+        return {
+          ok: true, xml, plan: decodePlan(records(plan)), from, till, scope,
+          options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language },
+        };
+      } finally {
+        flow.free();
       }
-      const [, from, till, , width, scope, batchNumber, minBalance, distributorId, language] = step.split(US);
-      const { value: existing } = await ask(read(group, 'existing'), from, till, scope);
-      // The group's cards as the host holds them: an index (its stored cards
-      // in from..till), or a list of { start, end } numbers or { first, last } serials.
-      const held = existing instanceof SeriesIndex ? existing.overlaps({ start: from, end: till }) : existing;
-      const packer = new Packer(256);
-      for (const card of Array.isArray(held) ? held : []) {
-        if (read(card, 'first') !== undefined) packer.record(['S', read(card, 'first'), read(card, 'last')]);
-        else packer.record(['C', read(card, 'start'), read(card, 'end')]);
-      }
-      const text = records(take(raw.morPlan(from, till, Number(width), packer.done())));
-      const xml = text.split(GS)[2];
-      return { ok: true, xml, plan: decodePlan(text), from, till, scope, options: { batch_number: batchNumber, min_balance: minBalance, distributor_id: distributorId, language } };
     },
 
     /** The scope a card group's cards are stored under (`card_group:7`). */

@@ -22,6 +22,7 @@ mod snapshot;
 mod split;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 pub use pool::{
     scope_of, segments, series_item, series_segments, KeyRef, PoolKey, PoolValues, Segment,
@@ -228,7 +229,11 @@ impl Inventory {
         series: &mut dyn Iterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
     ) -> Result<(), Vec<SeriesError>> {
         let mark = self.ids.mark();
-        let mut by_pool: HashMap<KeyRef<'a>, Vec<(u128, u128, Owner)>> = HashMap::new();
+        let mut by_pool: HashMap<
+            KeyRef<'a>,
+            Vec<(u128, u128, Owner)>,
+            BuildHasherDefault<pool::Fnv>,
+        > = HashMap::default();
         let mut unread = Vec::new();
         for item in series {
             match item {

@@ -2,6 +2,8 @@
 //! scheme, scope), the keys that name them, and the segments a series is cut
 //! into, one per pool.
 
+use std::hash::Hasher as _;
+
 use super::{Conflict, Piece, SeriesId};
 use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
@@ -139,18 +141,36 @@ impl PoolKey {
 
 /// FNV-1a over a pool's parts, separated by a byte no part can hold.
 fn pool_hash(prefix: &str, suffix: &str, width: usize, scheme: Scheme, scope: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
+    let mut hash = Fnv::default();
+    hash.write(prefix.as_bytes());
+    hash.write(&[0x1f]);
+    hash.write(suffix.as_bytes());
+    hash.write(&[0x1f, width as u8, scheme as u8, 0x1f]);
+    hash.write(scope.as_bytes());
+    hash.finish()
+}
+
+/// FNV-1a as a `Hasher`, for grouping by pool: its code is a few bytes
+/// where SipHash's is kilobytes of wasm (and the wasm build has no random
+/// keys for SipHash anyway).
+pub(super) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
-    };
-    eat(prefix.as_bytes());
-    eat(&[0x1f]);
-    eat(suffix.as_bytes());
-    eat(&[0x1f, width as u8, scheme as u8, 0x1f]);
-    eat(scope.as_bytes());
-    hash
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// A pool to allocate from, as the host described it: `width` and the

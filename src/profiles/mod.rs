@@ -9,7 +9,8 @@
 //! order a quote) and the bindings pass the answers in.
 //!
 //! A create that waits on the host is a step machine here (Shipsy's
-//! [`shipsy::CreateFlow`], aBILLity's [`abillity::StockFlow`]): it answers
+//! [`shipsy::CreateFlow`], MOR's [`mor::CardsFlow`], aBILLity's
+//! [`abillity::StockFlow`]): it answers
 //! what it needs next or its reply, and the binding feeds back the host's
 //! [`Answer`]. No binding decides anything between the steps.
 
@@ -34,6 +35,8 @@ pub enum Answer<'a> {
     Value(Value<'a>),
     /// What the host holds already, as an index (aBILLity's reservations).
     Held(&'a Inventory),
+    /// The cards a MOR card group holds.
+    Cards(&'a [mor::Held<'a>]),
     /// Done as asked: created, saved.
     Done,
     /// Refused, with a series error's code and message (`OVERLAP`: another

@@ -9,6 +9,7 @@
 //! The card group (id, number length, PIN length) and whether the user may
 //! act are the host's answers.
 
+use super::{Answer, Step};
 use crate::error::SeriesError;
 use crate::input::Value;
 use crate::range::{validate, SeriesRange, SeriesRules};
@@ -342,6 +343,131 @@ pub fn plan_cards<'a>(
     let mut plan = Plan::default();
     plan.add_segment(segment, &taken);
     Ok((success_xml(plan.created, plan.requested), plan))
+}
+
+/// What MOR's create asks the host next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// The cards the group already holds in `from..till` (stored under
+    /// `scope`): [`Answer::Cards`], or [`Answer::Failed`].
+    Existing {
+        /// The first card asked for, canonical.
+        from: String,
+        /// The last card asked for, canonical.
+        till: String,
+        /// Where the group's cards are stored ([`scope`]).
+        scope: String,
+    },
+}
+
+/// What an accepted request creates: the range, where, the plan (only the
+/// free part) and the options after MOR's defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Create {
+    /// `cards_from`, canonical.
+    pub from: String,
+    /// `cards_till`, canonical.
+    pub till: String,
+    /// Where the group's cards are stored.
+    pub scope: String,
+    /// The free part to create and the cards skipped.
+    pub plan: crate::inventory::Plan,
+    /// The optional parameters after defaults.
+    pub options: Options,
+}
+
+/// MOR's page, and what to create when the request was accepted (`None`:
+/// the page is a documented error, its text beside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The XML page MOR answers.
+    pub xml: String,
+    /// The error's text, when the page is an error.
+    pub error: Option<&'static str>,
+    /// What to create, when accepted.
+    pub create: Option<Create>,
+}
+
+/// `calling_cards_create` as a step machine: the request checked in the
+/// documented order, the group's existing cards asked of the host, the free
+/// part planned, and MOR's page. A host that cannot answer, or answers
+/// cards that do not fit the group, ends it with the issues.
+///
+/// ```
+/// use seriesguard::input::Value;
+/// use seriesguard::profiles::{Answer, Step, mor::{CardsFlow, Facts, Group, Held, Need, Params}};
+/// let params = Params::read(|name| match name {
+///     "u" => Value::Text("admin"), "card_group_id" => Value::Text("1"),
+///     "cards_from" => Value::Text("1000000025"), "cards_till" => Value::Text("1000000035"),
+///     "hash" => Value::Text("7e112ededcfee097cce21b6201c6d2a00dda1f4c"), _ => Value::Absent,
+/// });
+/// let group = Group { id: "1", number_length: 10, pin_length: None };
+/// let facts = Facts { secret: "secret", user_allowed: true, can_manage_cards: true, group: Some(group) };
+/// let (mut flow, step) = CardsFlow::start(&params, &facts);
+/// assert!(matches!(step, Step::Need(Need::Existing { .. })));
+/// let held = [Held::Serials(Value::Text("1000000030"), Value::Text("1000000040"))];
+/// let Step::Reply(Ok(page)) = flow.resume(Answer::Cards(&held)) else { panic!() };
+/// assert!(page.xml.contains("Cards created: 5/11"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct CardsFlow {
+    accepted: Option<(Need, usize, Options)>,
+}
+
+impl CardsFlow {
+    /// Checks a request against the host's facts; its first step asks for
+    /// the group's cards, or is the error page.
+    pub fn start(
+        params: &Params<'_>,
+        facts: &Facts<'_>,
+    ) -> (CardsFlow, Step<Need, Result<Page, Vec<SeriesError>>>) {
+        match check(params, facts) {
+            Ok(a) => {
+                let need = Need::Existing {
+                    from: a.range.start_text().into_owned(),
+                    till: a.range.end_text().into_owned(),
+                    scope: scope(facts.group.map_or("", |g| g.id)),
+                };
+                let flow = CardsFlow {
+                    accepted: Some((need.clone(), a.range.start().width(), a.options)),
+                };
+                (flow, Step::Need(need))
+            }
+            Err(text) => (
+                CardsFlow { accepted: None },
+                Step::Reply(Ok(Page {
+                    xml: error_xml(text),
+                    error: Some(text),
+                    create: None,
+                })),
+            ),
+        }
+    }
+
+    /// Feeds the group's cards; answers the page and what to create.
+    pub fn resume(&mut self, answer: Answer<'_>) -> Step<Need, Result<Page, Vec<SeriesError>>> {
+        let Some((Need::Existing { from, till, scope }, width, options)) = self.accepted.take()
+        else {
+            return Step::Reply(Err(vec![crate::flow::finished()]));
+        };
+        let held = match answer {
+            Answer::Cards(held) => held,
+            _ => return Step::Reply(Err(vec![crate::book::store_failed("callback", false)])),
+        };
+        Step::Reply(
+            plan_cards(&from, &till, width, held.iter().copied()).map(|(xml, plan)| Page {
+                xml,
+                error: None,
+                create: Some(Create {
+                    from,
+                    till,
+                    scope,
+                    plan,
+                    options,
+                }),
+            }),
+        )
+    }
 }
 
 /// The documented reply page around one status element.

@@ -27,6 +27,7 @@ fn reply_with_xml((r, xml): (Reply, String)) -> String {
 /// `R status US body [US xml]` for the reply, or `N US need US fields`.
 enum Machine {
     Shipsy(shipsy::CreateFlow),
+    Mor(mor::CardsFlow),
     Stock(abillity::StockFlow),
 }
 
@@ -50,6 +51,46 @@ fn shipsy_step(step: Step<shipsy::Need, Reply>) -> String {
             );
             out
         }
+    }
+}
+
+/// MOR's steps: `N US E US from US till US scope` (the group's cards);
+/// the error page `R200 US xml US error`; an accepted page `P US xml US
+/// batch US min_balance US distributor US language`, FS, and the plan as
+/// [`wire::plan`] writes it; or the issues.
+fn mor_step(step: Step<mor::Need, Result<mor::Page, Vec<crate::SeriesError>>>) -> String {
+    match step {
+        Step::Need(mor::Need::Existing { from, till, scope }) => {
+            let mut out = String::from("N\u{1f}E");
+            wire::push_fields(&mut out, '\u{1f}', &[&from, &till, &scope]);
+            out
+        }
+        Step::Reply(Ok(mor::Page {
+            xml,
+            create: Some(c),
+            ..
+        })) => {
+            let o = &c.options;
+            let mut out = String::from("P");
+            let fields: [&dyn std::fmt::Display; 5] = [
+                &xml,
+                &o.batch_number,
+                &o.min_balance,
+                &o.distributor_id,
+                &o.language,
+            ];
+            wire::push_fields(&mut out, '\u{1f}', &fields);
+            out.push('\u{1c}');
+            out.push_str(&wire::plan(Ok(c.plan)));
+            out
+        }
+        Step::Reply(Ok(page)) => {
+            let mut out = String::from("R200");
+            let error = page.error.unwrap_or_default();
+            wire::push_fields(&mut out, '\u{1f}', &[&page.xml, &error]);
+            out
+        }
+        Step::Reply(Err(issues)) => wire::failure(&issues),
     }
 }
 
@@ -87,6 +128,7 @@ impl ProfileFlowRaw {
     fn feed(&self, answer: Answer<'_>) -> u32 {
         let text = match &mut *self.machine.borrow_mut() {
             Machine::Shipsy(flow) => shipsy_step(flow.resume(answer)),
+            Machine::Mor(flow) => mor_step(flow.resume(answer)),
             Machine::Stock(flow) => stock_step(flow.resume(answer)),
         };
         wire::emit(text)
@@ -110,6 +152,65 @@ impl ProfileFlowRaw {
             _ => shipsy_step(step),
         };
         ProfileFlowRaw::new(Machine::Shipsy(flow), first)
+    }
+
+    /// MOR's calling_cards_create for the request's parameters, the API
+    /// secret, the host's facts (`role`, or `userAllowed`; `canManageCards`)
+    /// and its card group (`{ id, numberLength, pinLength? }` or null).
+    pub fn mor(
+        params: &JsValue,
+        secret: &JsValue,
+        facts: &JsValue,
+        group: &JsValue,
+    ) -> ProfileFlowRaw {
+        let p = mor::Params::NAMES.map(|k| Held::field(params, k));
+        let secret = Held::from_js(secret);
+        let flag = |k| {
+            matches!(
+                Held::field(facts, k).view(),
+                Value::Bool(true) | Value::Absent
+            )
+        };
+        // A user's `role` is judged here; a host may also decide `userAllowed` itself.
+        let user_allowed = match Held::field(facts, "role").view() {
+            Value::Text(role) => mor::role_allowed(role),
+            Value::Absent => flag("userAllowed"),
+            _ => false,
+        };
+        let can_manage_cards = flag("canManageCards");
+        let g = ["id", "numberLength", "pinLength"].map(|k| Held::field(group, k));
+        let group_id = match g[0].view() {
+            Value::Text(t) => Some(t.to_owned()),
+            other => other.as_exact_u128().map(|n| n.to_string()),
+        };
+        let number_length = g[1]
+            .view()
+            .as_exact_u128()
+            .filter(|&n| (1..=38).contains(&n));
+        let pin_length = g[2]
+            .view()
+            .as_exact_u128()
+            .and_then(|n| u32::try_from(n).ok());
+        let group = match (&group_id, number_length) {
+            (Some(id), Some(len)) => Some(mor::Group {
+                id,
+                number_length: len as usize,
+                pin_length,
+            }),
+            _ => None,
+        };
+        let params = mor::Params::from_array(p.each_ref().map(Held::view));
+        let facts = mor::Facts {
+            secret: match secret.view() {
+                Value::Text(t) => t,
+                _ => "",
+            },
+            user_allowed,
+            can_manage_cards,
+            group,
+        };
+        let (flow, step) = mor::CardsFlow::start(&params, &facts);
+        ProfileFlowRaw::new(Machine::Mor(flow), mor_step(step))
     }
 
     /// aBILLity's StockNumber for the path's service id and a body, over
@@ -171,6 +272,26 @@ impl ProfileFlowRaw {
         })
     }
 
+    /// Feeds a card group's cards (packed records: `C US start US end` for
+    /// card numbers, `S US first US last` for serials); answers the next step.
+    #[wasm_bindgen(js_name = resumeCards)]
+    pub fn resume_cards(&self, packed: &[u8]) -> u32 {
+        let text = std::str::from_utf8(packed).unwrap_or_default();
+        let held: Vec<mor::Held<'_>> = text
+            .split('\u{1e}')
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let mut f = fields(r).map(unpack);
+                let mut next = || f.next().unwrap_or(Value::Absent);
+                match (next(), next(), next()) {
+                    (Value::Text("S"), first, last) => mor::Held::Serials(first, last),
+                    (_, start, end) => mor::Held::Cards(start, end),
+                }
+            })
+            .collect();
+        self.feed(Answer::Cards(&held))
+    }
+
     /// Feeds what the host holds, as an index; answers the next step.
     #[wasm_bindgen(js_name = resumeHeld)]
     pub fn resume_held(&self, index: &IndexRaw) -> u32 {
@@ -226,124 +347,10 @@ pub fn shipsy_validate(body: &JsValue, service_types: i32, rules: &JsValue) -> u
     wire::emit(answer)
 }
 
-/// MOR: checks the parameters against the host's facts. `R200 US xml US
-/// error text` for MOR's error page, or `1 US from US till US count US
-/// number length US scope US batch US min_balance US distributor US
-/// language`.
-#[wasm_bindgen(js_name = morCheck)]
-pub fn mor_check(params: &JsValue, secret: &JsValue, facts: &JsValue, group: &JsValue) -> u32 {
-    let p = mor::Params::NAMES.map(|k| Held::field(params, k));
-    let secret = Held::from_js(secret);
-    let flag = |k| {
-        matches!(
-            Held::field(facts, k).view(),
-            Value::Bool(true) | Value::Absent
-        )
-    };
-    // A user's `role` is judged here; a host may also decide `userAllowed` itself.
-    let user_allowed = match Held::field(facts, "role").view() {
-        Value::Text(role) => mor::role_allowed(role),
-        Value::Absent => flag("userAllowed"),
-        _ => false,
-    };
-    let can_manage_cards = flag("canManageCards");
-    let g = ["id", "numberLength", "pinLength"].map(|k| Held::field(group, k));
-    let group_id = match g[0].view() {
-        Value::Text(t) => Some(t.to_owned()),
-        other => other.as_exact_u128().map(|n| n.to_string()),
-    };
-    let number_length = g[1]
-        .view()
-        .as_exact_u128()
-        .filter(|&n| (1..=38).contains(&n));
-    let pin_length = g[2]
-        .view()
-        .as_exact_u128()
-        .and_then(|n| u32::try_from(n).ok());
-    let group = match (&group_id, number_length) {
-        (Some(id), Some(len)) => Some(mor::Group {
-            id,
-            number_length: len as usize,
-            pin_length,
-        }),
-        _ => None,
-    };
-    let params = mor::Params::from_array(p.each_ref().map(Held::view));
-    let secret_text = match secret.view() {
-        Value::Text(t) => t,
-        _ => "",
-    };
-    let facts = mor::Facts {
-        secret: secret_text,
-        user_allowed,
-        can_manage_cards,
-        group,
-    };
-    let answer = match mor::check(&params, &facts) {
-        Ok(a) => {
-            let o = &a.options;
-            let mut out = String::from("1");
-            wire::push_fields(
-                &mut out,
-                '\u{1f}',
-                &[
-                    &a.range.start_text(),
-                    &a.range.end_text(),
-                    &a.range.count(),
-                    &a.range.start().width(),
-                    &mor::scope(group_id.as_deref().unwrap_or_default()),
-                    &o.batch_number,
-                    &o.min_balance,
-                    &o.distributor_id,
-                    &o.language,
-                ],
-            );
-            out
-        }
-        Err(text) => {
-            let mut out = reply(&Reply {
-                status: 200,
-                body: mor::error_xml(text),
-            });
-            out.push('\u{1f}');
-            out.push_str(text);
-            out
-        }
-    };
-    wire::emit(answer)
-}
-
 /// MOR: the scope a card group's cards are stored under.
 #[wasm_bindgen(js_name = morScope)]
 pub fn mor_scope(group_id: &str) -> u32 {
     wire::emit(mor::scope(group_id))
-}
-
-/// MOR: the plan of an accepted request (`from`, `till`) around the
-/// group's existing cards (packed records: `C US start US end` for card
-/// numbers, `S US first US last` for serials) and MOR's success page: the
-/// plan as [`wire::plan`] writes it, then GS and the page; or the issues.
-#[wasm_bindgen(js_name = morPlan)]
-pub fn mor_plan(from: &str, till: &str, number_length: u32, existing: &[u8]) -> u32 {
-    let text = std::str::from_utf8(existing).unwrap_or_default();
-    let held = text.split('\u{1e}').filter(|r| !r.is_empty()).map(|r| {
-        let mut f = fields(r).map(unpack);
-        let mut next = || f.next().unwrap_or(Value::Absent);
-        match (next(), next(), next()) {
-            (Value::Text("S"), first, last) => mor::Held::Serials(first, last),
-            (_, start, end) => mor::Held::Cards(start, end),
-        }
-    });
-    let answer = match mor::plan_cards(from, till, number_length as usize, held) {
-        Ok((xml, plan)) => {
-            let mut out = wire::plan(Ok(plan));
-            out.push('\u{1d}');
-            out.push_str(&xml);
-            out
-        }
-        Err(issues) => wire::failure(&issues),
-    };
-    wire::emit(answer)
 }
 
 /// CRM.COM: whether `item_code` names a traceable physical good of the
