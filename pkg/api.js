@@ -1149,9 +1149,14 @@ export function bind(raw) {
       });
     },
 
-    /** Splits a quantity into request bodies of at most `max` (1000) numbers each. */
-    requests(areaCode, quantity, max = 1000) {
-      return splitSeries('1', String(quantity), max).map((chunk) => ({ AreaCode: areaCode, Quantity: Number(chunk.count) }));
+    /** Splits a quantity into request bodies of at most `max` numbers each (the configured maximum; default and cap 1000). */
+    requests(areaCode, quantity, max) {
+      const [size, full, rest] = answer(take(raw.abillityRequests(String(quantity), String(max ?? ''))))
+        .split(US).map(Number);
+      const body = (q) => ({ AreaCode: areaCode, Quantity: q });
+      const list = Array.from({ length: full }, () => body(size));
+      if (rest > 0) list.push(body(rest));
+      return list;
     },
   };
 

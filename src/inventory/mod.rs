@@ -21,8 +21,7 @@ mod queries;
 mod snapshot;
 mod split;
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::collections::BTreeMap;
 
 pub use pool::{
     scope_of, segments, series_item, series_segments, KeyRef, PoolKey, PoolValues, Segment,
@@ -229,11 +228,8 @@ impl Inventory {
         series: &mut dyn Iterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
     ) -> Result<(), Vec<SeriesError>> {
         let mark = self.ids.mark();
-        let mut by_pool: HashMap<
-            KeyRef<'a>,
-            Vec<(u128, u128, Owner)>,
-            BuildHasherDefault<pool::Fnv>,
-        > = HashMap::default();
+        // Pools in key order: conflicts are reported, and pools made, in order.
+        let mut by_pool: BTreeMap<KeyRef<'a>, Vec<(u128, u128, Owner)>> = BTreeMap::new();
         let mut unread = Vec::new();
         for item in series {
             match item {
@@ -270,12 +266,7 @@ impl Inventory {
         for new in by_pool.values_mut() {
             new.sort_unstable_by_key(|r| (r.0, r.1));
         }
-        let mut keys: Vec<KeyRef<'_>> = by_pool.keys().copied().collect();
-        keys.sort_unstable();
-        for key in &keys {
-            let Some(new) = by_pool.get(key) else {
-                continue;
-            };
+        for (key, new) in &by_pool {
             for pair in new.windows(2) {
                 if let [(_, a_last, a_owner), (b_first, b_last, _)] = *pair {
                     if a_last >= b_first {
@@ -304,8 +295,7 @@ impl Inventory {
             }]);
         }
         let merge = self.merge_adjacent;
-        for key in keys {
-            let new = by_pool.remove(&key).unwrap_or_default();
+        for (key, new) in by_pool {
             let index = self.pool_index(&key);
             if let Some(pool) = self.pools.get_mut(index) {
                 let merged = merge_sorted(pool.triples(), new.into_iter(), merge);

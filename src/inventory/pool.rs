@@ -150,10 +150,8 @@ fn pool_hash(prefix: &str, suffix: &str, width: usize, scheme: Scheme, scope: &s
     hash.finish()
 }
 
-/// FNV-1a as a `Hasher`, for grouping by pool: its code is a few bytes
-/// where SipHash's is kilobytes of wasm (and the wasm build has no random
-/// keys for SipHash anyway).
-pub(super) struct Fnv(u64);
+/// FNV-1a as a `Hasher`.
+struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Fnv {

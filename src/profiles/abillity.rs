@@ -8,6 +8,7 @@
 //! as documented); errors are the documented `Field = message` lines.
 
 use super::{xml_escape, Answer, Reply, Step};
+use crate::error::{Field, Invalid, SeriesError};
 use crate::input::Value;
 use crate::inventory::{series_segments, Inventory, Piece, PoolValues, SeriesId};
 use crate::json::json_string;
@@ -202,6 +203,31 @@ pub fn error(line: &str) -> (Reply, String) {
             xml_escape(line)
         ),
     )
+}
+
+/// The requests that reserve `quantity` numbers, each of at most the
+/// configured maximum ([`configured_max`] of `max`): `(size, full, rest)`,
+/// `full` requests of `size` then one of `rest` when it is not zero; at
+/// most [`crate::inventory::MAX_CHUNKS`] requests.
+///
+/// ```
+/// use seriesguard::{input::Value, profiles::abillity::requests};
+/// assert_eq!(requests(Value::Number(2500.0), Value::Absent).unwrap(), (1000, 2, 500));
+/// assert_eq!(requests(Value::Number(2500.0), Value::Number(5000.0)).unwrap(), (1000, 2, 500));
+/// assert_eq!(requests(Value::Number(0.0), Value::Absent).unwrap_err().code(), "QUANTITY_OUT_OF_RANGE");
+/// ```
+pub fn requests(quantity: Value<'_>, max: Value<'_>) -> Result<(u64, u64, u64), SeriesError> {
+    // A million requests of 1000 at most: u64 holds every quantity allowed.
+    let size = configured_max(max) as u64;
+    quantity
+        .as_exact_u128()
+        .and_then(|q| u64::try_from(q).ok())
+        .filter(|&q| q >= 1 && q.div_ceil(size) <= crate::inventory::MAX_CHUNKS as u64)
+        .map(|q| (size, q / size, q % size))
+        .ok_or(SeriesError::Invalid {
+            field: Field::Quantity,
+            reason: Invalid::Rule("must be a positive integer, at most a million requests' worth"),
+        })
 }
 
 /// A reply in JSON ([`Reply`]) and XML.

@@ -353,6 +353,15 @@ pub fn mor_scope(group_id: &str) -> u32 {
     wire::emit(mor::scope(group_id))
 }
 
+/// aBILLity: the requests reserving `quantity` numbers (`1 US size US
+/// full US rest`, as [`abillity::requests`] answers), or the issue.
+#[wasm_bindgen(js_name = abillityRequests)]
+pub fn abillity_requests(quantity: &str, max: &str) -> u32 {
+    let answer = abillity::requests(Value::Text(quantity), Value::Text(max))
+        .map(|(size, full, rest)| format!("{size}\u{1f}{full}\u{1f}{rest}"));
+    wire::emit(wire::answer(answer))
+}
+
 /// CRM.COM: whether `item_code` names a traceable physical good of the
 /// packed catalog (`code US alternative_code US classification US type` records).
 #[wasm_bindgen(js_name = crmTraceable)]

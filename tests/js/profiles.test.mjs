@@ -2,7 +2,7 @@
 // groups, pools) supplied as a host would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { profiles, SeriesBook, MemoryStore, SeriesIndex, morHash } from 'seriesguard';
+import { profiles, SeriesBook, MemoryStore, SeriesIndex, SeriesError, morHash } from 'seriesguard';
 
 const MOR = {
   u: 'admin', card_group_id: '1', cards_from: '1000000025', cards_till: '1000000035',
@@ -110,6 +110,12 @@ test('aBILLity: allocates the next free block under the area code, then the null
   const unknown = await profiles.abillity.stockNumber({ AreaCode: '020', Quantity: 1 }, options);
   assert.equal(unknown.body.Message, 'StockNumber.AreaCode = AreaCode `020` is not valid.');
   assert.deepEqual(profiles.abillity.requests('0161', 2500).map((r) => r.Quantity), [1000, 1000, 500]);
+  // The configured maximum: up to the documented 1000, never above it.
+  assert.deepEqual(profiles.abillity.requests('0161', 250n, 100).map((r) => r.Quantity), [100, 100, 50]);
+  assert.deepEqual(profiles.abillity.requests('0161', 2000, 5000), [{ AreaCode: '0161', Quantity: 1000 }, { AreaCode: '0161', Quantity: 1000 }]);
+  for (const bad of [0, -5, 1.5, 'many', null]) {
+    assert.throws(() => profiles.abillity.requests('0161', bad), (e) => e instanceof SeriesError && e.code === 'QUANTITY_OUT_OF_RANGE', String(bad));
+  }
 });
 
 test('aBILLity: the host\'s failures are the documented lines; a save that lost a race looks again', async () => {
