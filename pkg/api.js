@@ -1163,14 +1163,7 @@ export function bind(raw) {
   const crm = {
     /** Whether item_code names a TRACEABLE physical good of the host's catalog (the documented list or its `data`). */
     traceableItem(catalog, itemCode) {
-      const goods = Array.isArray(catalog) ? catalog : read(catalog, 'data');
-      const packer = new Packer(256);
-      for (const good of Array.isArray(goods) ? goods : []) {
-        const product = read(good, 'product') ?? good;
-        const type = read(product, 'product_type');
-        packer.record([read(product, 'code'), read(product, 'alternative_code'), read(type, 'classification'), read(type, 'physical_good_type')]);
-      }
-      return decodeValidation(take(raw.crmTraceable(packer.done(), itemCode)));
+      return decodeValidation(take(raw.crmTraceable(catalog, itemCode)));
     },
   };
 

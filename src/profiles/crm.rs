@@ -10,6 +10,33 @@
 use crate::error::{Definition, Field, Invalid, SeriesError};
 use crate::input::Value;
 
+/// Where the documented physical-goods list keeps what [`Good`] reads:
+/// each entry's `product` (an entry may also be the product itself) holds
+/// `code` and `alternative_code`, and its `product_type` holds
+/// `classification` and `physical_good_type`; a list given as the whole
+/// response keeps its entries in `data`.
+pub struct CatalogShape {
+    /// The response's list of entries.
+    pub list: &'static str,
+    /// An entry's product.
+    pub product: &'static str,
+    /// A product's type.
+    pub product_type: &'static str,
+    /// A product's codes: `code`, `alternative_code`.
+    pub codes: [&'static str; 2],
+    /// A type's fields: `classification`, `physical_good_type`.
+    pub types: [&'static str; 2],
+}
+
+/// The documented catalog's shape (seed 002).
+pub const CATALOG: CatalogShape = CatalogShape {
+    list: "data",
+    product: "product",
+    product_type: "product_type",
+    codes: ["code", "alternative_code"],
+    types: ["classification", "physical_good_type"],
+};
+
 /// One catalog entry, as read from the host's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Good<'a> {

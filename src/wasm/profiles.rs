@@ -4,6 +4,7 @@
 //!
 //! Answers: `R status US body` for a finished reply; `1 US …fields` to go on.
 
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use std::cell::RefCell;
@@ -363,28 +364,53 @@ pub fn abillity_requests(quantity: &str, max: &str) -> u32 {
 }
 
 /// CRM.COM: whether `item_code` names a traceable physical good of the
-/// packed catalog (`code US alternative_code US classification US type` records).
+/// host's catalog, read in the documented shape ([`crm::CATALOG`]).
 #[wasm_bindgen(js_name = crmTraceable)]
-pub fn crm_traceable(catalog: &[u8], item_code: &JsValue) -> u32 {
-    let text = std::str::from_utf8(catalog).unwrap_or_default();
-    let item_code = Held::from_js(item_code);
-    let goods: Vec<crm::Good<'_>> = text
-        .split('\u{1e}')
-        .filter(|r| !r.is_empty())
-        .map(|record| {
-            let mut f = fields(record).map(unpack).map(|v| match v {
-                Value::Text(t) => t,
-                _ => "",
-            });
-            let mut next = || f.next().unwrap_or_default();
-            crm::Good {
-                code: next(),
-                alternative_code: next(),
-                classification: next(),
-                physical_good_type: next(),
-            }
+pub fn crm_traceable(catalog: &JsValue, item_code: &JsValue) -> u32 {
+    let get = |object: &JsValue, key: &str| {
+        if object.is_object() {
+            Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    };
+    let list = if Array::is_array(catalog) {
+        catalog.clone()
+    } else {
+        get(catalog, crm::CATALOG.list)
+    };
+    let entries = if Array::is_array(&list) {
+        Array::from(&list).iter().collect()
+    } else {
+        Vec::new()
+    };
+    let held: Vec<[Held; 4]> = entries
+        .iter()
+        .map(|entry| {
+            let product = get(entry, crm::CATALOG.product);
+            let product = if product.is_object() { &product } else { entry };
+            let kind = get(product, crm::CATALOG.product_type);
+            let [code, alternative] = crm::CATALOG.codes.map(|k| Held::field(product, k));
+            let [class, good_type] = crm::CATALOG.types.map(|k| Held::field(&kind, k));
+            [code, alternative, class, good_type]
         })
         .collect();
+    fn text(h: &Held) -> &str {
+        match h.view() {
+            Value::Text(t) => t,
+            _ => "",
+        }
+    }
+    let goods: Vec<crm::Good<'_>> = held
+        .iter()
+        .map(|[code, alternative, class, good_type]| crm::Good {
+            code: text(code),
+            alternative_code: text(alternative),
+            classification: text(class),
+            physical_good_type: text(good_type),
+        })
+        .collect();
+    let item_code = Held::from_js(item_code);
     let issues: Vec<_> = crm::traceable(&goods, item_code.view())
         .err()
         .into_iter()
