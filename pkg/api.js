@@ -1072,16 +1072,20 @@ export function bind(raw) {
         let from, till, scope;
         if (text.charCodeAt(0) === 78 /* 'N': the group's cards */) {
           [, , from, till, scope] = text.split(US);
-          const { value: existing } = await ask(read(group, 'existing'), from, till, scope);
+          const { value: existing } = await ask(read(group, 'existing') ?? [], from, till, scope);
           // The group's cards as the host holds them: an index (its stored cards
           // in from..till), or a list of { start, end } numbers or { first, last } serials.
           const held = existing instanceof SeriesIndex ? existing.overlaps({ start: from, end: till }) : existing;
-          const packer = new Packer(256);
-          for (const card of Array.isArray(held) ? held : []) {
-            if (read(card, 'first') !== undefined) packer.record(['S', read(card, 'first'), read(card, 'last')]);
-            else packer.record(['C', read(card, 'start'), read(card, 'end')]);
+          if (Array.isArray(held)) {
+            const packer = new Packer(256);
+            for (const card of held) {
+              if (read(card, 'first') !== undefined) packer.record(['S', read(card, 'first'), read(card, 'last')]);
+              else packer.record(['C', read(card, 'start'), read(card, 'end')]);
+            }
+            text = take(flow.resumeCards(packer.done()));
+          } else {
+            text = take(flow.resume(ANSWER.failed, undefined, '', ''));
           }
-          text = take(flow.resumeCards(packer.done()));
         }
         if (text.charCodeAt(0) === 82 /* 'R': MOR's error page */) {
           const [, xml, error] = text.split(US);

@@ -229,6 +229,60 @@ fn quantity_of(q: &Json) -> Value<'_> {
         .map_or(text(q), |q| Value::BigInt(u128::try_from(q).ok()))
 }
 
+/// MOR's calling_cards_create fed the case's scripted host answers.
+fn mor_flow(c: &Json) -> Json {
+    use profiles::{Answer, Step};
+    let p = &c["params"];
+    let params = mor::Params::read(|name| text(&p[name]));
+    let g = &c["group"];
+    let group = mor::group(
+        g["id"].as_str().unwrap_or_default(),
+        text(&g["number_length"]),
+        text(&g["pin_length"]),
+    );
+    let facts = mor::Facts {
+        secret: c["secret"].as_str().unwrap(),
+        user_allowed: true,
+        can_manage_cards: true,
+        group,
+    };
+    let mut answers = c["answers"].as_array().unwrap().iter();
+    let mut asked = Vec::new();
+    let (mut flow, mut step) = mor::CardsFlow::start(&params, &facts);
+    let page = loop {
+        step = match step {
+            Step::Reply(page) => break page,
+            Step::Need(mor::Need::Existing { from, till, scope }) => {
+                asked.push(format!("cards {from}..{till} {scope}"));
+                let a = answers.next().unwrap();
+                match a["cards"].as_array() {
+                    Some(cards) if a["throws"] != json!(true) => {
+                        let held: Vec<mor::Held<'_>> = cards
+                            .iter()
+                            .map(|x| mor::Held::Cards(text(&x[0]), text(&x[1])))
+                            .collect();
+                        flow.resume(Answer::Cards(&held))
+                    }
+                    _ => flow.resume(Answer::Failed),
+                }
+            }
+        };
+    };
+    match page {
+        Ok(page) => {
+            let create = page.create.map(|c| {
+                c.plan
+                    .create
+                    .iter()
+                    .map(|p| json!([p.start, p.end]))
+                    .collect::<Vec<_>>()
+            });
+            json!({ "asked": asked, "xml": page.xml, "create": create })
+        }
+        Err(issues) => json!({ "asked": asked, "error": issues[0].code() }),
+    }
+}
+
 /// A platform flow's answer as the corpus scripts it.
 fn scripted_answer<'a>(a: &'a Json, held: &'a Option<Inventory>) -> profiles::Answer<'a> {
     use profiles::Answer;
@@ -265,6 +319,9 @@ fn platform_flow(c: &Json) -> Json {
     use profiles::Step;
     let mut answers = c["answers"].as_array().unwrap().iter();
     let mut asked: Vec<String> = Vec::new();
+    if c["platform"] == "mor" {
+        return mor_flow(c);
+    }
     let (status, body) = if c["platform"] == "shipsy" {
         let body = shipsy_body(&c["body"]);
         let (mut flow, mut step) =

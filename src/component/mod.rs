@@ -139,14 +139,30 @@ fn reply(r: Reply, xml: Option<String>) -> wit::Reply {
 // ----- rules -----
 
 impl rules::Guest for Component {
-    fn validate(start: String, end: String, rules: Option<wit::Rules>) -> wit::Validation {
+    fn validate_series(start: String, end: String, rules: Option<wit::Rules>) -> wit::Validation {
         let (rules, mut issues) = read_rules(&rules);
         let v = range::validate(text(&start), text(&end), &rules);
         issues.extend(v.issues);
         validation(v.range.as_ref(), &issues)
     }
 
-    fn count(
+    fn validate_many(
+        inputs: Vec<rules::SeriesInput>,
+        rules: Option<wit::Rules>,
+    ) -> Vec<wit::Validation> {
+        let (rules, rule_issues) = read_rules(&rules);
+        inputs
+            .iter()
+            .map(|input| {
+                let v = range::validate(text(&input.start), text(&input.end), &rules);
+                let mut issues = rule_issues.clone();
+                issues.extend(v.issues);
+                validation(v.range.as_ref(), &issues)
+            })
+            .collect()
+    }
+
+    fn count_series(
         start: String,
         end: String,
         rules: Option<wit::Rules>,
@@ -160,7 +176,10 @@ impl rules::Guest for Component {
         }
     }
 
-    fn parse(serial: String, rules: Option<wit::Rules>) -> Result<wit::Serial, wit::SeriesError> {
+    fn parse_serial(
+        serial: String,
+        rules: Option<wit::Rules>,
+    ) -> Result<wit::Serial, wit::SeriesError> {
         let (rules, mut issues) = read_rules(&rules);
         let parsed = range::read(text(&serial), Field::Serial, &rules, &mut issues);
         match parsed {
@@ -186,7 +205,7 @@ impl rules::Guest for Component {
         range::verify_check_digit(text(&scheme), text(&id)).map_err(one)
     }
 
-    fn split(
+    fn split_series(
         start: String,
         end: String,
         max_per_chunk: String,
@@ -265,7 +284,7 @@ impl signing::Guest for Component {
 
 // ----- inventory -----
 
-/// The `index` resource: an [`Inventory`] and the rules its series follow.
+/// The `series-index` resource: an [`Inventory`] and the rules its series follow.
 pub struct Index {
     inventory: RefCell<Inventory>,
     rules: SeriesRules,
@@ -313,18 +332,24 @@ impl Index {
     }
 }
 
-impl inventory::Guest for Component {
-    type Index = Index;
-}
-
-impl inventory::GuestIndex for Index {
-    fn new(rules: Option<wit::Rules>) -> Self {
-        let (rules, rule_issues) = read_rules(&rules);
+impl Index {
+    fn with(rules: SeriesRules, rule_issues: Vec<SeriesError>, merge_adjacent: bool) -> Index {
         Index {
-            inventory: RefCell::new(Inventory::new(false)),
+            inventory: RefCell::new(Inventory::new(merge_adjacent).with_format(rules.format)),
             rules,
             rule_issues,
         }
+    }
+}
+
+impl inventory::Guest for Component {
+    type SeriesIndex = Index;
+}
+
+impl inventory::GuestSeriesIndex for Index {
+    fn new(rules: Option<wit::Rules>, merge_adjacent: bool) -> Self {
+        let (rules, rule_issues) = read_rules(&rules);
+        Index::with(rules, rule_issues, merge_adjacent)
     }
 
     fn add(&self, series: wit::Series) -> Result<(), wit::SeriesError> {
@@ -364,6 +389,17 @@ impl inventory::GuestIndex for Index {
         Ok(self.inventory.borrow().any_overlap(&segments))
     }
 
+    fn gaps(&self, series: wit::Series) -> Result<Vec<wit::Piece>, wit::SeriesError> {
+        let segments = self.segments(&series)?;
+        Ok(self
+            .inventory
+            .borrow()
+            .gaps(&segments)
+            .iter()
+            .map(piece)
+            .collect())
+    }
+
     fn plan(&self, series: wit::Series) -> Result<wit::Plan, wit::SeriesError> {
         let segments = self.segments(&series)?;
         Ok(plan_of(&self.inventory.borrow().plan(&segments)))
@@ -398,6 +434,137 @@ impl inventory::GuestIndex for Index {
     fn size(&self) -> u64 {
         u64::try_from(self.inventory.borrow().ranges()).unwrap_or(u64::MAX)
     }
+
+    fn held_bytes(&self) -> u64 {
+        u64::try_from(self.inventory.borrow().held_bytes()).unwrap_or(u64::MAX)
+    }
+
+    fn stats(&self) -> inventory::IndexStats {
+        let stats = self.inventory.borrow().stats();
+        inventory::IndexStats {
+            ranges: u64::try_from(stats.ranges).unwrap_or(u64::MAX),
+            numbers: stats.numbers.map(|n| n.to_string()),
+            pools: stats
+                .pools
+                .iter()
+                .map(|(key, ranges, numbers)| inventory::PoolStats {
+                    prefix: key.prefix.clone(),
+                    suffix: key.suffix.clone(),
+                    width: u32::try_from(key.width).unwrap_or(u32::MAX),
+                    scheme: key.scheme.name().to_owned(),
+                    scope: key.scope.clone(),
+                    ranges: u64::try_from(*ranges).unwrap_or(u64::MAX),
+                    numbers: numbers.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn entries(&self) -> Vec<inventory::Entry> {
+        self.inventory
+            .borrow()
+            .iter()
+            .map(|(key, first, last, id)| inventory::Entry {
+                id: id.to_string(),
+                start: key.as_ref().identifier(first),
+                end: key.as_ref().identifier(last),
+                count: (last - first + 1).to_string(),
+                scope: key.scope.clone(),
+            })
+            .collect()
+    }
+
+    fn to_json(&self) -> inventory::IndexSnapshot {
+        let index = self.inventory.borrow();
+        let mut pools: Vec<inventory::SnapshotPool> = Vec::new();
+        for (key, first, last, id) in index.iter() {
+            let range = (first.to_string(), last.to_string(), id.to_string());
+            match pools.last_mut() {
+                Some(p)
+                    if p.prefix == key.prefix
+                        && p.suffix == key.suffix
+                        && p.width as usize == key.width
+                        && p.scheme == key.scheme.name()
+                        && p.scope == key.scope =>
+                {
+                    p.ranges.push(range)
+                }
+                _ => pools.push(inventory::SnapshotPool {
+                    prefix: key.prefix.clone(),
+                    suffix: key.suffix.clone(),
+                    width: u32::try_from(key.width).unwrap_or(u32::MAX),
+                    scheme: key.scheme.name().to_owned(),
+                    scope: key.scope.clone(),
+                    ranges: vec![range],
+                }),
+            }
+        }
+        inventory::IndexSnapshot {
+            format: crate::inventory::SNAPSHOT_FORMAT.to_owned(),
+            version: 1,
+            merge_adjacent: index.merges_adjacent(),
+            rules: inventory::SnapshotRules {
+                format: crate::formats::stored_name(index.format()).to_owned(),
+            },
+            pools,
+        }
+    }
+
+    fn load_json(&self, snapshot: inventory::IndexSnapshot) -> Result<(), wit::SeriesError> {
+        let (head, items) = snapshot_parts(&snapshot);
+        self.inventory
+            .borrow_mut()
+            .load_snapshot(head, items)
+            .map_err(|issues| refusal(&issues))
+    }
+
+    fn from_json(
+        snapshot: inventory::IndexSnapshot,
+        rules: Option<wit::Rules>,
+    ) -> Result<inventory::SeriesIndex, wit::SeriesError> {
+        let (head, _) = snapshot_parts(&snapshot);
+        let (rules, rule_issues) = match rules {
+            Some(_) => read_rules(&rules),
+            None => (head.rules(), Vec::new()),
+        };
+        if !rule_issues.is_empty() {
+            return Err(refusal(&rule_issues));
+        }
+        let index = Index::with(rules, rule_issues, snapshot.merge_adjacent);
+        inventory::GuestSeriesIndex::load_json(&index, snapshot)?;
+        Ok(inventory::SeriesIndex::new(index))
+    }
+}
+
+/// A typed snapshot as the core reads one: its head and its records in order.
+fn snapshot_parts(
+    s: &inventory::IndexSnapshot,
+) -> (
+    crate::inventory::Head<'_>,
+    impl Iterator<Item = crate::inventory::Item<'_>>,
+) {
+    use crate::inventory::{Head, Item};
+    let head = Head {
+        format: text(&s.format),
+        version: Value::Number(f64::from(s.version)),
+        rules_format: text(&s.rules.format),
+    };
+    let items = s.pools.iter().flat_map(|p| {
+        let pool = Item::Pool {
+            prefix: text(&p.prefix),
+            suffix: text(&p.suffix),
+            width: Value::Number(f64::from(p.width)),
+            scheme: text(&p.scheme),
+            scope: text(&p.scope),
+        };
+        let ranges = p.ranges.iter().map(|(first, last, id)| Item::Range {
+            first: text(first),
+            last: text(last),
+            id: text(id),
+        });
+        std::iter::once(pool).chain(ranges)
+    });
+    (head, items)
 }
 
 // ----- book: the core's flows over the imported store -----
@@ -616,7 +783,7 @@ impl profiles::Guest for Component {
             step = match step {
                 PStep::Reply(r) => return reply(r, None),
                 PStep::Need(shipsy::Need::KeyValid(key)) => {
-                    flow.resume(yes_no(host::api_key_valid(&key)))
+                    flow.resume(yes_no(&host::api_key_valid(&key)))
                 }
                 PStep::Need(shipsy::Need::Create(s)) => {
                     let request = Request {
@@ -642,13 +809,12 @@ impl profiles::Guest for Component {
         }
     }
 
-    fn mor_check(
+    fn mor_cards_create(
         params: Vec<(String, String)>,
         secret: String,
-        user_allowed: bool,
-        can_manage_cards: bool,
+        user: profiles::MorUser,
         group: Option<profiles::MorGroup>,
-    ) -> Result<profiles::MorAccepted, String> {
+    ) -> Result<profiles::MorCards, wit::SeriesError> {
         let params = mor::Params::read(|name| {
             params
                 .iter()
@@ -656,43 +822,71 @@ impl profiles::Guest for Component {
                 .map_or(Value::Absent, |(_, v)| Value::Text(v))
         });
         let group = group.as_ref().and_then(|g| {
-            let length = usize::try_from(g.number_length)
-                .ok()
-                .filter(|n| (1..=38).contains(n))?;
-            Some(mor::Group {
-                id: &g.id,
-                number_length: length,
-                pin_length: g.pin_length,
-            })
+            let length = Value::BigInt(Some(u128::from(g.number_length)));
+            let pin = g
+                .pin_length
+                .map_or(Value::Absent, |p| Value::BigInt(Some(u128::from(p))));
+            mor::group(&g.id, length, pin)
         });
         let facts = mor::Facts {
             secret: &secret,
-            user_allowed,
-            can_manage_cards,
+            user_allowed: mor::user_allowed(
+                opt(&user.role),
+                user.user_allowed.map_or(Value::Absent, Value::Bool),
+            ),
+            can_manage_cards: user.can_manage_cards,
             group,
         };
-        match mor::check(&params, &facts) {
-            Ok(a) => Ok(profiles::MorAccepted {
-                cards_from: a.range.start_text().into_owned(),
-                cards_till: a.range.end_text().into_owned(),
-            }),
-            Err(error) => Err(mor::error_xml(error)),
+        let (mut flow, mut step) = mor::CardsFlow::start(&params, &facts);
+        loop {
+            step = match step {
+                PStep::Reply(page) => {
+                    let page = page.map_err(|issues| refusal(&issues))?;
+                    let (plan, from, till, scope, options) = match page.create {
+                        Some(c) => (
+                            Some(plan_of(&c.plan)),
+                            Some(c.from),
+                            Some(c.till),
+                            Some(c.scope),
+                            Some(profiles::MorOptions {
+                                batch_number: c.options.batch_number,
+                                min_balance: c.options.min_balance,
+                                distributor_id: c.options.distributor_id,
+                                language: c.options.language,
+                            }),
+                        ),
+                        None => (None, None, None, None, None),
+                    };
+                    return Ok(profiles::MorCards {
+                        ok: page.error.is_none(),
+                        xml: page.xml,
+                        error: page.error.map(str::to_owned),
+                        plan,
+                        cards_from: from,
+                        cards_till: till,
+                        scope,
+                        options,
+                    });
+                }
+                PStep::Need(mor::Need::Existing { from, till, scope }) => {
+                    let group_id = facts.group.map_or("", |g| g.id);
+                    match host::card_group_cards(group_id, &from, &till, &scope) {
+                        Ok(cards) => {
+                            let held: Vec<mor::Held<'_>> = cards
+                                .iter()
+                                .map(|(start, end)| mor::Held::Cards(text(start), text(end)))
+                                .collect();
+                            flow.resume(Answer::Cards(&held))
+                        }
+                        Err(_) => flow.resume(Answer::Failed),
+                    }
+                }
+            };
         }
     }
 
-    fn mor_plan(
-        cards_from: String,
-        cards_till: String,
-        number_length: u32,
-        existing: Vec<(String, String)>,
-    ) -> Result<(String, wit::Plan), wit::SeriesError> {
-        let held = existing
-            .iter()
-            .map(|(start, end)| mor::Held::Cards(text(start), text(end)));
-        let length = usize::try_from(number_length).unwrap_or(usize::MAX);
-        mor::plan_cards(&cards_from, &cards_till, length, held)
-            .map(|(xml, plan)| (xml, plan_of(&plan)))
-            .map_err(|issues| refusal(&issues))
+    fn mor_scope(group_id: String) -> String {
+        mor::scope(&group_id)
     }
 
     fn abillity_stock_number(
@@ -720,9 +914,9 @@ impl profiles::Guest for Component {
             step = match step {
                 PStep::Reply((r, xml)) => return reply(r, Some(xml)),
                 PStep::Need(Need::ServiceFound) => {
-                    flow.resume(yes_no(host::service_found(&service_id)))
+                    flow.resume(yes_no(&host::service_found(&service_id)))
                 }
-                PStep::Need(Need::IsQuote) => flow.resume(yes_no(host::is_quote(&service_id))),
+                PStep::Need(Need::IsQuote) => flow.resume(yes_no(&host::is_quote(&service_id))),
                 PStep::Need(Need::StockNumberId) => flow.resume(match host::stock_number_id() {
                     Ok(id) => Answer::Value(Value::BigInt(Some(u128::from(id)))),
                     Err(_) => Answer::Failed,
@@ -756,13 +950,50 @@ impl profiles::Guest for Component {
             };
         }
     }
+
+    fn abillity_requests(
+        area_code: String,
+        quantity: String,
+        max: Option<u32>,
+    ) -> Result<Vec<(String, u32)>, wit::SeriesError> {
+        let max = max.map_or(Value::Absent, |m| Value::BigInt(Some(u128::from(m))));
+        let (size, full, rest) = abillity::requests(text(&quantity), max).map_err(one)?;
+        // At most 1000 a request: every size fits u32.
+        let body = |q: u64| (area_code.clone(), u32::try_from(q).unwrap_or(u32::MAX));
+        let mut list: Vec<_> = (0..full).map(|_| body(size)).collect();
+        if rest > 0 {
+            list.push(body(rest));
+        }
+        Ok(list)
+    }
+
+    fn crm_traceable_item(
+        catalog: Vec<profiles::CrmGood>,
+        item_code: Option<String>,
+    ) -> wit::Validation {
+        let goods: Vec<crate::profiles::crm::Good<'_>> = catalog
+            .iter()
+            .map(|g| crate::profiles::crm::Good {
+                code: &g.code,
+                alternative_code: &g.alternative_code,
+                classification: &g.classification,
+                physical_good_type: &g.physical_good_type,
+            })
+            .collect();
+        let issues: Vec<SeriesError> = crate::profiles::crm::traceable(&goods, opt(&item_code))
+            .err()
+            .into_iter()
+            .collect();
+        validation(None, &issues)
+    }
 }
 
-/// A host's yes or no; its error is the host failing.
-fn yes_no(answer: Result<bool, String>) -> Answer<'static> {
+/// A host's yes-or-no answer as the core reads it; its error is the host failing.
+fn yes_no(answer: &Result<host::Fact, String>) -> Answer<'_> {
     match answer {
-        Ok(true) => Answer::Yes,
-        Ok(false) => Answer::No,
+        Ok(host::Fact::Yes) => Answer::Yes,
+        Ok(host::Fact::No) => Answer::No,
+        Ok(host::Fact::Other(given)) => Answer::Value(Value::Text(given)),
         Err(_) => Answer::Failed,
     }
 }

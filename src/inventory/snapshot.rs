@@ -51,6 +51,18 @@ pub struct Head<'a> {
     pub rules_format: Value<'a>,
 }
 
+impl Head<'_> {
+    /// The rules an index loading this snapshot takes when the host gives
+    /// none: the format the snapshot's series were validated under.
+    pub fn rules(&self) -> crate::range::SeriesRules {
+        let values = crate::range::RuleValues {
+            format: self.rules_format,
+            ..crate::range::RuleValues::default()
+        };
+        crate::range::SeriesRules::from_values(&values).0
+    }
+}
+
 fn malformed(what: &'static str) -> Vec<SeriesError> {
     vec![SeriesError::Invalid {
         field: Field::Snapshot,

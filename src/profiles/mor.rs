@@ -93,6 +93,43 @@ pub fn scope(group_id: &str) -> String {
     format!("card_group:{group_id}")
 }
 
+/// A host's yes-or-no fact (`userAllowed`, `canManageCards`): `true`, or
+/// not given; anything else is no.
+pub fn fact(value: Value<'_>) -> bool {
+    matches!(value, Value::Bool(true) | Value::Absent)
+}
+
+/// Whether the user may use the API: their MOR `role` judged by
+/// [`role_allowed`] when the host gives one, else the host's own decision
+/// ([`fact`] of `user_allowed`).
+pub fn user_allowed(role: Value<'_>, user_allowed: Value<'_>) -> bool {
+    match role {
+        Value::Text(role) => role_allowed(role),
+        Value::Absent => fact(user_allowed),
+        _ => false,
+    }
+}
+
+/// A card group as the host gave it: its number length must be 1 to 38
+/// digits (else there is no such group); a PIN length that is no u32 is
+/// none.
+pub fn group<'a>(
+    id: &'a str,
+    number_length: Value<'_>,
+    pin_length: Value<'_>,
+) -> Option<Group<'a>> {
+    let number_length = number_length
+        .as_exact_u128()
+        .filter(|n| (1..=38).contains(n))?;
+    Some(Group {
+        id,
+        number_length: number_length as usize,
+        pin_length: pin_length
+            .as_exact_u128()
+            .and_then(|n| u32::try_from(n).ok()),
+    })
+}
+
 /// What the host knows: its secret, the user's rights, the card group.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {

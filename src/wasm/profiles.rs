@@ -166,40 +166,18 @@ impl ProfileFlowRaw {
     ) -> ProfileFlowRaw {
         let p = mor::Params::NAMES.map(|k| Held::field(params, k));
         let secret = Held::from_js(secret);
-        let flag = |k| {
-            matches!(
-                Held::field(facts, k).view(),
-                Value::Bool(true) | Value::Absent
-            )
-        };
-        // A user's `role` is judged here; a host may also decide `userAllowed` itself.
-        let user_allowed = match Held::field(facts, "role").view() {
-            Value::Text(role) => mor::role_allowed(role),
-            Value::Absent => flag("userAllowed"),
-            _ => false,
-        };
-        let can_manage_cards = flag("canManageCards");
+        let [role, allowed, manage] =
+            ["role", "userAllowed", "canManageCards"].map(|k| Held::field(facts, k));
+        let user_allowed = mor::user_allowed(role.view(), allowed.view());
+        let can_manage_cards = mor::fact(manage.view());
         let g = ["id", "numberLength", "pinLength"].map(|k| Held::field(group, k));
         let group_id = match g[0].view() {
             Value::Text(t) => Some(t.to_owned()),
             other => other.as_exact_u128().map(|n| n.to_string()),
         };
-        let number_length = g[1]
-            .view()
-            .as_exact_u128()
-            .filter(|&n| (1..=38).contains(&n));
-        let pin_length = g[2]
-            .view()
-            .as_exact_u128()
-            .and_then(|n| u32::try_from(n).ok());
-        let group = match (&group_id, number_length) {
-            (Some(id), Some(len)) => Some(mor::Group {
-                id,
-                number_length: len as usize,
-                pin_length,
-            }),
-            _ => None,
-        };
+        let group = group_id
+            .as_deref()
+            .and_then(|id| mor::group(id, g[1].view(), g[2].view()));
         let params = mor::Params::from_array(p.each_ref().map(Held::view));
         let facts = mor::Facts {
             secret: match secret.view() {

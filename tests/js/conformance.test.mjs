@@ -164,6 +164,22 @@ const ops = {
     };
     const value = (question) => () => next(question).value;
     let r;
+    if (c.platform === 'mor') {
+      const group = c.group && {
+        id: c.group.id, numberLength: c.group.number_length, pinLength: c.group.pin_length,
+        existing: (from, till, scope) => {
+          const held = next(`cards ${from}..${till} ${scope}`).cards;
+          return Array.isArray(held) ? held.map(([start, end]) => ({ start, end })) : held;
+        },
+      };
+      try {
+        const m = await profiles.mor.cardsCreate(c.params, { secret: c.secret, group });
+        return { asked, xml: m.xml, create: m.ok ? m.plan.create.map((p) => [p.start, p.end]) : null };
+      } catch (error) {
+        if (!(error instanceof SeriesError)) throw error;
+        return { asked, error: error.code };
+      }
+    }
     if (c.platform === 'shipsy') {
       // The series is created through a book over the scripted store.
       const book = new SeriesBook(scriptedStore(answers, asked));

@@ -9,7 +9,9 @@ Persistence is the host's: `Seriesguard(store=...)` takes an object with
 `overlapping(pool, first, last)` and `insert(series)` (see `store.py` for
 the SQLite one); the component calls them during `create()`. The platform
 creates ask the host's facts of `Seriesguard(host=...)`: an object with
-`api_key_valid(key)` (Shipsy), and `service_found(service_id)`,
+`api_key_valid(key)` (Shipsy), `card_group_cards(group_id, cards_from,
+cards_till, scope)` (MOR: the group's cards as (start, end) pairs), and
+`service_found(service_id)`,
 `is_quote(service_id)`, `stock_number_id()`, `reserved(area_code, attempt)`
 and `save_stock_number(view)` (aBILLity; raise StoreOverlap when another
 writer saved first). A missing method, or one that raises, is the host
@@ -144,7 +146,8 @@ class Seriesguard:
                 imported.add_func("insert", self._insert)
                 imported.add_func("remove", self._remove)
             with root.add_instance(f"{PACKAGE}/host@{VERSION}") as imported:
-                for name in ("api-key-valid", "service-found", "is-quote", "stock-number-id", "reserved"):
+                for name in ("api-key-valid", "card-group-cards", "service-found", "is-quote", "stock-number-id",
+                             "reserved"):
                     imported.add_func(name, self._asker(name.replace("-", "_")))
                 imported.add_func("save-stock-number", self._save_stock_number)
         self._store = wasmtime.Store(engine)
@@ -183,13 +186,14 @@ class Seriesguard:
         def ask(_ctx: Any, *args: Any) -> Any:
             try:
                 value = getattr(self.host, name)(*args)
-                if name == "reserved":
+                if name in ("reserved", "card_group_cards"):
                     return [(str(first), str(last)) for first, last in value]
-                if name == "stock_number_id" and not (isinstance(value, int) and 0 <= value < 2**64):
-                    raise ValueError(f"{value!r} is not a StockNumberID")
-                if name != "stock_number_id" and not isinstance(value, bool):
-                    return False if name == "api_key_valid" else True
-                return value
+                if name == "stock_number_id":
+                    if not (isinstance(value, int) and 0 <= value < 2**64):
+                        raise ValueError(f"{value!r} is not a StockNumberID")
+                    return value
+                # A fact: the component's flow decides what a non-boolean means.
+                return Variant("yes") if value is True else Variant("no") if value is False else Variant("other", repr(value))
             except Exception as error:  # the platform's failure reply follows
                 return f"{type(error).__name__}: {error}"
         return ask
@@ -224,15 +228,24 @@ class Seriesguard:
 
     def validate(self, start: str, end: str, rules: Optional[dict] = None) -> dict:
         """Every issue at once: {'ok', 'count' (int or None), 'issues', 'start', 'end'}."""
-        v = _plain(self._call("rules", "validate", start, end, _rules(rules)))
+        v = _plain(self._call("rules", "validate-series", start, end, _rules(rules)))
         v["count"] = _int(v["count"])
         return v
 
+    def validate_many(self, inputs: Iterable[dict], rules: Optional[dict] = None) -> list:
+        """validate() of many series in one call: one crossing into the component."""
+        records = [_Record(start=str(i.get("start", "")), end=str(i.get("end", ""))) for i in inputs]
+        out = []
+        for v in _plain(self._call("rules", "validate-many", records, _rules(rules))):
+            v["count"] = _int(v["count"])
+            out.append(v)
+        return out
+
     def count(self, start: str, end: str, rules: Optional[dict] = None) -> int:
-        return int(self._result("rules", "count", start, end, _rules(rules)))
+        return int(self._result("rules", "count-series", start, end, _rules(rules)))
 
     def parse(self, text: str, rules: Optional[dict] = None) -> dict:
-        return _plain(self._result("rules", "parse", text, _rules(rules)))
+        return _plain(self._result("rules", "parse-serial", text, _rules(rules)))
 
     def check_digit(self, scheme: str, body: str) -> str:
         return self._result("rules", "check-digit", scheme, body)
@@ -241,7 +254,7 @@ class Seriesguard:
         return self._result("rules", "verify-check-digit", scheme, identifier)
 
     def split(self, start: str, end: str, max_per_chunk: int, rules: Optional[dict] = None) -> list:
-        pieces = _plain(self._result("rules", "split", start, end, str(max_per_chunk), _rules(rules)))
+        pieces = _plain(self._result("rules", "split-series", start, end, str(max_per_chunk), _rules(rules)))
         return [{**p, "count": int(p["count"])} for p in pieces]
 
     # ----- signing -----
@@ -264,8 +277,13 @@ class Seriesguard:
 
     # ----- inventory -----
 
-    def index(self, rules: Optional[dict] = None) -> "Index":
-        return Index(self, self._call("inventory", "[constructor]index", _rules(rules)))
+    def index(self, rules: Optional[dict] = None, merge_adjacent: bool = False) -> "Index":
+        return Index(self, self._call("inventory", "[constructor]series-index", _rules(rules), merge_adjacent))
+
+    def index_from_json(self, snapshot: dict, rules: Optional[dict] = None) -> "Index":
+        """A new index holding a snapshot (as Index.to_json() gives it); without rules,
+        the snapshot's format."""
+        return Index(self, self._result("inventory", "[static]series-index.from-json", _snapshot(snapshot), _rules(rules)))
 
     # ----- book (over self.store) -----
 
@@ -307,22 +325,22 @@ class Seriesguard:
         host.api_key_valid, the series created through the store."""
         return Reply(_plain(self._call("profiles", "shipsy-create", authorization, _shipsy(body), _rules(rules))))
 
-    def mor_check(self, params: dict, secret: str, group: Optional[dict], user_allowed: bool = True,
-                  can_manage_cards: bool = True) -> Any:
-        """{'cards_from', 'cards_till'} when the request passed, else MOR's XML error page (a str)."""
+    def mor_cards_create(self, params: dict, secret: str, group: Optional[dict], role: Optional[str] = None,
+                         user_allowed: Optional[bool] = None, can_manage_cards: bool = True) -> dict:
+        """calling_cards_create: {'ok', 'xml', 'error', 'plan', 'cards_from', 'cards_till', 'scope',
+        'options'}. The group's cards are asked of host.card_group_cards(group_id, from, till, scope)."""
         g = None if group is None else _Record(id=str(group["id"]), number_length=int(group["number_length"]),
                                                 pin_length=group.get("pin_length"))
-        out = self._call("profiles", "mor-check", [(str(k), str(v)) for k, v in params.items()], secret,
-                         user_allowed, can_manage_cards, g)
-        out = out.payload if isinstance(out, Variant) else out
-        return out if isinstance(out, str) else _plain(out)
+        user = _Record(role=role, user_allowed=user_allowed, can_manage_cards=can_manage_cards)
+        out = _plain(self._result("profiles", "mor-cards-create", [(str(k), str(v)) for k, v in params.items()],
+                                  secret, user, g))
+        if out["plan"] is not None:
+            out["plan"] = _plan(out["plan"])
+        return out
 
-    def mor_plan(self, cards_from: str, cards_till: str, number_length: int, existing: list) -> tuple:
-        """MOR's success page and the plan of an accepted request around the group's
-        existing cards ((start, end) number pairs): only the free part is created."""
-        xml, plan = self._result("profiles", "mor-plan", cards_from, cards_till, number_length,
-                                 [(str(s), str(e)) for s, e in existing])
-        return xml, _plan(plan)
+    def mor_scope(self, group_id: Any) -> str:
+        """The scope a card group's cards are stored under (card_group:7)."""
+        return self._call("profiles", "mor-scope", str(group_id))
 
     def abillity_stock_number(self, service_id: str, body: dict, areas: list,
                               max_quantity: Optional[int] = None) -> Reply:
@@ -338,6 +356,20 @@ class Seriesguard:
                                        max_quantity)))
 
 
+    def abillity_requests(self, area_code: str, quantity: int, max_quantity: Optional[int] = None) -> list:
+        """Request bodies reserving `quantity` numbers, each of at most the configured maximum (1000)."""
+        pairs = self._result("profiles", "abillity-requests", area_code, str(quantity), max_quantity)
+        return [{"AreaCode": a, "Quantity": q} for a, q in pairs]
+
+    def crm_traceable_item(self, goods: Iterable[dict], item_code: Optional[str]) -> dict:
+        """Whether item_code names a TRACEABLE physical good: a validation. `goods` are the
+        catalog's entries as {'code', 'alternative_code', 'classification', 'physical_good_type'}."""
+        records = [_Record(code=str(g.get("code") or ""), alternative_code=str(g.get("alternative_code") or ""),
+                           classification=str(g.get("classification") or ""),
+                           physical_good_type=str(g.get("physical_good_type") or "")) for g in goods]
+        return _plain(self._call("profiles", "crm-traceable-item", records, item_code))
+
+
 class Index:
     """An in-memory index of stored series inside the component."""
 
@@ -346,7 +378,7 @@ class Index:
         self._resource = resource
 
     def _method(self, name: str, *args: Any) -> Any:
-        return self._owner._result("inventory", f"[method]index.{name}", self._resource, *args)
+        return self._owner._result("inventory", f"[method]series-index.{name}", self._resource, *args)
 
     def add(self, id: Any, start: str, end: str, scope: Optional[str] = None) -> None:
         self._method("add", _Record(id=str(id), start=start, end=end, scope=scope))
@@ -370,12 +402,53 @@ class Index:
         block = self._method("allocate", record, str(quantity), None if id is None else str(id))
         return None if block is None else {**_plain(block), "count": int(block.count)}
 
+    def gaps(self, start: str, end: str, scope: Optional[str] = None) -> list:
+        found = self._method("gaps", _Record(id="?", start=start, end=end, scope=scope))
+        return [{**p, "count": int(p["count"])} for p in _plain(found)]
+
     def remove(self, id: Any) -> bool:
-        return self._owner._call("inventory", "[method]index.remove", self._resource, str(id))
+        return self._owner._call("inventory", "[method]series-index.remove", self._resource, str(id))
 
     @property
     def size(self) -> int:
-        return self._owner._call("inventory", "[method]index.size", self._resource)
+        return self._owner._call("inventory", "[method]series-index.size", self._resource)
+
+    def held_bytes(self) -> int:
+        return self._owner._call("inventory", "[method]series-index.held-bytes", self._resource)
+
+    def stats(self) -> dict:
+        s = _plain(self._owner._call("inventory", "[method]series-index.stats", self._resource))
+        s["numbers"] = _int(s["numbers"])
+        for p in s["pools"]:
+            p["numbers"] = int(p["numbers"])
+        return s
+
+    def entries(self) -> list:
+        found = self._owner._call("inventory", "[method]series-index.entries", self._resource)
+        return [_conflict(e) for e in _plain(found)]
+
+    def to_json(self) -> dict:
+        """The snapshot, as the npm package's toJSON() writes it (ids as strings)."""
+        s = _plain(self._owner._call("inventory", "[method]series-index.to-json", self._resource))
+        return {"format": s["format"], "version": s["version"], "mergeAdjacent": s["merge_adjacent"],
+                "rules": s["rules"], "pools": [{**p, "ranges": [list(r) for r in p["ranges"]]} for p in s["pools"]]}
+
+    def load_json(self, snapshot: dict) -> None:
+        self._method("load-json", _snapshot(snapshot))
+
+
+def _snapshot(s: dict) -> _Record:
+    """A snapshot dict (toJSON()'s shape) as the WIT index-snapshot."""
+    def text(value: Any) -> str:
+        return value if isinstance(value, str) else str(value)
+    pools = [_Record(prefix=text(p.get("prefix", "")), suffix=text(p.get("suffix", "")), width=int(p.get("width", 0)),
+                     scheme=text(p.get("scheme", "none")), scope=text(p.get("scope", "")),
+                     ranges=[(text(a), text(b), text(i)) for a, b, i in p.get("ranges", [])])
+             for p in s.get("pools", [])]
+    rules = s.get("rules") or {}
+    return _Record(format=text(s.get("format", "")), version=int(s.get("version", 0)),
+                   merge_adjacent=bool(s.get("mergeAdjacent", False)),
+                   rules=_Record(format=text(rules.get("format", "plain"))), pools=pools)
 
 
 def _conflict(c: dict) -> dict:

@@ -62,6 +62,10 @@ class ScriptedHost:
     def api_key_valid(self, key):
         return self._next(f"key {key}")["value"]
 
+    def card_group_cards(self, _group_id, cards_from, cards_till, scope):
+        held = self._next(f"cards {cards_from}..{cards_till} {scope}")["cards"]
+        return held if not isinstance(held, list) else [tuple(c) for c in held]
+
     def service_found(self, _service_id):
         return self._next("service")["value"]
 
@@ -84,10 +88,14 @@ class ScriptedHost:
 class AcceptingHost:
     """A host that accepts every key and service, with the case's quote stage, id and reservations."""
 
-    def __init__(self, is_quote=True, stock_number_id=1, held=()):
+    def __init__(self, is_quote=True, stock_number_id=1, held=(), cards=()):
         self._is_quote = is_quote
         self._id = stock_number_id
         self._held = [tuple(h) for h in held]
+        self._cards = [tuple(c) for c in cards]
+
+    def card_group_cards(self, _group_id, _cards_from, _cards_till, _scope):
+        return self._cards
 
     def api_key_valid(self, _key):
         return True
@@ -189,6 +197,13 @@ class Runner:
         answers = list(c["answers"])
         asked = []
         sg = Seriesguard(scripted_store(answers, asked), host=ScriptedHost(answers, asked))
+        if c["platform"] == "mor":
+            try:
+                m = sg.mor_cards_create(c["params"], c["secret"], c["group"])
+            except SeriesError as error:
+                return {"asked": asked, "error": error.code}
+            create = [[p["start"], p["end"]] for p in m["plan"]["create"]] if m["ok"] else None
+            return {"asked": asked, "xml": m["xml"], "create": create}
         if c["platform"] == "shipsy":
             reply = sg.shipsy_create(c["authorization"], c["body"])
         else:
@@ -244,11 +259,9 @@ class Runner:
         return {"results": results}
 
     def mor_cards(self, c):
-        checked = self.sg.mor_check(c["params"], c["secret"], c["group"])
-        if isinstance(checked, str):
-            return {"xml": checked}
-        xml, _ = self.sg.mor_plan(checked["cards_from"], checked["cards_till"], c["group"]["number_length"], c["existing"])
-        return {"xml": xml}
+        host = AcceptingHost(cards=c["existing"])
+        out = Seriesguard(host=host).mor_cards_create(c["params"], c["secret"], c["group"])
+        return {"xml": out["xml"]}
 
     def abillity(self, c):
         host = AcceptingHost(is_quote=c["is_quote"], stock_number_id=c["stock_number_id"], held=c["stored"])
