@@ -57,7 +57,7 @@ fn error(issues: &[SeriesError]) -> Json {
 
 fn index_of(c: &Json) -> Result<Inventory, SeriesError> {
     let (rules, _) = rules(c);
-    let mut index = Inventory::new(false);
+    let mut index = Inventory::new(false).with_format(rules.format);
     let items: Vec<_> = c["stored"]
         .as_array()
         .unwrap()
@@ -283,6 +283,23 @@ fn mor_flow(c: &Json) -> Json {
     }
 }
 
+/// Every stored range as the corpus writes entries: `[id, start, end, count, scope]`.
+fn entries(index: &Inventory) -> Vec<Json> {
+    index
+        .iter()
+        .map(|(k, a, b, id)| {
+            let k = k.as_ref();
+            json!([
+                id.to_string(),
+                k.identifier(a),
+                k.identifier(b),
+                (b - a + 1).to_string(),
+                k.scope
+            ])
+        })
+        .collect()
+}
+
 /// A platform flow's answer as the corpus scripts it.
 fn scripted_answer<'a>(a: &'a Json, held: &'a Option<Inventory>) -> profiles::Answer<'a> {
     use profiles::Answer;
@@ -482,6 +499,117 @@ fn run(c: &Json) -> Json {
     match op {
         "flow" => scripted_flow(c),
         "platform_flow" => platform_flow(c),
+        "validate_many" => {
+            let (rules, rule_issues) = rules(c);
+            let results: Vec<Json> = c["inputs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    let v = range::validate(text(&i["start"]), text(&i["end"]), &rules);
+                    let mut issues = rule_issues.clone();
+                    issues.extend(v.issues);
+                    let count = v.range.as_ref().map(|r| r.count().to_string());
+                    json!([issues.is_empty(), count, codes(&issues)])
+                })
+                .collect();
+            json!({ "results": results })
+        }
+        "gaps" => {
+            let gaps = index_of(c).unwrap().gaps(&query_segments(c));
+            json!({ "pieces": gaps.iter().map(|p| json!([p.start, p.end, p.count.to_string()])).collect::<Vec<_>>() })
+        }
+        "stats" => {
+            let stats = index_of(c).unwrap().stats();
+            let pools: Vec<Json> = stats
+                .pools
+                .iter()
+                .map(|(k, ranges, numbers)| {
+                    json!([k.prefix, k.width, k.scope, ranges, numbers.to_string()])
+                })
+                .collect();
+            json!({ "ranges": stats.ranges, "numbers": stats.numbers.map(|n| n.to_string()), "pools": pools })
+        }
+        "entries" => json!({ "entries": entries(&index_of(c).unwrap()) }),
+        "snapshot" => {
+            // Written by toJSON's writer, read back by the core's reader.
+            let written: Json = serde_json::from_str(&index_of(c).unwrap().to_json()).unwrap();
+            let head = inventory::Head {
+                format: text(&written["format"]),
+                version: text(&written["version"]),
+                rules_format: text(&written["rules"]["format"]),
+            };
+            let items = written["pools"].as_array().unwrap().iter().flat_map(|p| {
+                let pool = inventory::Item::Pool {
+                    prefix: text(&p["prefix"]),
+                    suffix: text(&p["suffix"]),
+                    width: text(&p["width"]),
+                    scheme: text(&p["scheme"]),
+                    scope: text(&p["scope"]),
+                };
+                let ranges =
+                    p["ranges"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| inventory::Item::Range {
+                            first: text(&r[0]),
+                            last: text(&r[1]),
+                            id: text(&r[2]),
+                        });
+                std::iter::once(pool).chain(ranges)
+            });
+            let rules = if c["rules"].is_null() {
+                head.rules()
+            } else {
+                rules(c).0
+            };
+            let mut index = Inventory::new(false).with_format(rules.format);
+            index.load_snapshot(head, items).unwrap();
+            json!({
+                "entries": entries(&index), "format": written["format"],
+                "version": written["version"], "rules": written["rules"]["format"],
+            })
+        }
+        "abillity_requests" => match abillity::requests(text(&c["quantity"]), text(&c["max"])) {
+            Ok((size, full, rest)) => {
+                let area = c["area"].as_str().unwrap();
+                let mut list: Vec<Json> = (0..full).map(|_| json!([area, size])).collect();
+                if rest > 0 {
+                    list.push(json!([area, rest]));
+                }
+                json!({ "requests": list })
+            }
+            Err(e) => error(&[e]),
+        },
+        "crm_traceable" => {
+            // The catalog read in the documented shape the core names.
+            let shape = &profiles::crm::CATALOG;
+            let entries = c["catalog"][shape.list].as_array().unwrap();
+            let goods: Vec<profiles::crm::Good<'_>> = entries
+                .iter()
+                .map(|e| {
+                    let product = &e[shape.product];
+                    let kind = &product[shape.product_type];
+                    let [code, alternative] =
+                        shape.codes.map(|k| product[k].as_str().unwrap_or_default());
+                    let [class, good_type] =
+                        shape.types.map(|k| kind[k].as_str().unwrap_or_default());
+                    profiles::crm::Good {
+                        code,
+                        alternative_code: alternative,
+                        classification: class,
+                        physical_good_type: good_type,
+                    }
+                })
+                .collect();
+            let issues: Vec<SeriesError> = profiles::crm::traceable(&goods, text(&c["item_code"]))
+                .err()
+                .into_iter()
+                .collect();
+            json!({ "codes": codes(&issues) })
+        }
+        "mor_scope" => json!({ "scope": mor::scope(c["group_id"].as_str().unwrap()) }),
         "add_many" => {
             let (rules, _) = rules(c);
             let items = c["stored"].as_array().unwrap().iter().map(|s| {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import {
-  validateSeries, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
   morHash, hmacSha256, fingerprint, SeriesIndex, SeriesBook, MemoryStore, SeriesError, profiles,
 } from 'seriesguard';
 
@@ -45,6 +45,8 @@ function scriptedStore(answers, asked) {
     },
   };
 }
+
+const entriesOf = (index) => index.entries().map((e) => [String(e.id), e.start, e.end, String(e.count), e.scope]);
 
 const ops = {
   validate(c) {
@@ -207,6 +209,36 @@ const ops = {
       });
     }
     return { asked, status: r.status, body: r.text };
+  },
+  validate_many(c) {
+    return { results: validateMany(c.inputs, c.rules).map((v) => [v.ok, v.count === null ? null : String(v.count), v.issues.map((i) => i.code)]) };
+  },
+  gaps(c) {
+    return { pieces: indexOf(c).gaps(c.query).map((p) => [p.start, p.end, String(p.count)]) };
+  },
+  stats(c) {
+    const s = indexOf(c).stats();
+    return {
+      ranges: s.ranges, numbers: s.numbers === null ? null : String(s.numbers),
+      pools: s.pools.map((p) => [p.prefix, p.width, p.scope, p.ranges, String(p.numbers)]),
+    };
+  },
+  entries(c) {
+    return { entries: entriesOf(indexOf(c)) };
+  },
+  snapshot(c) {
+    const written = JSON.parse(JSON.stringify(indexOf(c)));
+    const index = SeriesIndex.fromJSON(JSON.stringify(written), c.rules);
+    return { entries: entriesOf(index), format: written.format, version: written.version, rules: written.rules.format };
+  },
+  abillity_requests(c) {
+    return attempt(() => ({ requests: profiles.abillity.requests(c.area, c.quantity, c.max).map((r) => [r.AreaCode, r.Quantity]) }));
+  },
+  crm_traceable(c) {
+    return { codes: profiles.crm.traceableItem(c.catalog, c.item_code).issues.map((i) => i.code) };
+  },
+  mor_scope(c) {
+    return { scope: profiles.mor.scope(c.group_id) };
   },
   async abillity(c) {
     const index = new SeriesIndex();

@@ -263,6 +263,54 @@ class Runner:
         out = Seriesguard(host=host).mor_cards_create(c["params"], c["secret"], c["group"])
         return {"xml": out["xml"]}
 
+    def validate_many(self, c):
+        results = self.sg.validate_many(c["inputs"], c.get("rules"))
+        return {"results": [[v["ok"], None if v["count"] is None else str(v["count"]),
+                             [i["code"] for i in v["issues"]]] for v in results]}
+
+    def index_of_rules(self, c):
+        index = self.sg.index(c.get("rules"))
+        index.add_many(c["stored"])
+        return index
+
+    def gaps(self, c):
+        q = c["query"]
+        return {"pieces": [[p["start"], p["end"], str(p["count"])]
+                           for p in self.index_of_rules(c).gaps(q["start"], q["end"], q.get("scope"))]}
+
+    def stats(self, c):
+        s = self.index_of_rules(c).stats()
+        return {"ranges": s["ranges"], "numbers": None if s["numbers"] is None else str(s["numbers"]),
+                "pools": [[p["prefix"], p["width"], p["scope"], p["ranges"], str(p["numbers"])] for p in s["pools"]]}
+
+    @staticmethod
+    def _entries(index):
+        return [[e["id"], e["start"], e["end"], str(e["count"]), e["scope"]] for e in index.entries()]
+
+    def entries(self, c):
+        return {"entries": self._entries(self.index_of_rules(c))}
+
+    def snapshot(self, c):
+        written = self.index_of_rules(c).to_json()
+        index = self.sg.index_from_json(json.loads(json.dumps(written)), c.get("rules"))
+        return {"entries": self._entries(index), "format": written["format"], "version": written["version"],
+                "rules": written["rules"]["format"]}
+
+    def abillity_requests(self, c):
+        return attempt(lambda: {"requests": [[r["AreaCode"], r["Quantity"]] for r in
+                                             self.sg.abillity_requests(c["area"], c["quantity"], c.get("max"))]})
+
+    def crm_traceable(self, c):
+        # This runner's own input, in the documented shape, flattened to the typed goods the component takes.
+        goods = []
+        for entry in c["catalog"]["data"]:
+            product = entry["product"]
+            goods.append({**{k: product[k] for k in ("code", "alternative_code")}, **product["product_type"]})
+        return {"codes": [i["code"] for i in self.sg.crm_traceable_item(goods, c["item_code"])["issues"]]}
+
+    def mor_scope(self, c):
+        return {"scope": self.sg.mor_scope(c["group_id"])}
+
     def abillity(self, c):
         host = AcceptingHost(is_quote=c["is_quote"], stock_number_id=c["stock_number_id"], held=c["stored"])
         reply = Seriesguard(host=host).abillity_stock_number("1", c["body"], c["pools"], c.get("max_quantity"))
