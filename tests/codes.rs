@@ -1,5 +1,6 @@
 //! The stable codes, one list: every code the core can answer is declared in
-//! `pkg/index.d.ts`'s `IssueCode`, and nothing else is. The exhaustive
+//! `pkg/index.d.ts`'s `IssueCode` and in the WIT's `issue.code` docs, and
+//! nothing else is. The exhaustive
 //! matches below stop compiling when a variant or field is added, so the
 //! list cannot drift from the enum.
 #![cfg(not(target_arch = "wasm32"))]
@@ -209,4 +210,26 @@ fn index_d_ts_declares_exactly_the_core_codes() {
     let declared: BTreeSet<&str> = union.split('\'').skip(1).step_by(2).collect();
     let core = core_codes();
     assert_eq!(declared, core, "index.d.ts IssueCode vs the core's codes");
+}
+
+#[test]
+fn the_wit_documents_exactly_the_core_codes() {
+    let wit = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/seriesguard.wit"))
+        .unwrap();
+    // The doc comment right above `issue`'s `code` field.
+    let field = wit.find("    code: string,").unwrap();
+    let docs: Vec<&str> = wit[..field]
+        .lines()
+        .rev()
+        .take_while(|l| l.trim_start().starts_with("///"))
+        .collect();
+    let declared: BTreeSet<&str> = docs
+        .iter()
+        .flat_map(|l| l.split(|c: char| !(c.is_ascii_uppercase() || c == '_')))
+        .filter(|w| w.len() >= 5)
+        .collect();
+    let mut core = core_codes();
+    // The JS binding's own refusal: a trapped wasm instance.
+    core.remove("INTERNAL_TRAP");
+    assert_eq!(declared, core, "the WIT's issue codes vs the core's codes");
 }
