@@ -28,16 +28,23 @@ for target in nodejs web; do
     "$out/seriesguard_bg.wasm" -o "$out/seriesguard_bg.wasm"
 done
 
-# api.js is the one source of the JS wrapper; require() gets a CommonJS copy.
-src=pkg/api.js
-exports=$(grep -cE '^export (function|class) ' "$src")
-[ "$(grep -c '^export' "$src")" = "$exports" ] || { say "api.js: only 'export function|class' lines are supported"; exit 1; }
+# api.js and its modules in lib/ are the one source of the JS wrapper;
+# require() gets them as one CommonJS file, concatenated in dependency order
+# (imports are one line each and names are unique across the modules).
+modules="lib/wire.js lib/validation.js lib/signing.js lib/index.js lib/book.js lib/stores.js lib/profiles.js lib/trap.js api.js"
+for m in $modules; do
+  imports=$(grep -c '^import ' "pkg/$m" || true)
+  single=$(grep -cE "^import \{[^}]*\} from '[^']+';$" "pkg/$m" || true)
+  [ "$imports" = "$single" ] || { say "pkg/$m: every import must be one line"; exit 1; }
+done
 {
-  echo "// Generated from api.js by scripts/build.sh. Do not edit."
+  echo "// Generated from pkg/api.js and pkg/lib/ by scripts/build.sh. Do not edit."
   echo "'use strict';"
-  sed -E 's/^export (function|class) /\1 /' "$src"
-  printf 'module.exports = { %s };\n' \
-    "$(sed -nE 's/^export (function|class) ([A-Za-z0-9_]+).*/\2/p' "$src" | paste -sd, - | sed 's/,/, /g')"
+  for m in $modules; do
+    echo "// ----- $m"
+    grep -vE '^import |^export \{' "pkg/$m" | sed -E 's/^export (function|class|const) /\1 /'
+  done
+  echo "module.exports = { SeriesError, bind };"
 } > pkg/api.cjs
 
 # The component: the same core behind src/component/ (wit-bindgen), for

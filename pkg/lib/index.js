@@ -1,0 +1,160 @@
+// SeriesIndex: an in-memory index of stored series in wasm memory.
+
+import { RS, US, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
+
+/** The SeriesIndex class of one instance, and the IndexRaw behind an index. */
+export function indexes(raw, wire) {
+  const { take } = wire;
+
+  // Forgotten indexes and books are freed by wasm-bindgen's own
+  // FinalizationRegistry on their inner objects (which also skips objects
+  // of an instance recreated after a trap); free() releases them at once.
+
+  // The IndexRaw behind a SeriesIndex, for the platform flows that read one.
+  let indexRaw;
+
+  /** An in-memory index of stored series: overlaps, gaps, plans, allocation. */
+  class SeriesIndex {
+    #raw;
+
+    static {
+      indexRaw = (index) => index.#raw;
+    }
+
+    /** rules: as for validateSeries; options.mergeAdjacent joins touching ranges of one id. */
+    constructor(rules, options) {
+      const inner = new raw.IndexRaw(rules, read(options, 'mergeAdjacent') === true);
+      const answer = take(inner.rulesIssues());
+      if (answer !== '1') {
+        inner.free();
+        throw failure(answer);
+      }
+      this.#raw = inner;
+    }
+
+    /** Stores { id, start, end, scope? }; throws SeriesError (OVERLAP with details.conflicts). */
+    add(series) {
+      records(take(this.#raw.add(series)));
+    }
+
+    /** Stores many series in one crossing, all or none. */
+    addMany(list) {
+      const isList = Array.isArray(list);
+      records(take(this.#raw.addMany(isList ? packSeries(list) : new Uint8Array(0), isList, list)));
+    }
+
+    /** Every stored sub-range colliding with the series, with its holder's id. */
+    overlaps(series) {
+      const start = read(series, 'start');
+      const end = read(series, 'end');
+      const scope = read(series, 'scope') ?? '';
+      const text = typeof start === 'string' && typeof end === 'string' && typeof scope === 'string'
+        ? take(this.#raw.overlapsStrings(start, end, scope))
+        : take(this.#raw.overlaps(series));
+      return decodeConflicts(records(text));
+    }
+
+    /** true when the series collides with anything stored; allocates nothing in wasm. */
+    hasOverlap(series) {
+      const start = read(series, 'start');
+      const end = read(series, 'end');
+      const scope = read(series, 'scope') ?? undefined;
+      if (typeof start === 'string' && typeof end === 'string' && (scope === undefined || typeof scope === 'string')) {
+        const answer = this.#raw.hasOverlap(start, end, scope);
+        if (answer >= 0) return answer === 1;
+      }
+      return this.overlaps(series).length > 0;
+    }
+
+    /** The free sub-ranges inside the series. */
+    gaps(series) {
+      return decodePieces(records(take(this.#raw.gaps(series))));
+    }
+
+    /** MOR-style partial creation: { create, skipped, created, requested }. */
+    plan(series) {
+      return decodePlan(records(take(this.#raw.plan(series))));
+    }
+
+    /**
+     * The first free block of `quantity` in pool { width, first, last, prefix?, suffix?, scheme?, scope? },
+     * reserved under `id` when given; null when no gap is large enough.
+     */
+    allocate(pool, quantity, id) {
+      const text = records(take(this.#raw.allocate(pool, quantity, id)));
+      if (text.length === 1) return null;
+      const [, start, end, count] = text.split(US);
+      return { start, end, count: BigInt(count) };
+    }
+
+    /** Removes every range stored under id; false when there was none. */
+    remove(id) {
+      return this.#raw.remove(id);
+    }
+
+    /** Bytes of wasm heap the stored ranges and their ids occupy. */
+    heldBytes() {
+      return this.#raw.heldBytes();
+    }
+
+    /** How many ranges are stored. */
+    get size() {
+      return this.#raw.size();
+    }
+
+    /** { ranges, numbers, pools: [{ prefix, suffix, width, scheme, scope, ranges, numbers }] } */
+    stats() {
+      const list = records(take(this.#raw.stats())).split(RS);
+      const [, ranges, numbers] = list[0].split(US);
+      const pools = list.slice(1).map((record) => {
+        const [prefix, suffix, width, scheme, scope, n, held] = record.split(US);
+        return { prefix, suffix, width: Number(width), scheme, scope, ranges: Number(n), numbers: BigInt(held) };
+      });
+      return { ranges: Number(ranges), numbers: numbers === '' ? null : BigInt(numbers), pools };
+    }
+
+    /** Every stored range in order: { id, start, end, count, scope }. */
+    entries() {
+      const list = records(take(this.#raw.entries())).split(RS);
+      const out = [];
+      for (let i = 1; i < list.length; i++) {
+        const [id, start, end, count, scope] = list[i].split(US);
+        out.push({ id: decodeId(id), start, end, count: BigInt(count), scope });
+      }
+      return out;
+    }
+
+    /** The snapshot (serials as decimal strings); JSON.stringify(index) writes it. */
+    toJSON() {
+      return JSON.parse(take(this.#raw.toJson()));
+    }
+
+    /** Loads a snapshot (object or JSON text) in one crossing, all or none. */
+    loadJSON(snapshot) {
+      records(take(this.#raw.loadPacked(packSnapshot(snapshot))));
+    }
+
+    /** A new index holding a snapshot. */
+    static fromJSON(snapshot, rules) {
+      const data = typeof snapshot === 'string' ? (() => { try { return JSON.parse(snapshot); } catch { return null; } })() : snapshot;
+      // Without rules, the index takes the format the snapshot was written under.
+      const stored = read(read(data, 'rules'), 'format');
+      const index = new SeriesIndex(rules ?? (stored === undefined ? undefined : { format: stored }), { mergeAdjacent: read(data, 'mergeAdjacent') === true });
+      index.loadJSON(data ?? snapshot);
+      return index;
+    }
+
+    /** Frees the wasm memory now (later calls throw). */
+    free() {
+      if (this.#raw === null) return;
+      this.#raw.free();
+      this.#raw = null;
+    }
+
+    [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
+      this.free();
+    }
+  }
+
+  return { SeriesIndex, indexRaw };
+}

@@ -1,0 +1,45 @@
+// Request hashes, HMACs and fingerprints: every computation is the core's.
+
+import { answer, joinStrings } from './wire.js';
+
+/** The signing functions of one instance (`wire`: its reader). */
+export function signing(raw, wire) {
+  const { take } = wire;
+
+  /** MOR request hash: lowercase hex SHA-1 of the params in order, then the secret. */
+  function morHash(params, secret) {
+    const joined = joinStrings(params);
+    return answer(
+      joined !== null && typeof secret === 'string'
+        ? take(raw.morHashStrings(joined, secret))
+        : take(raw.morHashRaw(params, secret)),
+    );
+  }
+
+  /** Constant-time check of a MOR hash; false for any wrong, short, uppercase or non-hex hash. */
+  function verifyMorHash(params, secret, hash) {
+    const joined = joinStrings(params);
+    return answer(
+      joined !== null && typeof secret === 'string' && typeof hash === 'string'
+        ? take(raw.verifyMorHashStrings(joined, secret, hash))
+        : take(raw.verifyMorHashRaw(params, secret, hash)),
+    ) === 'true';
+  }
+
+  /** HMAC-SHA256 of message under key (UTF-8), as 'hex' (default) or 'base64url'. */
+  function hmacSha256(key, message, encoding) {
+    return answer(take(raw.hmacSha256Raw(key, message, encoding)));
+  }
+
+  /** Constant-time check of an HMAC-SHA256 signature given in hex or base64url. */
+  function verifyHmacSha256(key, message, signature) {
+    return answer(take(raw.verifyHmacSha256Raw(key, message, signature))) === 'true';
+  }
+
+  /** Canonical SHA-256 of a series (pool, first, last, item code, type): an idempotency key. */
+  function fingerprint(series, rules) {
+    return answer(take(raw.fingerprintRaw(series, rules)));
+  }
+
+  return { morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint };
+}

@@ -1,0 +1,168 @@
+// Validation, counting, parsing, check digits and splitting: the core's
+// answers through the cheapest crossing (rules typed once, short ASCII
+// arguments written straight into wasm's scratch buffer).
+
+import { GS, RS, US, Packer, read, decodeValidation, decodeIssues, decodePieces, answer, fail, records } from './wire.js';
+
+/** The validation functions of one instance (`wire`: its reader). */
+export function validation(raw, wire) {
+  const { take } = wire;
+  // Rules typed once per rules object, renewed when an option's value
+  // changes (so mutating a rules object is seen). Values that are not plain
+  // objects take the general path, which reports them.
+  const RULE_KEYS = ['width', 'prefix', 'maxCount', 'numericOnly', 'scheme', 'format'];
+  let compiledRules = new WeakMap();
+  let lastRules;
+  let defaultRules = null;
+  function compile(rules) {
+    if (rules === undefined || rules === null) {
+      if (defaultRules === null) defaultRules = new raw.RulesRaw(undefined);
+      return defaultRules;
+    }
+    // Not an object: typed (and reported) by Rust, not cached.
+    if (typeof rules !== 'object' || Array.isArray(rules)) return new raw.RulesRaw(rules);
+    const values = RULE_KEYS.map((key) => read(rules, key));
+    const same = (entry) => entry !== undefined && entry.values.every((v, i) => Object.is(v, values[i]));
+    let entry = compiledRules.get(rules);
+    if (!same(entry)) {
+      // Rules written inline (`{ width: 8 }` on every call) are new objects
+      // with the last one's values: reuse its compilation.
+      entry = same(lastRules) ? lastRules : { values, handle: new raw.RulesRaw(rules) };
+      compiledRules.set(rules, entry);
+    }
+    lastRules = entry;
+    return entry.handle;
+  }
+
+  // A validation of two strings the caller holds: empty echoes mean unchanged.
+  function decodeGiven(text, start, end) {
+    const validation = decodeValidation(text);
+    if (validation.count !== null) {
+      if (validation.start === '') validation.start = start;
+      if (validation.end === '') validation.end = end;
+    }
+    return validation;
+  }
+
+  // Writes two short ASCII strings into wasm's scratch buffer; false (and
+  // nothing to undo) when either is long or not ASCII.
+  let scratchView = null;
+  function writeScratch(start, end) {
+    const total = start.length + end.length;
+    if (total > 256) return false;
+    const at = raw.scratch(total);
+    const memory = wire.memory();
+    if (scratchView === null || scratchView.buffer !== memory.buffer) scratchView = new Uint8Array(memory.buffer);
+    for (let i = 0; i < start.length; i++) {
+      const c = start.charCodeAt(i);
+      if (c >= 0x80) return false;
+      scratchView[at + i] = c;
+    }
+    const base = at + start.length;
+    for (let i = 0; i < end.length; i++) {
+      const c = end.charCodeAt(i);
+      if (c >= 0x80) return false;
+      scratchView[base + i] = c;
+    }
+    return true;
+  }
+
+  // Validates two strings under compiled rules by the cheapest path.
+  function validateTwo(start, end, compiled) {
+    if (writeScratch(start, end)) {
+      const length = raw.validateScratch(start.length, end.length, compiled);
+      if (length === 0) return { ok: true, count: BigInt(raw.lastCount()), issues: [], start, end };
+      return decodeGiven(take(length), start, end);
+    }
+    return decodeGiven(take(raw.validateStrings(start, end, compiled)), start, end);
+  }
+
+  /** Validates a series for a form: never throws, reports every issue. */
+  function validateSeries(input, rules) {
+    const start = read(input, 'start');
+    const end = read(input, 'end');
+    const compiled = typeof start === 'string' && typeof end === 'string'
+      && typeof input === 'object' && !Array.isArray(input) ? compile(rules) : null;
+    if (compiled !== null) return validateTwo(start, end, compiled);
+    return decodeValidation(take(raw.validateRaw(input, rules)));
+  }
+
+  /** Validates many series in one crossing: an array of Validations, in order. */
+  function validateMany(inputs, rules) {
+    const isList = Array.isArray(inputs);
+    const n = isList ? inputs.length : 0;
+    const packer = new Packer(n * 24);
+    const starts = new Array(n);
+    const ends = new Array(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = read(inputs[i], 'start');
+      ends[i] = read(inputs[i], 'end');
+      if (i > 0) packer.byte(0x1e);
+      packer.field(starts[i]);
+      packer.byte(0x1f);
+      packer.field(ends[i]);
+    }
+    const parts = records(take(raw.validateManyRaw(packer.done(), isList, compile(rules)))).split(GS);
+    const out = new Array(parts.length - 1);
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i];
+      out[i - 1] = part.charCodeAt(0) === 61 /* '=' */
+        ? { ok: true, count: BigInt(part.slice(1)), issues: [], start: starts[i - 1], end: ends[i - 1] }
+        : decodeGiven(part, starts[i - 1], ends[i - 1]);
+    }
+    return out;
+  }
+
+  /** The exact count of start..end as a bigint; throws SeriesError when invalid. */
+  function countSeries(start, end, rules) {
+    const compiled = typeof start === 'string' && typeof end === 'string' ? compile(rules) : null;
+    const validation = compiled !== null
+      ? validateTwo(start, end, compiled)
+      : decodeValidation(take(raw.countRaw(start, end, rules)));
+    if (!validation.ok) throw fail(validation.issues);
+    return validation.count;
+  }
+
+  /** Reads one identifier into its parts; throws SeriesError when invalid. */
+  function parseSerial(text, rules) {
+    const records = take(raw.parseRaw(text, rules)).split(RS);
+    const [ok, normalized, prefix, body, suffix, check] = records[0].split(US);
+    if (ok !== '1') throw fail(decodeIssues(records));
+    const serial = { text: normalized, prefix, body, width: body.length, suffix };
+    if (check !== '') serial.checkDigit = check;
+    return serial;
+  }
+
+  /** The check digit a scheme or format gives a serial (digits only); throws SeriesError. */
+  function checkDigit(scheme, body) {
+    return answer(take(raw.checkDigitRaw(scheme, body)));
+  }
+
+  /** True when `id` is well formed with a right check digit; throws only for a bad scheme or a non-string id. */
+  function verifyCheckDigit(scheme, id) {
+    return answer(take(raw.verifyCheckDigitRaw(scheme, id))) === 'true';
+  }
+
+  /** Bytes of wasm memory in use by this instance (it grows, never shrinks). */
+  function memoryBytes() {
+    return wire.memory().buffer.byteLength;
+  }
+
+  /** start..end in chunks of at most maxPerChunk members, as identifiers. */
+  function splitSeries(start, end, maxPerChunk, rules) {
+    return decodePieces(records(take(raw.splitRaw(start, end, maxPerChunk, rules))));
+  }
+
+  // Forgets what pointed into an instance a trap replaced.
+  function reset() {
+    scratchView = null;
+    defaultRules = null;
+    compiledRules = new WeakMap();
+    lastRules = undefined;
+  }
+
+  return {
+    validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+    memoryBytes, splitSeries, reset,
+  };
+}
