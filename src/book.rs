@@ -209,7 +209,9 @@ pub fn overlap(mut conflicts: Vec<Conflict>) -> SeriesError {
     SeriesError::Overlap { conflicts, more }
 }
 
-/// `STORE_FAILED` for a callback that threw, rejected or is missing.
+/// `STORE_FAILED` for a store call that failed (a JS callback that threw or
+/// rejected, with the error attached as `cause` by the binding; a component
+/// host's error) or is missing.
 pub fn store_failed(operation: &str, missing: bool) -> SeriesError {
     let operation = match operation {
         "overlapping" => "overlapping",
@@ -220,11 +222,7 @@ pub fn store_failed(operation: &str, missing: bool) -> SeriesError {
     };
     SeriesError::StoreFailed {
         operation,
-        why: if missing {
-            "is missing"
-        } else {
-            "threw or rejected; the error is attached as cause"
-        },
+        why: if missing { "is missing" } else { "failed" },
     }
 }
 

@@ -117,12 +117,9 @@ pub fn error_parts(reason: &str, message: &str) -> Reply {
 }
 
 /// `500 STORE_FAILED`: what the host was asked (`API key check`,
-/// `create`) threw or rejected.
+/// `create`) failed.
 pub fn host_failed(what: &str) -> Reply {
-    error_parts(
-        "STORE_FAILED",
-        &format!("the host's {what} threw or rejected"),
-    )
+    error_parts("STORE_FAILED", &format!("the host's {what} failed"))
 }
 
 fn text<'a>(value: Value<'a>, field: Field) -> Result<Option<&'a str>, SeriesError> {
