@@ -223,6 +223,20 @@ fn shipsy_create(authorization: Value<'_>, body: &Json, store: &mut MemStore) ->
     }
 }
 
+/// A case's aBILLity pools as the host's areas.
+fn areas_of(c: &Json) -> Vec<abillity::Area<'_>> {
+    c["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| abillity::Area {
+            area_code: text(&p["areaCode"]),
+            first: text(&p["first"]),
+            last: text(&p["last"]),
+        })
+        .collect()
+}
+
 /// A JSON quantity as a host reads it: an integer exactly, anything else as it is.
 fn quantity_of(q: &Json) -> Value<'_> {
     q.as_i64()
@@ -381,15 +395,7 @@ fn platform_flow(c: &Json) -> Json {
             };
         }
     } else {
-        let pools = c["pools"].as_array().unwrap();
-        let areas: Vec<abillity::Area<'_>> = pools
-            .iter()
-            .map(|p| abillity::Area {
-                area_code: text(&p["areaCode"]),
-                first: text(&p["first"]),
-                last: text(&p["last"]),
-            })
-            .collect();
+        let areas = areas_of(c);
         let b = &c["body"];
         let quantity = quantity_of(&b["Quantity"]);
         let (mut flow, mut step) = abillity::StockFlow::start(
@@ -825,15 +831,7 @@ fn run(c: &Json) -> Json {
         "abillity" => {
             // The host: the service exists, the case says whether it is a
             // quote, its reservations are `stored`, and every save succeeds.
-            let pools = c["pools"].as_array().unwrap();
-            let areas: Vec<abillity::Area<'_>> = pools
-                .iter()
-                .map(|p| abillity::Area {
-                    area_code: text(&p["areaCode"]),
-                    first: text(&p["first"]),
-                    last: text(&p["last"]),
-                })
-                .collect();
+            let areas = areas_of(c);
             let b = &c["body"];
             let (mut flow, mut step) = abillity::StockFlow::start(
                 "1",

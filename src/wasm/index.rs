@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use wasm_bindgen::prelude::*;
 
-use super::value::{fields, reserve_heap, unpack, Held};
+use super::value::{fields, records, reserve_heap, unpack, Held};
 use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
@@ -119,15 +119,10 @@ impl IndexRaw {
         };
         // About 200 bytes of transient memory per 32-byte packed record.
         reserve_heap(packed.len().saturating_mul(7));
-        let items = packed
-            .split('\u{1e}')
-            .filter(|r| !r.is_empty())
-            .map(|record| {
-                let mut f = fields(record).map(unpack);
-                let mut next = || f.next().unwrap_or(Value::Absent);
-                let (id, start, end, scope) = (next(), next(), next(), next());
-                inventory::series_item(id, start, end, scope, &self.rules)
-            });
+        let items = records(packed).map(|mut next| {
+            let (id, start, end, scope) = (next(), next(), next(), next());
+            inventory::series_item(id, start, end, scope, &self.rules)
+        });
         let answer = self.inventory.borrow_mut().insert_all(items);
         wire::emit(wire::done(answer))
     }

@@ -175,22 +175,15 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
         return wire::emit(wire::failure(&[issue]));
     }
     let text = std::str::from_utf8(packed).unwrap_or_default();
-    let items = text
-        .split('\u{1e}')
-        .filter(|r| !r.is_empty())
-        .map(|record| {
-            let mut f = value::fields(record).map(value::unpack);
-            let (start, end) = (
-                f.next().unwrap_or(Value::Absent),
-                f.next().unwrap_or(Value::Absent),
-            );
-            let (range, issues) = rules.validate(start, end);
-            let given = match (start, end) {
-                (Value::Text(a), Value::Text(b)) => Some((a, b)),
-                _ => None,
-            };
-            (range, issues, given)
-        });
+    let items = value::records(text).map(|mut next| {
+        let (start, end) = (next(), next());
+        let (range, issues) = rules.validate(start, end);
+        let given = match (start, end) {
+            (Value::Text(a), Value::Text(b)) => Some((a, b)),
+            _ => None,
+        };
+        (range, issues, given)
+    });
     wire::emit(wire::validations(items))
 }
 

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use std::cell::RefCell;
 
-use super::value::{fields, unpack, Held};
+use super::value::{records, Held};
 use super::{read_rules, wire, IndexRaw};
 use crate::input::Value;
 use crate::profiles::{abillity, crm, mor, shipsy, Answer, Reply, Step};
@@ -204,17 +204,11 @@ impl ProfileFlowRaw {
     ) -> ProfileFlowRaw {
         let [area, quantity] = ["AreaCode", "Quantity"].map(|k| Held::field(body, k));
         let text = std::str::from_utf8(areas).unwrap_or_default();
-        let areas: Vec<abillity::Area<'_>> = text
-            .split('\u{1e}')
-            .filter(|r| !r.is_empty())
-            .map(|r| {
-                let mut f = fields(r).map(unpack);
-                let mut next = || f.next().unwrap_or(Value::Absent);
-                abillity::Area {
-                    area_code: next(),
-                    first: next(),
-                    last: next(),
-                }
+        let areas: Vec<abillity::Area<'_>> = records(text)
+            .map(|mut next| abillity::Area {
+                area_code: next(),
+                first: next(),
+                last: next(),
             })
             .collect();
         let max = Held::from_js(max);
@@ -256,16 +250,10 @@ impl ProfileFlowRaw {
     #[wasm_bindgen(js_name = resumeCards)]
     pub fn resume_cards(&self, packed: &[u8]) -> u32 {
         let text = std::str::from_utf8(packed).unwrap_or_default();
-        let held: Vec<mor::Held<'_>> = text
-            .split('\u{1e}')
-            .filter(|r| !r.is_empty())
-            .map(|r| {
-                let mut f = fields(r).map(unpack);
-                let mut next = || f.next().unwrap_or(Value::Absent);
-                match (next(), next(), next()) {
-                    (Value::Text("S"), first, last) => mor::Held::Serials(first, last),
-                    (_, start, end) => mor::Held::Cards(start, end),
-                }
+        let held: Vec<mor::Held<'_>> = records(text)
+            .map(|mut next| match (next(), next(), next()) {
+                (Value::Text("S"), first, last) => mor::Held::Serials(first, last),
+                (_, start, end) => mor::Held::Cards(start, end),
             })
             .collect();
         self.feed(Answer::Cards(&held))

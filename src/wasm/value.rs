@@ -120,6 +120,17 @@ pub(crate) fn fields(record: &str) -> impl Iterator<Item = &str> {
     record.split('\u{1f}')
 }
 
+/// The records of packed text, each a reader of its fields in order (typed
+/// as [`unpack`] types them; absent past the last).
+pub(crate) fn records<'a>(text: &'a str) -> impl Iterator<Item = impl FnMut() -> Value<'a>> {
+    text.split('\u{1e}')
+        .filter(|r| !r.is_empty())
+        .map(|record| {
+            let mut f = fields(record).map(unpack);
+            move || f.next().unwrap_or(Value::Absent)
+        })
+}
+
 /// Grows the heap once, up front, for a bulk call. Growing wasm memory a
 /// page at a time makes V8 collect garbage at many of the steps, and each
 /// collection walks the host's whole JS heap: measured, a million series
