@@ -18,6 +18,8 @@ use crate::range::SeriesRules;
 pub const MAX_QUANTITY: u128 = 1000;
 /// The longest area code.
 pub const MAX_AREA_CODE: usize = 11;
+/// The documented line for an order past the quote stage.
+pub const NOT_A_QUOTE: &str = "Order.Status = Only quotes may be updated";
 /// How often a block another writer saved first is looked for again.
 pub const SAVE_ATTEMPTS: u32 = 8;
 
@@ -68,7 +70,7 @@ pub fn check<'a>(
     max: u128,
 ) -> Result<Accepted<'a>, ErrorLine> {
     if !is_quote {
-        return Err("Order.Status = Only quotes may be updated".to_owned());
+        return Err(NOT_A_QUOTE.to_owned());
     }
     let quantity = match quantity {
         Value::Number(_) | Value::BigInt(_) => quantity.as_exact_u128(),
@@ -385,7 +387,7 @@ impl StockFlow {
             }
             (Phase::Found, _) => self.ask(Phase::Quote, Need::IsQuote),
             (Phase::Quote, Answer::No | Answer::Value(Value::Bool(false))) => {
-                Step::Reply(error("Order.Status = Only quotes may be updated"))
+                Step::Reply(error(NOT_A_QUOTE))
             }
             (Phase::Quote, _) => match &self.body {
                 Err(line) => Step::Reply(error(line)),

@@ -279,9 +279,11 @@ pub enum Need {
     Create(Series),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a create is: waiting for the key check (with the series to
+/// create once it passes), for the book, or over.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Phase {
-    Key,
+    Key(Series),
     Create,
     Over,
 }
@@ -307,7 +309,6 @@ enum Phase {
 /// ```
 #[derive(Debug, Clone)]
 pub struct CreateFlow {
-    series: Series,
     phase: Phase,
 }
 
@@ -318,54 +319,42 @@ impl CreateFlow {
         body: &Body<'_>,
         rules: &SeriesRules,
     ) -> (CreateFlow, Step<Need, Reply>) {
-        let (series, step) = match check(authorization, body, rules) {
-            Ok(a) => (
-                Series {
+        match check(authorization, body, rules) {
+            Ok(a) => {
+                let series = Series {
                     scope: a.scope,
                     start: a.start.into_owned(),
                     end: a.end.into_owned(),
                     item_code: a.item_code.to_owned(),
                     kind: a.kind,
-                },
-                Step::Need(Need::KeyValid(a.api_key.to_owned())),
-            ),
-            Err(reply) => (
-                Series {
-                    scope: String::new(),
-                    start: String::new(),
-                    end: String::new(),
-                    item_code: String::new(),
-                    kind: SeriesType::Virtual,
-                },
-                Step::Reply(reply),
-            ),
-        };
-        let phase = match step {
-            Step::Need(_) => Phase::Key,
-            Step::Reply(_) => Phase::Over,
-        };
-        (CreateFlow { series, phase }, step)
+                };
+                let key = Need::KeyValid(a.api_key.to_owned());
+                (
+                    CreateFlow {
+                        phase: Phase::Key(series),
+                    },
+                    Step::Need(key),
+                )
+            }
+            Err(reply) => (CreateFlow { phase: Phase::Over }, Step::Reply(reply)),
+        }
     }
 
     /// Feeds the host's answer to the last step; answers the next.
     pub fn resume(&mut self, answer: Answer<'_>) -> Step<Need, Reply> {
-        let (phase, step) = match (self.phase, answer) {
+        let reply = match (std::mem::replace(&mut self.phase, Phase::Over), answer) {
             // Valid only when the host says so: `true`, nothing else.
-            (Phase::Key, Answer::Yes | Answer::Value(Value::Bool(true))) => {
-                (Phase::Create, Step::Need(Need::Create(self.series.clone())))
+            (Phase::Key(series), Answer::Yes | Answer::Value(Value::Bool(true))) => {
+                self.phase = Phase::Create;
+                return Step::Need(Need::Create(series));
             }
-            (Phase::Key, Answer::Failed) => {
-                (Phase::Over, Step::Reply(host_failed("API key check")))
-            }
-            (Phase::Key, _) => (Phase::Over, Step::Reply(invalid_api_key())),
-            (Phase::Create, Answer::Done) => (Phase::Over, Step::Reply(ok())),
-            (Phase::Create, Answer::Refused { code, message }) => {
-                (Phase::Over, Step::Reply(error_parts(code, message)))
-            }
-            (Phase::Create, _) => (Phase::Over, Step::Reply(host_failed("create"))),
-            (Phase::Over, _) => (Phase::Over, Step::Reply(error(&crate::flow::finished()))),
+            (Phase::Key(_), Answer::Failed) => host_failed("API key check"),
+            (Phase::Key(_), _) => invalid_api_key(),
+            (Phase::Create, Answer::Done) => ok(),
+            (Phase::Create, Answer::Refused { code, message }) => error_parts(code, message),
+            (Phase::Create, _) => host_failed("create"),
+            (Phase::Over, _) => error(&crate::flow::finished()),
         };
-        self.phase = phase;
-        step
+        Step::Reply(reply)
     }
 }
