@@ -565,10 +565,10 @@ fn run(c: &Json) -> Json {
                         });
                 std::iter::once(pool).chain(ranges)
             });
-            let rules = if c["rules"].is_null() {
+            let (rules, _) = if c["rules"].is_null() {
                 head.rules()
             } else {
-                rules(c).0
+                rules(c)
             };
             let mut index = Inventory::new(false).with_format(rules.format);
             index.load_snapshot(head, items).unwrap();
@@ -576,6 +576,47 @@ fn run(c: &Json) -> Json {
                 "entries": entries(&index), "format": written["format"],
                 "version": written["version"], "rules": written["rules"]["format"],
             })
+        }
+        "from_json" => {
+            let given = &c["snapshot"];
+            let head = inventory::Head {
+                format: text(&given["format"]),
+                version: text(&given["version"]),
+                rules_format: text(&given["rules"]["format"]),
+            };
+            let items = given["pools"].as_array().unwrap().iter().flat_map(|p| {
+                let pool = inventory::Item::Pool {
+                    prefix: text(&p["prefix"]),
+                    suffix: text(&p["suffix"]),
+                    width: text(&p["width"]),
+                    scheme: text(&p["scheme"]),
+                    scope: text(&p["scope"]),
+                };
+                let ranges =
+                    p["ranges"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| inventory::Item::Range {
+                            first: text(&r[0]),
+                            last: text(&r[1]),
+                            id: text(&r[2]),
+                        });
+                std::iter::once(pool).chain(ranges)
+            });
+            let (rules, issues) = if c["rules"].is_null() {
+                head.rules()
+            } else {
+                rules(c)
+            };
+            if !issues.is_empty() {
+                return error(&issues);
+            }
+            let mut index = Inventory::new(false).with_format(rules.format);
+            match index.load_snapshot(head, items) {
+                Ok(()) => json!({ "entries": entries(&index) }),
+                Err(issues) => error(&issues),
+            }
         }
         "abillity_requests" => match abillity::requests(text(&c["quantity"]), text(&c["max"])) {
             Ok((size, full, rest)) => {

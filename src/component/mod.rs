@@ -525,7 +525,7 @@ impl inventory::GuestSeriesIndex for Index {
         let (head, _) = snapshot_parts(&snapshot);
         let (rules, rule_issues) = match rules {
             Some(_) => read_rules(&rules),
-            None => (head.rules(), Vec::new()),
+            None => head.rules(),
         };
         if !rule_issues.is_empty() {
             return Err(refusal(&rule_issues));

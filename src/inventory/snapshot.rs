@@ -53,13 +53,14 @@ pub struct Head<'a> {
 
 impl Head<'_> {
     /// The rules an index loading this snapshot takes when the host gives
-    /// none: the format the snapshot's series were validated under.
-    pub fn rules(&self) -> crate::range::SeriesRules {
+    /// none: the format the snapshot's series were validated under, read as
+    /// `rules.format` is (a name that is no format is `RULES_INVALID`).
+    pub fn rules(&self) -> (crate::range::SeriesRules, Vec<SeriesError>) {
         let values = crate::range::RuleValues {
             format: self.rules_format,
             ..crate::range::RuleValues::default()
         };
-        crate::range::SeriesRules::from_values(&values).0
+        crate::range::SeriesRules::from_values(&values)
     }
 }
 

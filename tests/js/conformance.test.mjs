@@ -231,6 +231,9 @@ const ops = {
     const index = SeriesIndex.fromJSON(JSON.stringify(written), c.rules);
     return { entries: entriesOf(index), format: written.format, version: written.version, rules: written.rules.format };
   },
+  from_json(c) {
+    return attempt(() => ({ entries: entriesOf(SeriesIndex.fromJSON(c.snapshot, c.rules)) }));
+  },
   abillity_requests(c) {
     return attempt(() => ({ requests: profiles.abillity.requests(c.area, c.quantity, c.max).map((r) => [r.AreaCode, r.Quantity]) }));
   },

@@ -296,6 +296,9 @@ class Runner:
         return {"entries": self._entries(index), "format": written["format"], "version": written["version"],
                 "rules": written["rules"]["format"]}
 
+    def from_json(self, c):
+        return attempt(lambda: {"entries": self._entries(self.sg.index_from_json(c["snapshot"], c.get("rules")))})
+
     def abillity_requests(self, c):
         return attempt(lambda: {"requests": [[r["AreaCode"], r["Quantity"]] for r in
                                              self.sg.abillity_requests(c["area"], c["quantity"], c.get("max"))]})
