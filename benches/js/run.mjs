@@ -133,13 +133,16 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | \`seriesguard_bg.wasm\` (release, wasm-opt -Oz) | ${wasm.length} B | ${gz} B | ${SIZE_BUDGET_GZ} B gzipped |
 ${componentRow}
 
-What the size is made of (twiggy, on 2026-11-25): no single part dominates.
-The largest items are the SHA-256 and SHA-1 compression functions (8 KB and
-4 KB, kept at opt-level 3 for speed), the bulk insert (about 12 KB), the
-allocator (5 KB), four sort instantiations (about 15 KB together) and
-read-only data (14 KB of message texts and tables); the rest is a long tail
-of small functions. The crate is built at opt-level "s" to stay within the
-budget: opt-level 3 measured 109 KB gzipped.
+What the size is made of (twiggy, on 2026-11-27, raw bytes before gzip):
+no single part dominates. The largest items are the SHA-256 and SHA-1
+compression functions (8 KB and 4 KB, kept at opt-level 3 for speed),
+sort instantiations (about 15 KB together), the bulk insert and its
+pool grouping (about 11 KB, a BTreeMap: it replaced a HashMap and a key
+sort, 2.3 KB gzipped less), the allocator (talc, 2 KB; dlmalloc was 2 KB
+gzipped more) and read-only data (14 KB of message texts and tables); the
+rest is a long tail of small functions. The crate is built at opt-level "s"
+to stay within the budget: opt-level 3 measured 109 KB gzipped, and "z"
+92 KB at a cost in speed not yet measured side by side.
 
 ## Targets from DESIGN.md
 
