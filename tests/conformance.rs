@@ -200,14 +200,7 @@ fn shipsy_create(authorization: Value<'_>, body: &Json, store: &mut MemStore) ->
             Step::Reply(r) => return r,
             Step::Need(shipsy::Need::KeyValid(_)) => flow.resume(Answer::Yes),
             Step::Need(shipsy::Need::Create(s)) => {
-                let request = book::Request {
-                    id: Value::Absent,
-                    start: Value::Text(&s.start),
-                    end: Value::Text(&s.end),
-                    scope: Value::Text(&s.scope),
-                    item_code: Value::Text(&s.item_code),
-                    kind: Value::Text(s.kind.name()),
-                };
+                let request = s.request();
                 match flow::run(flow::Mode::Create, &request, &rules, store) {
                     Ok(_) => flow.resume(Answer::Done),
                     Err(issues) => {
@@ -297,6 +290,46 @@ fn mor_flow(c: &Json) -> Json {
     }
 }
 
+/// A new index holding a snapshot given as JSON, under the case's rules or
+/// else the snapshot's own, as `SeriesIndex.fromJSON` makes one.
+fn load_json(c: &Json, given: &Json) -> Result<Inventory, Vec<SeriesError>> {
+    let head = inventory::Head {
+        format: text(&given["format"]),
+        version: text(&given["version"]),
+        rules_format: text(&given["rules"]["format"]),
+    };
+    let items = given["pools"].as_array().unwrap().iter().flat_map(|p| {
+        let pool = inventory::Item::Pool {
+            prefix: text(&p["prefix"]),
+            suffix: text(&p["suffix"]),
+            width: text(&p["width"]),
+            scheme: text(&p["scheme"]),
+            scope: text(&p["scope"]),
+        };
+        let ranges = p["ranges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| inventory::Item::Range {
+                first: text(&r[0]),
+                last: text(&r[1]),
+                id: text(&r[2]),
+            });
+        std::iter::once(pool).chain(ranges)
+    });
+    let (rules, issues) = if c["rules"].is_null() {
+        head.rules()
+    } else {
+        rules(c)
+    };
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    let mut index = Inventory::new(false).with_format(rules.format);
+    index.load_snapshot(head, items)?;
+    Ok(index)
+}
+
 /// Every stored range as the corpus writes entries: `[id, start, end, count, scope]`.
 fn entries(index: &Inventory) -> Vec<Json> {
     index
@@ -366,14 +399,7 @@ fn platform_flow(c: &Json) -> Json {
                 }
                 // The series is created through a book over the scripted store.
                 Step::Need(shipsy::Need::Create(s)) => {
-                    let request = book::Request {
-                        id: Value::Absent,
-                        start: Value::Text(&s.start),
-                        end: Value::Text(&s.end),
-                        scope: Value::Text(&s.scope),
-                        item_code: Value::Text(&s.item_code),
-                        kind: Value::Text(s.kind.name()),
-                    };
+                    let request = s.request();
                     let rules = SeriesRules::default();
                     match scripted_book(
                         flow::Mode::Create,
@@ -540,84 +566,16 @@ fn run(c: &Json) -> Json {
         "snapshot" => {
             // Written by toJSON's writer, read back by the core's reader.
             let written: Json = serde_json::from_str(&index_of(c).unwrap().to_json()).unwrap();
-            let head = inventory::Head {
-                format: text(&written["format"]),
-                version: text(&written["version"]),
-                rules_format: text(&written["rules"]["format"]),
-            };
-            let items = written["pools"].as_array().unwrap().iter().flat_map(|p| {
-                let pool = inventory::Item::Pool {
-                    prefix: text(&p["prefix"]),
-                    suffix: text(&p["suffix"]),
-                    width: text(&p["width"]),
-                    scheme: text(&p["scheme"]),
-                    scope: text(&p["scope"]),
-                };
-                let ranges =
-                    p["ranges"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|r| inventory::Item::Range {
-                            first: text(&r[0]),
-                            last: text(&r[1]),
-                            id: text(&r[2]),
-                        });
-                std::iter::once(pool).chain(ranges)
-            });
-            let (rules, _) = if c["rules"].is_null() {
-                head.rules()
-            } else {
-                rules(c)
-            };
-            let mut index = Inventory::new(false).with_format(rules.format);
-            index.load_snapshot(head, items).unwrap();
+            let index = load_json(c, &written).unwrap();
             json!({
                 "entries": entries(&index), "format": written["format"],
                 "version": written["version"], "rules": written["rules"]["format"],
             })
         }
-        "from_json" => {
-            let given = &c["snapshot"];
-            let head = inventory::Head {
-                format: text(&given["format"]),
-                version: text(&given["version"]),
-                rules_format: text(&given["rules"]["format"]),
-            };
-            let items = given["pools"].as_array().unwrap().iter().flat_map(|p| {
-                let pool = inventory::Item::Pool {
-                    prefix: text(&p["prefix"]),
-                    suffix: text(&p["suffix"]),
-                    width: text(&p["width"]),
-                    scheme: text(&p["scheme"]),
-                    scope: text(&p["scope"]),
-                };
-                let ranges =
-                    p["ranges"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|r| inventory::Item::Range {
-                            first: text(&r[0]),
-                            last: text(&r[1]),
-                            id: text(&r[2]),
-                        });
-                std::iter::once(pool).chain(ranges)
-            });
-            let (rules, issues) = if c["rules"].is_null() {
-                head.rules()
-            } else {
-                rules(c)
-            };
-            if !issues.is_empty() {
-                return error(&issues);
-            }
-            let mut index = Inventory::new(false).with_format(rules.format);
-            match index.load_snapshot(head, items) {
-                Ok(()) => json!({ "entries": entries(&index) }),
-                Err(issues) => error(&issues),
-            }
-        }
+        "from_json" => match load_json(c, &c["snapshot"]) {
+            Ok(index) => json!({ "entries": entries(&index) }),
+            Err(issues) => error(&issues),
+        },
         "abillity_requests" => match abillity::requests(text(&c["quantity"]), text(&c["max"])) {
             Ok((size, full, rest)) => {
                 let area = c["area"].as_str().unwrap();

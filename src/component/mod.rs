@@ -786,14 +786,7 @@ impl profiles::Guest for Component {
                     flow.resume(yes_no(&host::api_key_valid(&key)))
                 }
                 PStep::Need(shipsy::Need::Create(s)) => {
-                    let request = Request {
-                        id: Value::Absent,
-                        start: text(&s.start),
-                        end: text(&s.end),
-                        scope: text(&s.scope),
-                        item_code: text(&s.item_code),
-                        kind: text(s.kind.name()),
-                    };
+                    let request = s.request();
                     match flow::run(Mode::Create, &request, &rules, &mut HostStore) {
                         Ok(_) => flow.resume(Answer::Done),
                         Err(issues) => {

@@ -268,6 +268,20 @@ pub struct Series {
     pub kind: SeriesType,
 }
 
+impl Series {
+    /// The book request that creates this series (its id: the default).
+    pub fn request(&self) -> crate::book::Request<'_> {
+        crate::book::Request {
+            id: Value::Absent,
+            start: Value::Text(&self.start),
+            end: Value::Text(&self.end),
+            scope: Value::Text(&self.scope),
+            item_code: Value::Text(&self.item_code),
+            kind: Value::Text(self.kind.name()),
+        }
+    }
+}
+
 /// What Shipsy's create asks the host next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Need {
