@@ -360,6 +360,30 @@ pub fn parse_digits(digits: &[u8]) -> Option<u128> {
     Some(parse_body(digits))
 }
 
+/// 10^0 ..= 10^19.
+const POW10: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
+
 /// Two u64 halves instead of a u128 accumulator: u128 multiplication is a
 /// library call on wasm32, u64 is one instruction. Input: 1..=38 ASCII digits.
 fn parse_body(digits: &[u8]) -> u128 {
@@ -368,8 +392,10 @@ fn parse_body(digits: &[u8]) -> u128 {
         d.iter()
             .fold(0u64, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0')))
     };
-    let scale = 10u128.pow(low.len() as u32);
-    u128::from(chunk(high)) * scale + u128::from(chunk(low))
+    // At most 19 digits in `low`: 10^19 fits u64, and one multiplication
+    // replaces pow's loop.
+    let scale = POW10.get(low.len()).copied().unwrap_or(1);
+    u128::from(chunk(high)) * u128::from(scale) + u128::from(chunk(low))
 }
 
 /// Writes an identifier from its parts, zero-padding the body to `width`
