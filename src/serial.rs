@@ -202,7 +202,15 @@ pub fn parse_grouped<'a>(
     grouped: bool,
 ) -> Result<Serial<'a>, SeriesError> {
     let invalid = |reason| SeriesError::Invalid { field, reason };
-    let text = input.trim();
+    // Most input has no surrounding space: trimming (Unicode whitespace)
+    // only when an end byte is not a visible ASCII character.
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let bytes = input.as_bytes();
+    let text = if visible(bytes.first()) && visible(bytes.last()) {
+        input
+    } else {
+        input.trim()
+    };
     if text.is_empty() {
         return Err(SeriesError::Required { field });
     }
