@@ -9,10 +9,17 @@ cd "$(dirname "$0")/.."
 say() { printf '[build] %s\n' "$*"; }
 
 cargo build --release --target wasm32-unknown-unknown --lib
-wasm=target/wasm32-unknown-unknown/release/seriesguard.wasm
+# The form entry (seriesguard/form): the same crate without the `full`
+# binding, in its own target directory.
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/form
 
+for build in full form; do
 for target in nodejs web; do
-  case $target in nodejs) dir=node ;; *) dir=$target ;; esac
+  case $build in
+    full) wasm=target/wasm32-unknown-unknown/release/seriesguard.wasm; prefix= ;;
+    form) wasm=target/form/wasm32-unknown-unknown/release/seriesguard.wasm; prefix=form- ;;
+  esac
+  case $target in nodejs) dir=${prefix}node ;; *) dir=${prefix}$target ;; esac
   out=pkg/dist/$dir
   rm -rf "$out"
   # The reset-state function lets pkg/api.js recreate the instance after a trap.
@@ -27,11 +34,12 @@ for target in nodejs web; do
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/seriesguard_bg.wasm" -o "$out/seriesguard_bg.wasm"
 done
+done
 
 # api.js and its modules in lib/ are the one source of the JS wrapper;
 # require() gets them as one CommonJS file, concatenated in dependency order
 # (imports are one line each and names are unique across the modules).
-modules="lib/wire.js lib/validation.js lib/signing.js lib/index.js lib/book.js lib/stores.js lib/profiles.js lib/trap.js api.js"
+modules="lib/wire.js lib/validation.js lib/signing.js lib/index.js lib/book.js lib/stores.js lib/profiles.js lib/trap.js lib/form.js api.js"
 for m in $modules; do
   imports=$(grep -c '^import ' "pkg/$m" || true)
   single=$(grep -cE "^import \{[^}]*\} from '[^']+';$" "pkg/$m" || true)
@@ -44,7 +52,7 @@ done
     echo "// ----- $m"
     grep -vE '^import |^export \{' "pkg/$m" | sed -E 's/^export (function|class|const) /\1 /'
   done
-  echo "module.exports = { SeriesError, bind };"
+  echo "module.exports = { SeriesError, bind, bindForm };"
 } > pkg/api.cjs
 
 # The component: the same core behind src/component/ (wit-bindgen), for
@@ -57,4 +65,5 @@ size=$(stat -c %s pkg/dist/web/seriesguard_bg.wasm)
 gz=$(gzip -9 -c pkg/dist/web/seriesguard_bg.wasm | wc -c)
 csize=$(stat -c %s pkg/component/seriesguard.wasm)
 cgz=$(gzip -9 -c pkg/component/seriesguard.wasm | wc -c)
-say "pkg/ ready: seriesguard_bg.wasm $size bytes, $gz gzipped; component/seriesguard.wasm $csize bytes, $cgz gzipped"
+fgz=$(gzip -9 -c pkg/dist/form-web/seriesguard_bg.wasm | wc -c)
+say "pkg/ ready: seriesguard_bg.wasm $size bytes, $gz gzipped (form entry $fgz gzipped); component/seriesguard.wasm $csize bytes, $cgz gzipped"

@@ -18,6 +18,7 @@ step lint
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/form --quiet -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component --lib --quiet -- -D warnings
 
 step "Rust tests (native)"

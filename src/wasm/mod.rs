@@ -7,17 +7,30 @@
 //! arguments by value or reference, keeps no state between calls and never
 //! calls back into JS while it holds anything, so a hostile value cannot
 //! leave the instance half-borrowed.
+//!
+//! Without the `full` feature only what a form calls is bound (validation,
+//! counts, parsing, check digits, splitting): the `seriesguard/form` entry.
+// Helpers only the full binding calls are dead in the form build.
+#![cfg_attr(not(feature = "full"), allow(dead_code))]
 
+#[cfg(feature = "full")]
 mod book;
+#[cfg(feature = "full")]
 mod index;
+#[cfg(feature = "full")]
 mod profiles;
+#[cfg(feature = "full")]
 mod signing;
 mod value;
 mod wire;
 
+#[cfg(feature = "full")]
 pub use book::{store_failed, store_invalid, BookRaw, FlowRaw};
+#[cfg(feature = "full")]
 pub use index::IndexRaw;
+#[cfg(feature = "full")]
 pub use profiles::*;
+#[cfg(feature = "full")]
 pub use signing::*;
 pub use wire::{last_answer, out_ptr, wasm_memory};
 

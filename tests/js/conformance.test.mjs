@@ -1,13 +1,17 @@
 // The shared conformance corpus (tests/cases/*.json) through the npm
-// package. The Rust core (tests/conformance.rs) and the component from
-// Python (examples/python/tests/test_conformance.py) run the same cases.
+// package, and its validation cases through the form entry
+// (seriesguard/form) too. The Rust core (tests/conformance.rs) and the
+// component from Python (examples/python/tests/test_conformance.py) run the
+// same cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+import * as full from 'seriesguard';
+import * as form from 'seriesguard/form';
+
+const {
   morHash, hmacSha256, fingerprint, SeriesIndex, SeriesBook, MemoryStore, SeriesError, profiles,
-} from 'seriesguard';
+} = full;
 
 const dir = new URL('../cases/', import.meta.url);
 
@@ -48,7 +52,8 @@ function scriptedStore(answers, asked) {
 
 const entriesOf = (index) => index.entries().map((e) => [String(e.id), e.start, e.end, String(e.count), e.scope]);
 
-const ops = {
+// The ops over one entry's validation functions (the full package's or the form's).
+const opsOf = ({ validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries }) => ({
   validate(c) {
     const v = validateSeries({ start: c.start, end: c.end }, c.rules);
     const out = { ok: v.ok, count: v.count === null ? null : String(v.count), codes: v.issues.map((i) => i.code) };
@@ -250,7 +255,12 @@ const ops = {
     const r = await profiles.abillity.stockNumber(c.body, { pools: c.pools, index, isQuote: c.is_quote, stockNumberId: c.stock_number_id, maxQuantity: c.max_quantity });
     return { status: r.status, body: r.text };
   },
-};
+});
+
+const ops = opsOf(full);
+const formOps = opsOf(form);
+// What the form entry holds: the validation functions, nothing with an index, a book or a profile.
+const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'split', 'validate_many'];
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const { cases } = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
@@ -260,4 +270,19 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
       assert.deepEqual(await ops[c.op](c), c.expect, `${file}: ${c.name}`);
     }
   });
+  const formCases = cases.filter((c) => FORM_OPS.includes(c.op));
+  if (formCases.length > 0) {
+    test(`conformance through seriesguard/form: ${file} (${formCases.length} cases)`, () => {
+      for (const c of formCases) assert.deepEqual(formOps[c.op](c), c.expect, `${file}: ${c.name}`);
+    });
+  }
 }
+
+test('seriesguard/form holds the validation functions only', () => {
+  assert.deepEqual(Object.keys(form).filter((k) => k !== 'default').sort(), [
+    'SeriesError', 'checkDigit', 'countSeries', 'memoryBytes', 'parseSerial', 'splitSeries',
+    'validateMany', 'validateSeries', 'verifyCheckDigit',
+  ]);
+  assert.equal(form.SeriesError, full.SeriesError, 'one SeriesError class for both entries');
+  assert.throws(() => form.countSeries('V2', 'V1'), (e) => e instanceof SeriesError && e.code === 'START_AFTER_END');
+});

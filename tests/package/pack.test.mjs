@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,4 +92,33 @@ test('the tarball works in Chromium through the web build', async () => {
   </script>`);
   assert.equal(await inChromium(project, '/index.html'), expected);
   assert.ok((await readdir(join(project, 'node_modules', 'seriesguard'))).includes('README.md'));
+});
+
+// The form entry: what a form calls, over the small build of the wasm.
+const formScenario = `
+  const out = [
+    String(countSeries('V10000051', 'V10000060')),
+    validateSeries({ start: 'V10000060', end: 'V10000051' }).issues[0].code,
+    checkDigit('luhn', '7992739871'),
+  ].join(' ');
+`;
+const formExpected = '10 START_AFTER_END 3';
+
+test('seriesguard/form works from require(), import and Chromium, over its own smaller wasm', async () => {
+  const names = 'countSeries, validateSeries, checkDigit';
+  await writeFile(join(project, 'form.cjs'), `const { ${names} } = require('seriesguard/form');\n${formScenario}\nconsole.log(out);`);
+  assert.equal(run('node', ['form.cjs'], project).trim(), formExpected);
+  await writeFile(join(project, 'form.mjs'), `import { ${names} } from 'seriesguard/form';\n${formScenario}\nconsole.log(out);`);
+  assert.equal(run('node', ['form.mjs'], project).trim(), formExpected);
+  await writeFile(join(project, 'form.html'), `<!doctype html><meta charset="utf-8"><script type="module">
+    import init, { ${names} } from '/node_modules/seriesguard/form.js';
+    await init();
+    ${formScenario}
+    document.title = out;
+  </script>`);
+  assert.equal(await inChromium(project, '/form.html'), formExpected);
+  const dist = join(project, 'node_modules', 'seriesguard', 'dist');
+  const { size: formSize } = await stat(join(dist, 'form-web', 'seriesguard_bg.wasm'));
+  const { size: fullSize } = await stat(join(dist, 'web', 'seriesguard_bg.wasm'));
+  assert.ok(formSize < fullSize / 2, `form ${formSize} B, full ${fullSize} B`);
 });

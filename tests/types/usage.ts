@@ -2,6 +2,7 @@
 // from the documented API, this file stops type-checking.
 import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, type ProfileReply, type SeriesStore, type CreatedSeries, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
+import initForm, { validateSeries as validateInForm, countSeries as countInForm, checkDigit as checkInForm, SeriesError as FormError, type Validation as FormValidation } from 'seriesguard/form';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
 const v: Validation = validateSeries({ start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt' }, rules);
@@ -71,3 +72,11 @@ validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
 void customer; void withExtra; void freePart; void bookPlan; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+
+// The form entry: the same signatures, its own init.
+const formReady: Promise<unknown> = initForm();
+const formValidation: FormValidation = validateInForm({ start: 'V1', end: 'V2' }, { width: 1 });
+const formCount: bigint = countInForm('V1', 'V2');
+const formDigit: string = checkInForm('luhn', '7992739871');
+const sameError: boolean = FormError === SeriesError;
+void formReady; void formValidation; void formCount; void formDigit; void sameError;
