@@ -220,6 +220,8 @@ export class SeriesIndex {
   overlaps(series: SeriesQuery): Conflict[];
   /** Whether anything collides: the fast yes/no query. */
   hasOverlap(series: SeriesQuery): boolean;
+  /** overlaps() of many queries in one crossing: per query its conflicts, or the SeriesError overlaps() would throw. */
+  overlapsMany(queries: readonly SeriesQuery[]): (Conflict[] | SeriesError)[];
   /** The free sub-ranges of the series. */
   gaps(series: SeriesQuery): Piece[];
   /** What creating the series would create and skip. */

@@ -216,6 +216,14 @@ fn shipsy_create(authorization: Value<'_>, body: &Json, store: &mut MemStore) ->
     }
 }
 
+/// A query's segments under `rules`, or its issues.
+fn series_segments_of<'a>(
+    q: &'a Json,
+    rules: &SeriesRules,
+) -> Result<Vec<inventory::Segment<'a>>, Vec<SeriesError>> {
+    inventory::series_segments(text(&q["start"]), text(&q["end"]), text(&q["scope"]), rules)
+}
+
 /// A case's aBILLity pools as the host's areas.
 fn areas_of(c: &Json) -> Vec<abillity::Area<'_>> {
     c["pools"]
@@ -543,6 +551,24 @@ fn run(c: &Json) -> Json {
                     issues.extend(v.issues);
                     let count = v.range.as_ref().map(|r| r.count().to_string());
                     json!([issues.is_empty(), count, codes(&issues)])
+                })
+                .collect();
+            json!({ "results": results })
+        }
+        "overlaps_many" => {
+            let (rules, _) = rules(c);
+            let index = index_of(c).unwrap();
+            let results: Vec<Json> = c["queries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| match series_segments_of(q, &rules) {
+                    Ok(segments) => json!(index
+                        .overlaps(&segments)
+                        .iter()
+                        .map(|x| json!([x.id.to_string(), x.start, x.end, x.count.to_string()]))
+                        .collect::<Vec<_>>()),
+                    Err(issues) => error(&issues),
                 })
                 .collect();
             json!({ "results": results })

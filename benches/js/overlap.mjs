@@ -131,6 +131,21 @@ export async function groups() {
         });
       }
     }
+    if (n === 100_000) {
+      // Many queries in one crossing, reported per query.
+      const many = Array.from({ length: 10_000 }, (_, q) => qs[q & 1023]);
+      const manySeries = many.map((q) => q.series);
+      out.push({
+        title: '10,000 overlap queries returning the conflicts, 100,000 stored ranges (per query)',
+        batch: 1,
+        perCall: many.length,
+        cases: [
+          { name: 'seriesguard SeriesIndex.overlapsMany (one crossing)', ours: true, fn: () => index.overlapsMany(manySeries) },
+          { name: 'seriesguard SeriesIndex.overlaps × 10,000', fn: () => manySeries.map((q) => index.overlaps(q)) },
+          { name: '@flatten-js/interval-tree search × 10,000', fn: () => many.map((q) => flatten.value.search([q.lo, q.hi])) },
+        ],
+      });
+    }
     out.push({
       title: `Overlap query returning the conflicts, ${n.toLocaleString('en-US')} stored ranges`,
       batch: 200,

@@ -1,6 +1,6 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
-import { RS, US, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
+import { RS, US, Packer, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
 
 /** The SeriesIndex class of one instance, and the IndexRaw behind an index. */
 export function indexes(raw, wire) {
@@ -52,6 +52,31 @@ export function indexes(raw, wire) {
         ? take(this.#raw.overlapsStrings(start, end, scope))
         : take(this.#raw.overlaps(series));
       return decodeConflicts(records(text));
+    }
+
+    /**
+     * overlaps() of many queries in one crossing: per query, in order, its conflicts, or the
+     * SeriesError overlaps() would throw for it.
+     */
+    overlapsMany(queries) {
+      const isList = Array.isArray(queries);
+      const n = isList ? queries.length : 0;
+      const packer = new Packer(n * 32);
+      for (let i = 0; i < n; i++) {
+        const q = queries[i];
+        if (i > 0) packer.byte(0x1e);
+        packer.field(read(q, 'start'));
+        packer.byte(0x1f);
+        packer.field(read(q, 'end'));
+        packer.byte(0x1f);
+        packer.field(read(q, 'scope'));
+      }
+      const parts = records(take(this.#raw.overlapsMany(packer.done(), isList))).split('\x1c');
+      const out = new Array(parts.length - 1);
+      for (let i = 1; i < parts.length; i++) {
+        out[i - 1] = parts[i].charCodeAt(0) === 49 /* '1' */ ? decodeConflicts(parts[i]) : failure(parts[i]);
+      }
+      return out;
     }
 
     /** true when the series collides with anything stored; allocates nothing in wasm. */

@@ -384,6 +384,16 @@ impl inventory::GuestSeriesIndex for Index {
             .collect())
     }
 
+    fn overlaps_many(
+        &self,
+        queries: Vec<wit::Series>,
+    ) -> Vec<Result<Vec<wit::Conflict>, wit::SeriesError>> {
+        queries
+            .into_iter()
+            .map(|q| inventory::GuestSeriesIndex::overlaps(self, q))
+            .collect()
+    }
+
     fn has_overlap(&self, series: wit::Series) -> Result<bool, wit::SeriesError> {
         let segments = self.segments(&series)?;
         Ok(self.inventory.borrow().any_overlap(&segments))

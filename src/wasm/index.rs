@@ -150,6 +150,32 @@ impl IndexRaw {
         ))
     }
 
+    /// The conflicts of many queries in one call (packed `start US end US
+    /// scope` records): `1`, then per query FS and its answer as
+    /// [`IndexRaw::overlaps`] gives it. `is_list`: the JS argument was an array.
+    #[wasm_bindgen(js_name = overlapsMany)]
+    pub fn overlaps_many(&self, packed: &[u8], is_list: bool) -> u32 {
+        if !is_list {
+            let issue = SeriesError::Invalid {
+                field: Field::Input,
+                reason: Invalid::Rule("must be an array of series"),
+            };
+            return wire::emit(wire::failure(&[issue]));
+        }
+        let text = std::str::from_utf8(packed).unwrap_or_default();
+        let inventory = self.inventory.borrow();
+        let mut out = String::from("1");
+        for mut next in records(text) {
+            let (start, end, scope) = (next(), next(), next());
+            let answer = self
+                .segments(start, end, scope)
+                .map(|s| inventory.overlaps(&s));
+            out.push('\u{1c}');
+            out.push_str(&wire::conflicts(answer));
+        }
+        wire::emit(out)
+    }
+
     /// The conflicts of a series object.
     pub fn overlaps(&self, series: &JsValue) -> u32 {
         let answer = self.with_series(series, |segments| {

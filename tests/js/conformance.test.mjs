@@ -218,6 +218,13 @@ const opsOf = ({ validateSeries, validateMany, countSeries, parseSerial, checkDi
   validate_many(c) {
     return { results: validateMany(c.inputs, c.rules).map((v) => [v.ok, v.count === null ? null : String(v.count), v.issues.map((i) => i.code)]) };
   },
+  overlaps_many(c) {
+    return {
+      results: indexOf(c).overlapsMany(c.queries).map((r) => (r instanceof SeriesError
+        ? { error: r.code }
+        : r.map((x) => [String(x.id), x.start, x.end, String(x.count)]))),
+    };
+  },
   gaps(c) {
     return { pieces: indexOf(c).gaps(c.query).map((p) => [p.start, p.end, String(p.count)]) };
   },

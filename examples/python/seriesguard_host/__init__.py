@@ -390,6 +390,15 @@ class Index:
         found = self._method("overlaps", _Record(id="?", start=start, end=end, scope=scope))
         return [_conflict(c) for c in _plain(found)]
 
+    def overlaps_many(self, queries: Iterable[dict]) -> list:
+        """overlaps() of many queries in one call: per query its conflicts, or the SeriesError."""
+        records = [_Record(id="?", start=q["start"], end=q["end"], scope=q.get("scope")) for q in queries]
+        out = []
+        # Each result<list<conflict>, series-error>: a list, or the error's record.
+        for answer in self._owner._call("inventory", "[method]series-index.overlaps-many", self._resource, records):
+            out.append([_conflict(c) for c in _plain(answer)] if isinstance(answer, list) else _error(answer))
+        return out
+
     def has_overlap(self, start: str, end: str, scope: Optional[str] = None) -> bool:
         return self._method("has-overlap", _Record(id="?", start=start, end=end, scope=scope))
 

@@ -273,6 +273,11 @@ class Runner:
         index.add_many(c["stored"])
         return index
 
+    def overlaps_many(self, c):
+        results = self.index_of_rules(c).overlaps_many(c["queries"])
+        return {"results": [{"error": r.code} if isinstance(r, SeriesError)
+                            else [[x["id"], x["start"], x["end"], str(x["count"])] for x in r] for r in results]}
+
     def gaps(self, c):
         q = c["query"]
         return {"pieces": [[p["start"], p["end"], str(p["count"])]
