@@ -32,7 +32,7 @@ pub use index::IndexRaw;
 pub use profiles::*;
 #[cfg(feature = "full")]
 pub use signing::*;
-pub use wire::{last_answer, out_ptr, wasm_memory};
+pub use wire::{counts_ptr, last_answer, out_ptr, wasm_memory};
 
 use std::cell::{Cell, RefCell};
 

@@ -114,22 +114,44 @@ pub(crate) type BatchItem<'a> = (
     Option<(&'a str, &'a str)>,
 );
 
-/// Encodes many validations, separated by GS: `=count` for a valid series
-/// whose ends needed no trimming, else as [`validation_given`].
+thread_local! {
+    /// Per item of the last bulk validation: its count, or -1 where the
+    /// answer text holds the item.
+    static COUNTS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Encodes many validations. The common case, valid with untrimmed ends
+/// and a count JS numbers hold exactly, is only its count in [`counts_ptr`]'s
+/// array (no text, no decimal to parse); every other item is -1 there and
+/// its validation ([`validation_given`]) follows GS in the answer, in order.
 pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> String {
     let mut out = String::from("1");
-    for (range, issues, given) in items {
-        out.push(GS);
-        // The common case, valid and untrimmed, is just `=count`.
-        if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
-            if r.start_text() == a && r.end_text() == b {
-                let _ = write!(out, "={}", r.count());
-                continue;
+    COUNTS.with(|counts| {
+        let mut counts = counts.borrow_mut();
+        counts.clear();
+        for (range, issues, given) in items {
+            if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
+                let count = r.count().0;
+                if count <= crate::input::MAX_SAFE_INTEGER as u128
+                    && r.start_text() == a
+                    && r.end_text() == b
+                {
+                    counts.push(count as f64);
+                    continue;
+                }
             }
+            counts.push(-1.0);
+            out.push(GS);
+            push_validation(&mut out, range.as_ref(), &issues, given);
         }
-        push_validation(&mut out, range.as_ref(), &issues, given);
-    }
+    });
     out
+}
+
+/// Where the counts of the last bulk validation start in wasm memory (f64s).
+#[wasm_bindgen(js_name = countsPtr)]
+pub fn counts_ptr() -> u32 {
+    COUNTS.with(|c| c.borrow().as_ptr() as usize as u32)
 }
 
 /// Encodes a parsed identifier, or the issues that stopped it.
