@@ -181,12 +181,13 @@ Why the misses, and where peers win:
   faster for the same reason; from 100,000 ranges on seriesguard is faster
   than both trees. Returning conflicts costs formatting real identifiers
   (prefix, padding, check digit) and building objects.
-- **Batch validation.** \`validateMany\` crosses into wasm once for the whole
-  batch, but each answer is still decoded from text, while a single
-  \`validateSeries\` writes its two ASCII strings straight into wasm memory
-  and gets the count back as a number. Per series the single call is
-  cheaper here, so the batch API does not pay off yet; its per-item decoding
-  is the next thing to make faster.
+- **Batch validation and batch overlaps.** \`validateMany\` now returns the
+  counts of the common case as an f64 array in wasm memory (no decimal text),
+  and \`overlapsMany\` answers many queries in one crossing; per item both
+  are still about the cost of single calls, because a CPU profile puts about
+  60% of the time in the wasm validation itself (\`range::read\`,
+  \`parse_grouped\`) and the rest in building JS objects: the core's parse,
+  not the crossing, is the next thing to make faster.
 - **Loading.** One crossing and one sort; the remaining time is packing a
   million JS objects into bytes and the allocator's first growth (see the
   native load below: about 0.45 s of the total is the core).
