@@ -201,6 +201,22 @@ pub fn parse_grouped<'a>(
     prefix: PrefixRule<'_>,
     grouped: bool,
 ) -> Result<Serial<'a>, SeriesError> {
+    if let (false, PrefixRule::Natural) = (grouped, prefix) {
+        if let Some(serial) = parse_plain(input) {
+            return Ok(serial);
+        }
+    }
+    parse_general(input, field, prefix, grouped)
+}
+
+/// [`parse_grouped`] for every input: trimming, grouping, prefix rules and
+/// the reason of every refusal.
+fn parse_general<'a>(
+    input: &'a str,
+    field: Field,
+    prefix: PrefixRule<'_>,
+    grouped: bool,
+) -> Result<Serial<'a>, SeriesError> {
     let invalid = |reason| SeriesError::Invalid { field, reason };
     // Most input has no surrounding space: trimming (Unicode whitespace)
     // only when an end byte is not a visible ASCII character.
@@ -273,6 +289,46 @@ pub fn parse_grouped<'a>(
         digits: part(body_start, body_end),
         suffix: part(body_end, body_end + suffix.len()),
         body: parse_grouped_body(digits, width),
+        width,
+        check: None,
+    })
+}
+
+/// The common case in one pass from the end: visible ASCII only, no space
+/// around it, a natural prefix, no grouping, within the limits. `None`
+/// for anything else, which [`parse_grouped`]'s general path reads (and
+/// reports) exactly as before.
+fn parse_plain(text: &str) -> Option<Serial<'_>> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_LEN {
+        return None;
+    }
+    // Walking back: the suffix (no digit), then the digit run, then the prefix.
+    let (mut body_end, mut body_start) = (None, None);
+    for (i, &b) in bytes.iter().enumerate().rev() {
+        if !b.is_ascii_graphic() {
+            return None;
+        }
+        match (b.is_ascii_digit(), body_end, body_start) {
+            (true, None, _) => body_end = Some(i + 1),
+            (false, Some(_), None) => body_start = Some(i + 1),
+            _ => {}
+        }
+    }
+    let body_end = body_end?;
+    let body_start = body_start.unwrap_or(0);
+    let width = body_end - body_start;
+    if width > MAX_DIGITS {
+        return None;
+    }
+    let part = |from: usize, to: usize| text.get(from..to);
+    let digits = part(body_start, body_end)?;
+    Some(Serial {
+        text,
+        prefix: part(0, body_start)?,
+        digits,
+        suffix: part(body_end, bytes.len())?,
+        body: parse_body(digits.as_bytes()),
         width,
         check: None,
     })
@@ -441,4 +497,21 @@ pub fn format_checked(
 /// The number of decimal digits of `n` (1 for 0).
 pub fn digit_count(n: u128) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass common case reads exactly what the general path reads.
+        #[test]
+        fn the_plain_path_agrees_with_the_general_one(text in "[ -~]{0,48}|[A-Z]{0,3}[0-9]{1,40}[A-Z]{0,2}") {
+            if let Some(plain) = parse_plain(&text) {
+                let general = parse_general(&text, Field::Serial, PrefixRule::Natural, false);
+                prop_assert_eq!(Some(plain), general.ok());
+            }
+        }
+    }
 }
