@@ -1,6 +1,8 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
-import { RS, US, Packer, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
+import { RS, US, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packFields, packSeries, packSnapshot } from './wire.js';
+
+const QUERY_KEYS = ['start', 'end', 'scope'];
 
 /** The SeriesIndex class of one instance, and the IndexRaw behind an index. */
 export function indexes(raw, wire) {
@@ -60,18 +62,8 @@ export function indexes(raw, wire) {
      */
     overlapsMany(queries) {
       const isList = Array.isArray(queries);
-      const n = isList ? queries.length : 0;
-      const packer = new Packer(n * 32);
-      for (let i = 0; i < n; i++) {
-        const q = queries[i];
-        if (i > 0) packer.byte(0x1e);
-        packer.field(read(q, 'start'));
-        packer.byte(0x1f);
-        packer.field(read(q, 'end'));
-        packer.byte(0x1f);
-        packer.field(read(q, 'scope'));
-      }
-      const parts = records(take(this.#raw.overlapsMany(packer.done(), isList))).split('\x1c');
+      const packed = packFields(isList ? queries : [], QUERY_KEYS);
+      const parts = records(take(this.#raw.overlapsMany(packed, isList))).split('\x1c');
       const out = new Array(parts.length - 1);
       for (let i = 1; i < parts.length; i++) {
         out[i - 1] = parts[i].charCodeAt(0) === 49 /* '1' */ ? decodeConflicts(parts[i]) : failure(parts[i]);

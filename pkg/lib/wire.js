@@ -224,22 +224,23 @@ export function read(object, key) {
   }
 }
 
-export function packSeries(list) {
-  const packer = new Packer(list.length * 40);
+// Records of the given keys of each object, field by field (no array per
+// object): series to store (`id, start, end, scope`) or to ask about.
+export function packFields(list, keys) {
+  const packer = new Packer(list.length * 10 * keys.length);
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
-    // Field by field, not through record([...]): no array per series.
     if (i > 0) packer.byte(0x1e);
-    packer.field(read(s, 'id'));
-    packer.byte(0x1f);
-    packer.field(read(s, 'start'));
-    packer.byte(0x1f);
-    packer.field(read(s, 'end'));
-    packer.byte(0x1f);
-    packer.field(read(s, 'scope'));
+    for (let k = 0; k < keys.length; k++) {
+      if (k > 0) packer.byte(0x1f);
+      packer.field(read(s, keys[k]));
+    }
   }
   return packer.done();
 }
+
+const SERIES_KEYS = ['id', 'start', 'end', 'scope'];
+export const packSeries = (list) => packFields(list, SERIES_KEYS);
 
 // A snapshot as toJSON() writes it, packed for one crossing. Shapes that do
 // not match are packed as they are and refused, with a message, in Rust.
