@@ -499,7 +499,8 @@ pub fn digit_count(n: u128) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
-#[cfg(test)]
+// proptest is a native dev-dependency: the wasm test build has none.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
