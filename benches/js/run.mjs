@@ -153,8 +153,10 @@ pool grouping (about 11 KB, a BTreeMap: it replaced a HashMap and a key
 sort, 2.3 KB gzipped less), the allocator (talc, 2 KB; dlmalloc was 2 KB
 gzipped more) and read-only data (14 KB of message texts and tables); the
 rest is a long tail of small functions. The crate is built at opt-level "s"
-to stay within the budget: opt-level 3 measured 109 KB gzipped, and "z"
-92 KB at a cost in speed not yet measured side by side.
+to stay within the budget: opt-level 3 measured 109 KB gzipped; "z"
+measured 90.8 KB (the form entry no smaller), and in one run of this
+suite it cost a valid series 449 -> 653 ns, an invalid one 1.71 -> 1.99 µs
+and the SHA-1 request hash 959 ns -> 1.25 µs from JS.
 
 ## Targets from DESIGN.md
 
