@@ -27,13 +27,29 @@ export function decodeIssues(records) {
   return issues;
 }
 
+// A validation: `ok US count US start US end`, then one `RS code US field
+// US message` record per issue. Read by position, with no array of parts:
+// measured, the split-based reading was a third of an invalid series' cost.
 export function decodeValidation(text) {
-  const records = text.split(RS);
-  const [ok, count, start, end] = records[0].split(US);
-  const validation = { ok: ok === '1', count: count === '' ? null : BigInt(count), issues: decodeIssues(records) };
+  const a = text.indexOf(US);
+  const b = text.indexOf(US, a + 1);
+  const c = text.indexOf(US, b + 1);
+  let head = text.indexOf(RS, c + 1);
+  if (head === -1) head = text.length;
+  const count = text.slice(a + 1, b);
+  const issues = [];
+  for (let at = head; at < text.length;) {
+    const codeEnd = text.indexOf(US, at + 1);
+    const fieldEnd = text.indexOf(US, codeEnd + 1);
+    let next = text.indexOf(RS, fieldEnd + 1);
+    if (next === -1) next = text.length;
+    issues.push({ code: text.slice(at + 1, codeEnd), field: text.slice(codeEnd + 1, fieldEnd), message: text.slice(fieldEnd + 1, next) });
+    at = next;
+  }
+  const validation = { ok: text.charCodeAt(0) === 49 /* '1' */, count: count === '' ? null : BigInt(count), issues };
   if (count !== '') {
-    validation.start = start;
-    validation.end = end;
+    validation.start = text.slice(b + 1, c);
+    validation.end = text.slice(c + 1, head);
   }
   return validation;
 }
