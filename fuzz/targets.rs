@@ -221,13 +221,7 @@ pub fn profiles(data: &[u8]) {
     if let Err(text) = mor::check(&params, &facts) {
         assert!(mor::error_xml(text).contains("<error>"));
     }
-    match abillity::check(
-        v(0),
-        v(1),
-        sel(13) & 1 == 0,
-        |c| c.len() < 4,
-        u128::from(sel(14)) + 1,
-    ) {
+    match abillity::check(v(0), v(1), |c| c.len() < 4, u128::from(sel(14)) + 1) {
         Ok(a) => {
             let view = abillity::View {
                 id: 1,

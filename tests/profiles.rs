@@ -456,66 +456,74 @@ fn abillity_views_are_the_documented_samples() {
 #[test]
 fn abillity_documented_error_lines() {
     let known = |code: &str| code == "0161" || code.is_empty();
-    let table: &[(Value, Value, bool, &str)] = &[
-        (
-            Value::Text("0161"),
-            Value::Number(5.0),
-            false,
-            "Order.Status = Only quotes may be updated",
-        ),
+    let table: &[(Value, Value, &str)] = &[
         (
             Value::Text("0161"),
             Value::Number(0.0),
-            true,
             "StockNumber.Quantity = Quantity must be between 1 and 1000.",
         ),
         (
             Value::Text("0161"),
             Value::Number(1001.0),
-            true,
             "StockNumber.Quantity = Quantity must be between 1 and 1000.",
         ),
         (
             Value::Text("0161"),
             Value::Number(2.5),
-            true,
             "StockNumber.Quantity = Quantity must be between 1 and 1000.",
         ),
         (
             Value::Text("0161"),
             Value::Text("5"),
-            true,
             "StockNumber.Quantity = Quantity must be between 1 and 1000.",
         ),
         (
             Value::Text("0999"),
             Value::Number(5.0),
-            true,
             "StockNumber.AreaCode = AreaCode `0999` is not valid.",
         ),
         (
             Value::Text("012345678901"),
             Value::Number(5.0),
-            true,
             "StockNumber.AreaCode = AreaCode `012345678901` is not valid.",
         ),
     ];
-    for &(area, quantity, quote, want) in table {
+    for &(area, quantity, want) in table {
         assert_eq!(
-            abillity::check(area, quantity, quote, known, 1000),
+            abillity::check(area, quantity, known, 1000),
             Err(want.to_owned())
         );
     }
     assert_eq!(
-        abillity::check(Value::Text(""), Value::Number(1000.0), true, known, 1000),
+        abillity::check(Value::Text(""), Value::Number(1000.0), known, 1000),
         Ok(abillity::Accepted {
             area_code: "",
             quantity: 1000
         })
     );
     assert_eq!(
-        abillity::check(Value::Text("0161"), Value::Number(20.0), true, known, 10).unwrap_err(),
+        abillity::check(Value::Text("0161"), Value::Number(20.0), known, 10).unwrap_err(),
         "StockNumber.Quantity = Quantity must be between 1 and 10."
+    );
+    // The quote stage is asked first: an order past it is refused whatever the body holds.
+    let areas = [abillity::Area {
+        area_code: Value::Text("0161"),
+        first: Value::Text("01615550000"),
+        last: Value::Text("01615550999"),
+    }];
+    let (mut flow, _) = abillity::StockFlow::start(
+        "42",
+        Value::Text("0161"),
+        Value::Number(0.0),
+        &areas,
+        Value::Absent,
+    );
+    flow.resume(seriesguard::profiles::Answer::Yes);
+    let step = flow.resume(seriesguard::profiles::Answer::No);
+    assert!(
+        matches!(&step, seriesguard::profiles::Step::Reply((reply, _))
+            if reply.body.contains("Order.Status = Only quotes may be updated")),
+        "{step:?}"
     );
     let (reply, xml) = abillity::error("Order.Status = Only quotes may be updated");
     assert_eq!(

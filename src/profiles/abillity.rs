@@ -53,25 +53,22 @@ pub fn configured_max(value: Value<'_>) -> u128 {
         .map_or(MAX_QUANTITY, |m| m.min(MAX_QUANTITY))
 }
 
-/// Checks a body in the documented order. `is_quote` and `known_area` are
-/// the host's answers (is the order in the quote stage; does the area code
-/// exist); `max` is the configured quantity limit.
+/// Checks a body in the documented order. `known_area` is the host's
+/// answer (does the area code exist); `max` is the configured quantity
+/// limit. Whether the order is a quote is asked, and answered first, by
+/// [`StockFlow`].
 ///
 /// ```
 /// use seriesguard::{input::Value, profiles::abillity::check};
-/// let err = check(Value::Text("0161"), Value::Number(1001.0), true, |_| true, 1000).unwrap_err();
+/// let err = check(Value::Text("0161"), Value::Number(1001.0), |_| true, 1000).unwrap_err();
 /// assert_eq!(err, "StockNumber.Quantity = Quantity must be between 1 and 1000.");
 /// ```
 pub fn check<'a>(
     area_code: Value<'a>,
     quantity: Value<'a>,
-    is_quote: bool,
     known_area: impl Fn(&str) -> bool,
     max: u128,
 ) -> Result<Accepted<'a>, ErrorLine> {
-    if !is_quote {
-        return Err(NOT_A_QUOTE.to_owned());
-    }
     let quantity = match quantity {
         Value::Number(_) | Value::BigInt(_) => quantity.as_exact_u128(),
         _ => None,
@@ -343,7 +340,6 @@ impl StockFlow {
         let checked = check(
             area_code,
             quantity,
-            true,
             |c| found(c).is_some(),
             configured_max(max),
         );
