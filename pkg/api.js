@@ -18,14 +18,23 @@ import { guardAll } from './lib/trap.js';
 
 export { SeriesError };
 
-/** Binds the raw wasm exports of one build into the public API. */
+/** Binds the raw wasm exports of the main build into the public API. */
 export function bind(raw) {
+  return bindBuild(raw, false);
+}
+
+/** Binds the server build: the public API, with the platform create flows. */
+export function bindServer(raw) {
+  return bindBuild(raw, true);
+}
+
+function bindBuild(raw, server) {
   const wire = reader(raw);
   const rules = validation(raw, wire);
   const { SeriesIndex, indexRaw } = indexes(raw, wire);
   const { SeriesBook, storeFailure, packSegments } = books(raw, wire);
   const { MemoryStore, localStorageStore, indexedDbStore } = stores(raw, wire, packSegments);
-  const profiles = platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure });
+  const profiles = platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure }, server);
   const { reset, ...checks } = rules;
   const api = {
     ...checks, ...signing(raw, wire),

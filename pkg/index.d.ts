@@ -369,14 +369,32 @@ export interface ProfileReply<Body = unknown> {
 
 type MaybeAsync<T, A extends unknown[] = []> = T | ((...args: A) => T | Promise<T>);
 
-/** Each documented platform's request rules and exact replies. */
-export const profiles: {
+/** Each documented platform's checks a page calls (seriesguard and seriesguard/server). */
+export interface Profiles {
   shipsy: {
     /** The dashboard form: every issue at once, the count, and the customer (client_code, else hub_code). */
     validate(
       body: { client_code?: string; hub_code?: string; service_types?: string[]; type?: string; start?: string; end?: string; item_code?: string },
       rules?: SeriesRules,
     ): Validation & { customer: string | null };
+  };
+  mor: {
+    /** The scope a card group's cards are stored under (`card_group:7`). */
+    scope(groupId: string | number): string;
+  };
+  abillity: {
+    /** Request bodies of at most `max` (1000) numbers for a larger quantity. */
+    requests(areaCode: string, quantity: number | bigint, max?: number): { AreaCode: string; Quantity: number }[];
+  };
+  crm: {
+    /** Whether item_code names a TRACEABLE physical good of the host's catalog (the documented list, or its `data`). */
+    traceableItem(catalog: unknown, itemCode: unknown): Validation;
+  };
+}
+
+/** The profiles with each platform's create flow, exactly as it answers: `seriesguard/server` only. */
+export interface ServerProfiles extends Profiles {
+  shipsy: Profiles['shipsy'] & {
     /** POST /api/client/integration/virtualseries/create, answered as Shipsy does (200, 400 WRONG_INPUT, 401). */
     create(
       body: unknown,
@@ -384,7 +402,7 @@ export const profiles: {
       options: { apiKeyValid: MaybeAsync<boolean, [key: string]>; book?: SeriesBook; rules?: SeriesRules },
     ): Promise<ProfileReply>;
   };
-  mor: {
+  mor: Profiles['mor'] & {
     /** MOR calling_cards_create: `Cards created: n/m` or a documented `<error>`, as MOR's XML page. */
     cardsCreate(
       params: Record<string, unknown>,
@@ -398,10 +416,8 @@ export const profiles: {
         canManageCards?: boolean;
       },
     ): Promise<{ ok: boolean; xml: string; error?: string; plan: Plan | null; from?: string; till?: string; scope?: string; options?: { batch_number: string; min_balance: string; distributor_id: string; language: string } }>;
-    /** The scope a card group's cards are stored under (`card_group:7`). */
-    scope(groupId: string | number): string;
   };
-  abillity: {
+  abillity: Profiles['abillity'] & {
     /** POST api/order/Service/{id}/StockNumber: the StockNumberView (JSON and XML) or a `Field = message` error. */
     stockNumber(
       body: unknown,
@@ -420,14 +436,14 @@ export const profiles: {
         maxQuantity?: number;
       },
     ): Promise<ProfileReply>;
-    /** Request bodies of at most `max` (1000) numbers for a larger quantity. */
-    requests(areaCode: string, quantity: number | bigint, max?: number): { AreaCode: string; Quantity: number }[];
   };
-  crm: {
-    /** Whether item_code names a TRACEABLE physical good of the host's catalog (the documented list, or its `data`). */
-    traceableItem(catalog: unknown, itemCode: unknown): Validation;
-  };
-};
+}
+
+/**
+ * Each documented platform's checks. The create flows (`shipsy.create`,
+ * `mor.cardsCreate`, `abillity.stockNumber`) are in `seriesguard/server`.
+ */
+export const profiles: Profiles;
 
 /** The error seriesguard throws. */
 export class SeriesError extends Error {

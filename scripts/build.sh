@@ -12,12 +12,16 @@ cargo build --release --target wasm32-unknown-unknown --lib
 # The form entry (seriesguard/form): the same crate without the `full`
 # binding, in its own target directory.
 cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/form
+# The server entry (seriesguard/server): the main binding plus the platform
+# create flows a backend drives.
+cargo build --release --target wasm32-unknown-unknown --lib --features server --target-dir target/server
 
-for build in full form; do
+for build in full form server; do
 for target in nodejs web; do
   case $build in
     full) wasm=target/wasm32-unknown-unknown/release/seriesguard.wasm; prefix= ;;
     form) wasm=target/form/wasm32-unknown-unknown/release/seriesguard.wasm; prefix=form- ;;
+    server) wasm=target/server/wasm32-unknown-unknown/release/seriesguard.wasm; prefix=server- ;;
   esac
   case $target in nodejs) dir=${prefix}node ;; *) dir=${prefix}$target ;; esac
   out=pkg/dist/$dir
@@ -52,7 +56,7 @@ done
     echo "// ----- $m"
     grep -vE '^import |^export \{' "pkg/$m" | sed -E 's/^export (function|class|const) /\1 /'
   done
-  echo "module.exports = { SeriesError, bind, bindForm };"
+  echo "module.exports = { SeriesError, bind, bindServer, bindForm };"
 } > pkg/api.cjs
 
 # The component: the same core behind src/component/ (wit-bindgen), for
@@ -66,4 +70,5 @@ gz=$(gzip -9 -c pkg/dist/web/seriesguard_bg.wasm | wc -c)
 csize=$(stat -c %s pkg/component/seriesguard.wasm)
 cgz=$(gzip -9 -c pkg/component/seriesguard.wasm | wc -c)
 fgz=$(gzip -9 -c pkg/dist/form-web/seriesguard_bg.wasm | wc -c)
-say "pkg/ ready: seriesguard_bg.wasm $size bytes, $gz gzipped (form entry $fgz gzipped); component/seriesguard.wasm $csize bytes, $cgz gzipped"
+sgz=$(gzip -9 -c pkg/dist/server-web/seriesguard_bg.wasm | wc -c)
+say "pkg/ ready: seriesguard_bg.wasm $size bytes, $gz gzipped (form entry $fgz, server entry $sgz gzipped); component/seriesguard.wasm $csize bytes, $cgz gzipped"

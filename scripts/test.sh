@@ -19,6 +19,7 @@ cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --target-dir target/form --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --features server --target-dir target/server --quiet -- -D warnings
 cargo clippy --target wasm32-wasip2 --features component --lib --quiet -- -D warnings
 
 step "Rust tests (native)"

@@ -14,6 +14,8 @@ const suites = ['./validation.mjs', './overlap.mjs', './hashing.mjs'];
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 400);
 const SIZE_BUDGET_GZ = 100 * 1024;
 const FORM_BUDGET_GZ = 35 * 1024;
+// seriesguard/server: the main build plus the platform create flows (Node backends).
+const SERVER_BUDGET_GZ = 120 * 1024;
 
 function version(cmd, args) {
   try {
@@ -67,6 +69,8 @@ const gz = gzipSync(wasm, { level: 9 }).length;
 // The form entry (seriesguard/form): its wasm, and everything a page loads with it.
 const formWasm = await readFile(new URL('pkg/dist/form-web/seriesguard_bg.wasm', root));
 const formGz = gzipSync(formWasm, { level: 9 }).length;
+const serverWasm = await readFile(new URL('pkg/dist/server-web/seriesguard_bg.wasm', root));
+const serverGz = gzipSync(serverWasm, { level: 9 }).length;
 const formJs = Buffer.concat(await Promise.all(
   ['pkg/form.js', 'pkg/lib/form.js', 'pkg/lib/wire.js', 'pkg/lib/validation.js', 'pkg/lib/trap.js', 'pkg/dist/form-web/seriesguard.js']
     .map((f) => readFile(new URL(f, root))),
@@ -113,7 +117,7 @@ if (million) {
   const perRange = million.held / million.n;
   targets.push(`| memory per range, 1,000,000 ranges | ≤ 40 B (issue: ≤ 48 B) | ${perRange.toFixed(1)} B held (wasm memory grew ${(million.wasmGrowth / million.n).toFixed(0)} B, kept by the allocator after the load) | ${perRange <= 40 ? 'met' : 'not met'} |`);
 }
-targets.push(`| release \`.wasm\` | ≤ 100 KB gzipped | ${(gz / 1024).toFixed(1)} KB | ${gz <= SIZE_BUDGET_GZ ? 'met' : 'not met'} |`);
+targets.push(`| release \`.wasm\` (\`seriesguard\`) | ≤ 100 KB gzipped, with room for the lifecycle | ${(gz / 1024).toFixed(1)} KB (${((SIZE_BUDGET_GZ - gz) / 1024).toFixed(1)} KB left) | ${gz <= SIZE_BUDGET_GZ ? 'met' : 'not met'} |`);
 targets.push(`| \`seriesguard/form\` entry (its \`.wasm\`; with its JS) | ≤ 35 KB gzipped | ${(formGz / 1024).toFixed(1)} KB (${((formGz + formJsGz) / 1024).toFixed(1)} KB) | ${formGz + formJsGz <= FORM_BUDGET_GZ ? 'met with its JS' : formGz <= FORM_BUDGET_GZ ? 'met (the .wasm)' : 'not met'} |`);
 
 const native = (name) => {
@@ -142,6 +146,7 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | --- | ---: | ---: | ---: |
 | \`seriesguard_bg.wasm\` (release, wasm-opt -Oz) | ${wasm.length} B | ${gz} B | ${SIZE_BUDGET_GZ} B gzipped |
 | \`form-web/seriesguard_bg.wasm\` (\`seriesguard/form\`: validation, counts, parsing, check digits, splitting) | ${formWasm.length} B | ${formGz} B | ${FORM_BUDGET_GZ} B gzipped |
+| \`server-web/seriesguard_bg.wasm\` (\`seriesguard/server\`: the above and the platform create flows, for backends) | ${serverWasm.length} B | ${serverGz} B | ${SERVER_BUDGET_GZ} B gzipped |
 | the form entry's JS (form.js, lib/form, wire, validation, trap, the wasm-bindgen glue), concatenated | ${formJs.length} B | ${formJsGz} B | — |
 ${componentRow}
 
@@ -226,7 +231,7 @@ bash scripts/bench.sh            # BENCH_TIME_MS=1000 for longer runs
 `;
 await writeFile(new URL('BENCHMARKS.md', root), md);
 console.error(`wrote ${fileURLToPath(new URL('BENCHMARKS.md', root))}`);
-if (gz > SIZE_BUDGET_GZ || formGz > FORM_BUDGET_GZ) {
-  console.error(`size budget exceeded: ${gz} B gzipped (of ${SIZE_BUDGET_GZ} B); the form entry ${formGz} B (of ${FORM_BUDGET_GZ} B)`);
+if (gz > SIZE_BUDGET_GZ || formGz > FORM_BUDGET_GZ || serverGz > SERVER_BUDGET_GZ) {
+  console.error(`size budget exceeded: ${gz} B gzipped (of ${SIZE_BUDGET_GZ} B); the form entry ${formGz} B (of ${FORM_BUDGET_GZ} B); the server entry ${serverGz} B (of ${SERVER_BUDGET_GZ} B)`);
   process.exit(1);
 }

@@ -3,8 +3,12 @@
 
 import { GS, US, Packer, read, decodeValidation, decodePlan, answer, failure, records, SeriesError } from './wire.js';
 
-/** The profiles of one instance, over its SeriesIndex and the book's failures. */
-export function platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure }) {
+/**
+ * The profiles of one instance, over its SeriesIndex and the book's
+ * failures. The create flows (shipsy.create, mor.cardsCreate,
+ * abillity.stockNumber) are bound only over the server build (`server`).
+ */
+export function platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure }, server) {
   const { take } = wire;
 
   // ----- Platform profiles: the core's checks and replies, the host's answers awaited between -----
@@ -232,6 +236,12 @@ export function platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure }) {
     },
   };
 
+  // The main and web builds carry no create flow (seriesguard/server does).
+  if (!server) {
+    delete shipsy.create;
+    delete mor.cardsCreate;
+    delete abillity.stockNumber;
+  }
   const profiles = { shipsy, mor, abillity, crm };
 
   return profiles;

@@ -30,6 +30,7 @@ pub struct IndexRaw {
 
 impl IndexRaw {
     /// Runs `f` over the inventory (no JS runs while it is borrowed).
+    #[cfg(feature = "server")]
     pub(crate) fn with_inventory<T>(&self, f: impl FnOnce(&Inventory) -> T) -> T {
         f(&self.inventory.borrow())
     }

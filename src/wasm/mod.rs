@@ -10,11 +10,15 @@
 //!
 //! Without the `full` feature only what a form calls is bound (validation,
 //! counts, parsing, check digits, splitting): the `seriesguard/form` entry.
+//! The `server` feature adds the platform create flows a backend drives
+//! (`seriesguard/server`).
 // Helpers only the full binding calls are dead in the form build.
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
 #[cfg(feature = "full")]
 mod book;
+#[cfg(feature = "server")]
+mod flows;
 #[cfg(feature = "full")]
 mod index;
 #[cfg(feature = "full")]
@@ -26,6 +30,8 @@ mod wire;
 
 #[cfg(feature = "full")]
 pub use book::{store_failed, store_invalid, BookRaw, FlowRaw};
+#[cfg(feature = "server")]
+pub use flows::ProfileFlowRaw;
 #[cfg(feature = "full")]
 pub use index::IndexRaw;
 #[cfg(feature = "full")]
@@ -52,7 +58,7 @@ pub fn validate_raw(input: &JsValue, rules: &JsValue) -> u32 {
     let kind = Held::kind_of(input);
     if let Some(issue) = kind.view().expect_object(Field::Input) {
         issues.push(issue);
-        return wire::emit(wire::validation(None, &issues));
+        return wire::emit_validation(None, &issues, None);
     }
     let start = Held::field(input, "start");
     let end = Held::field(input, "end");
@@ -68,8 +74,19 @@ fn emit_validation(
     rules: &SeriesRules,
 ) -> u32 {
     let validation = range::validate(start, end, rules);
-    issues.extend(validation.issues);
-    wire::emit(wire::validation(validation.range.as_ref(), &issues))
+    issues = after(&issues, validation.issues);
+    wire::emit_validation(validation.range.as_ref(), &issues, None)
+}
+
+/// `first`'s issues, then `then`'s; no copy when `first` has none (the
+/// common case: measured, the copy was an allocation on every invalid series).
+fn after(first: &[SeriesError], then: Vec<SeriesError>) -> Vec<SeriesError> {
+    if first.is_empty() {
+        return then;
+    }
+    let mut issues = first.to_vec();
+    issues.extend(then);
+    issues
 }
 
 /// Rules typed once and kept: the wrapper caches one per rules object (and
@@ -99,9 +116,7 @@ impl RulesRaw {
         end: Value<'a>,
     ) -> (Option<range::SeriesRange<'a>>, Vec<SeriesError>) {
         let validation = range::validate(start, end, &self.rules);
-        let mut issues = self.issues.clone();
-        issues.extend(validation.issues);
-        (validation.range, issues)
+        (validation.range, after(&self.issues, validation.issues))
     }
 }
 
@@ -110,11 +125,7 @@ impl RulesRaw {
 #[wasm_bindgen(js_name = validateStrings)]
 pub fn validate_strings(start: &str, end: &str, rules: &RulesRaw) -> u32 {
     let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
-    wire::emit(wire::validation_given(
-        range.as_ref(),
-        &issues,
-        Some((start, end)),
-    ))
+    wire::emit_validation(range.as_ref(), &issues, Some((start, end)))
 }
 
 thread_local! {
@@ -167,11 +178,7 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
                 return 0;
             }
         }
-        wire::emit(wire::validation_given(
-            range.as_ref(),
-            &issues,
-            Some((start, end)),
-        ))
+        wire::emit_validation(range.as_ref(), &issues, Some((start, end)))
     })
 }
 

@@ -41,6 +41,26 @@ pub(crate) fn emit(answer: String) -> u32 {
     })
 }
 
+/// Writes the current answer straight into the kept buffer (its capacity
+/// is reused: no allocation for a short answer) and returns its length.
+pub(crate) fn emit_with(write: impl FnOnce(&mut String)) -> u32 {
+    OUT.with(|out| {
+        let mut out = out.borrow_mut();
+        out.clear();
+        write(&mut out);
+        u32::try_from(out.len()).unwrap_or(u32::MAX)
+    })
+}
+
+/// Emits a validation outcome as [`validation_given`] encodes it.
+pub(crate) fn emit_validation(
+    range: Option<&SeriesRange<'_>>,
+    issues: &[SeriesError],
+    given: Option<(&str, &str)>,
+) -> u32 {
+    emit_with(|out| push_validation(out, range, issues, given))
+}
+
 /// Where the current answer starts in wasm memory.
 #[wasm_bindgen(js_name = outPtr)]
 pub fn out_ptr() -> u32 {
@@ -185,7 +205,12 @@ pub(crate) fn answer<T: std::fmt::Display>(result: Result<T, SeriesError>) -> St
 
 fn push_issues(out: &mut String, issues: &[SeriesError]) {
     for issue in issues {
-        let _ = write!(out, "{RS}{}{US}{}{US}{issue}", issue.code(), issue.field());
+        out.push(RS);
+        out.push_str(issue.code());
+        out.push(US);
+        out.push_str(issue.field().as_str());
+        out.push(US);
+        let _ = write!(out, "{issue}");
     }
 }
 

@@ -6,12 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import * as full from 'seriesguard';
+import * as main from 'seriesguard';
+import * as server from 'seriesguard/server';
 import * as form from 'seriesguard/form';
 
-const {
-  morHash, hmacSha256, fingerprint, SeriesIndex, SeriesBook, MemoryStore, SeriesError, profiles,
-} = full;
+const { SeriesError } = main;
 
 const dir = new URL('../cases/', import.meta.url);
 
@@ -24,12 +23,6 @@ function attempt(fn) {
     throw error;
   }
 }
-
-const indexOf = (c) => {
-  const index = new SeriesIndex(c.rules);
-  index.addMany(c.stored.map((s) => ({ id: s.id, start: s.start, end: s.end, scope: s.scope })));
-  return index;
-};
 
 // A store answering from a case's script (answers, in order), logging what it is asked.
 function scriptedStore(answers, asked) {
@@ -52,8 +45,18 @@ function scriptedStore(answers, asked) {
 
 const entriesOf = (index) => index.entries().map((e) => [String(e.id), e.start, e.end, String(e.count), e.scope]);
 
-// The ops over one entry's validation functions (the full package's or the form's).
-const opsOf = ({ validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries }) => ({
+// The ops over one entry (the server's, the main one or the form's): each
+// op calls only that entry's functions and classes (one wasm instance).
+const opsOf = ({
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+  morHash, hmacSha256, fingerprint, SeriesIndex, SeriesBook, MemoryStore, profiles,
+}) => {
+  const indexOf = (c) => {
+    const index = new SeriesIndex(c.rules);
+    index.addMany(c.stored.map((s) => ({ id: s.id, start: s.start, end: s.end, scope: s.scope })));
+    return index;
+  };
+  return {
   validate(c) {
     const v = validateSeries({ start: c.start, end: c.end }, c.rules);
     const out = { ok: v.ok, count: v.count === null ? null : String(v.count), codes: v.issues.map((i) => i.code) };
@@ -262,10 +265,14 @@ const opsOf = ({ validateSeries, validateMany, countSeries, parseSerial, checkDi
     const r = await profiles.abillity.stockNumber(c.body, { pools: c.pools, index, isQuote: c.is_quote, stockNumberId: c.stock_number_id, maxQuantity: c.max_quantity });
     return { status: r.status, body: r.text };
   },
-});
+  };
+};
 
-const ops = opsOf(full);
+const ops = opsOf(server);
+const mainOps = opsOf(main);
 const formOps = opsOf(form);
+// What only the server entry holds: the platform create flows.
+const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
 const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'split', 'validate_many'];
 
@@ -277,6 +284,12 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
       assert.deepEqual(await ops[c.op](c), c.expect, `${file}: ${c.name}`);
     }
   });
+  const mainCases = cases.filter((c) => !SERVER_OPS.includes(c.op));
+  if (mainCases.length > 0) {
+    test(`conformance through seriesguard (main entry): ${file} (${mainCases.length} cases)`, async () => {
+      for (const c of mainCases) assert.deepEqual(await mainOps[c.op](c), c.expect, `${file}: ${c.name}`);
+    });
+  }
   const formCases = cases.filter((c) => FORM_OPS.includes(c.op));
   if (formCases.length > 0) {
     test(`conformance through seriesguard/form: ${file} (${formCases.length} cases)`, () => {
@@ -290,6 +303,16 @@ test('seriesguard/form holds the validation functions only', () => {
     'SeriesError', 'checkDigit', 'countSeries', 'memoryBytes', 'parseSerial', 'splitSeries',
     'validateMany', 'validateSeries', 'verifyCheckDigit',
   ]);
-  assert.equal(form.SeriesError, full.SeriesError, 'one SeriesError class for both entries');
+  assert.equal(form.SeriesError, main.SeriesError, 'one SeriesError class for every entry');
+  assert.equal(server.SeriesError, main.SeriesError, 'one SeriesError class for every entry');
   assert.throws(() => form.countSeries('V2', 'V1'), (e) => e instanceof SeriesError && e.code === 'START_AFTER_END');
+});
+
+test('the create flows are in seriesguard/server only; every other name is in both', () => {
+  const names = (profiles) => Object.entries(profiles).flatMap(([p, fns]) => Object.keys(fns).map((f) => `${p}.${f}`)).sort();
+  const flows = ['abillity.stockNumber', 'mor.cardsCreate', 'shipsy.create'];
+  assert.deepEqual(names(server.profiles).filter((n) => !names(main.profiles).includes(n)), flows);
+  assert.deepEqual(names(main.profiles).filter((n) => !names(server.profiles).includes(n)), []);
+  assert.deepEqual(Object.keys(main).sort(), Object.keys(server).sort());
+  assert.notEqual(main.SeriesIndex, server.SeriesIndex, 'two instances, two classes');
 });

@@ -7,7 +7,7 @@ import {
   validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
   SeriesIndex, SeriesBook, MemoryStore, profiles, SeriesError,
-} from 'seriesguard';
+} from 'seriesguard/server';
 
 const book = new SeriesBook(new MemoryStore());
 

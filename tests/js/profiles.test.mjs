@@ -2,7 +2,7 @@
 // groups, pools) supplied as a host would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { profiles, SeriesBook, MemoryStore, SeriesIndex, SeriesError, morHash } from 'seriesguard';
+import { profiles, SeriesBook, MemoryStore, SeriesIndex, SeriesError, morHash } from 'seriesguard/server';
 
 const MOR = {
   u: 'admin', card_group_id: '1', cards_from: '1000000025', cards_till: '1000000035',

@@ -122,3 +122,31 @@ test('seriesguard/form works from require(), import and Chromium, over its own s
   const { size: fullSize } = await stat(join(dist, 'web', 'seriesguard_bg.wasm'));
   assert.ok(formSize < fullSize / 2, `form ${formSize} B, full ${fullSize} B`);
 });
+
+// The server entry: the main API plus the platform create flows, over the
+// server build; require() and import share one instance.
+const serverScenario = `
+  const book = new SeriesBook(new MemoryStore());
+  const reply = await profiles.shipsy.create(
+    { client_code: 'GL438', type: 'virtual', start: 'V10000051', end: 'V10000060', item_code: 'P7WJEJANkt' },
+    { authorization: 'Basic k' }, { apiKeyValid: (key) => key === 'k', book });
+  const out = [reply.status, String(countSeries('V10000051', 'V10000060')), typeof mainProfiles.shipsy.create].join(' ');
+`;
+const serverExpected = '200 10 undefined';
+
+test('seriesguard/server works from require() and import, over its own build with the create flows', async () => {
+  const names = 'profiles, SeriesBook, MemoryStore, countSeries';
+  await writeFile(join(project, 'server.cjs'), `const { ${names} } = require('seriesguard/server');
+    const { profiles: mainProfiles } = require('seriesguard');
+    (async () => { ${serverScenario}\nconsole.log(out); })();`);
+  assert.equal(run('node', ['server.cjs'], project).trim(), serverExpected);
+  await writeFile(join(project, 'server.mjs'), `import { ${names} } from 'seriesguard/server';
+    import { profiles as mainProfiles } from 'seriesguard';
+    import cjs from 'seriesguard/server';
+    ${serverScenario}\nconsole.log(out, cjs.profiles === profiles);`);
+  assert.equal(run('node', ['server.mjs'], project).trim(), `${serverExpected} true`);
+  const dist = join(project, 'node_modules', 'seriesguard', 'dist');
+  const { size: mainSize } = await stat(join(dist, 'web', 'seriesguard_bg.wasm'));
+  const { size: serverSize } = await stat(join(dist, 'server-web', 'seriesguard_bg.wasm'));
+  assert.ok(mainSize < serverSize, `main ${mainSize} B, server ${serverSize} B`);
+});

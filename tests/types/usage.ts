@@ -2,6 +2,7 @@
 // from the documented API, this file stops type-checking.
 import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, type ProfileReply, type SeriesStore, type CreatedSeries, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
+import { profiles as serverProfiles, SeriesBook as ServerBook, type ServerProfiles } from 'seriesguard/server';
 import initForm, { validateSeries as validateInForm, countSeries as countInForm, checkDigit as checkInForm, SeriesError as FormError, type Validation as FormValidation } from 'seriesguard/form';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -39,7 +40,13 @@ const store: SeriesStore = {
 const book = new SeriesBook(store, { format: 'awb' });
 const created: Promise<CreatedSeries> = new SeriesBook(new MemoryStore()).create({ start: 'V1', end: 'V2', item_code: 'x' });
 const browserStores: SeriesStore[] = [localStorageStore(), indexedDbStore('db')];
-const shipsyReply: Promise<ProfileReply> = profiles.shipsy.create({}, { authorization: 'Basic k' }, { apiKeyValid: async (k) => k === 'k' });
+const shipsyReply: Promise<ProfileReply> = serverProfiles.shipsy.create({}, { authorization: 'Basic k' }, { apiKeyValid: async (k) => k === 'k', book: new ServerBook(new MemoryStore()) });
+const stock: Promise<ProfileReply> = serverProfiles.abillity.stockNumber({ AreaCode: '0161', Quantity: 5 }, { pools: [] });
+const serverValidate: ServerProfiles['shipsy']['validate'] = serverProfiles.shipsy.validate;
+// @ts-expect-error: the create flows are in seriesguard/server only
+profiles.shipsy.create({}, {}, { apiKeyValid: true });
+// @ts-expect-error: the create flows are in seriesguard/server only
+profiles.mor.cardsCreate({}, { secret: 's', group: null });
 const traceable: boolean = profiles.crm.traceableItem([], 'SC1').ok;
 const customer: string | null = profiles.shipsy.validate({ client_code: 'GL438', start: 'V1', end: 'V2' }).customer;
 const withExtra: Promise<CreatedSeries & { created_at: string }> = new SeriesBook(new MemoryStore()).create({ start: 'V1', end: 'V2' }, { created_at: 'now' });
@@ -71,7 +78,7 @@ async function browser(): Promise<void> {
 validateSeries({ start: 'V1', end: 'V2' }, { width: 'ten' });
 // @ts-expect-error: countSeries returns a bigint
 const wrong: number = countSeries('V1', 'V2');
-void customer; void withExtra; void freePart; void bookPlan; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
+void stock; void serverValidate; void customer; void withExtra; void freePart; void bookPlan; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
 
 // The form entry: the same signatures, its own init.
 const formReady: Promise<unknown> = initForm();

@@ -1,7 +1,7 @@
 // The routes. Every rule and every platform reply comes from seriesguard's
 // profiles; this file only reads requests, asks the database what the
 // profiles need to know, and writes what they answer.
-import { profiles, SeriesBook, SeriesIndex, SeriesError } from 'seriesguard';
+import { profiles, SeriesBook, SeriesIndex, SeriesError } from 'seriesguard/server';
 import { pgStore } from './store.mjs';
 import { transaction, isUnavailable, databaseError, storable } from './db.mjs';
 import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody, JSON_TYPE } from './http.mjs';

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { SeriesBook } from 'seriesguard';
+import { SeriesBook } from 'seriesguard/server';
 import { startStack } from './stack.mjs';
 import { pgStore } from '../src/store.mjs';
 

@@ -1,0 +1,13 @@
+// The server entry as an ES module over the web build (Deno, workers):
+// call the default export `init()` once (or `initSync({ module })`) first.
+import init, { initSync } from './dist/server-web/seriesguard.js';
+import * as raw from './dist/server-web/seriesguard.js';
+import { bindServer } from './api.js';
+
+export const {
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
+  memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
+} = bindServer(raw);
+export { initSync };
+export default init;

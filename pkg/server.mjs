@@ -1,0 +1,9 @@
+// The server entry for Node's import: the same instance as require('seriesguard/server').
+import api from './server.cjs';
+
+export const {
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
+  memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
+} = api;
+export default api;
