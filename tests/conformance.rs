@@ -339,6 +339,28 @@ fn load_json(c: &Json, given: &Json) -> Result<Inventory, Vec<SeriesError>> {
 }
 
 /// Every stored range as the corpus writes entries: `[id, start, end, count, scope]`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A binary snapshot as a case changes it before loading: a bit flipped
+/// (`flip: [offset, bit]`), cut to `cut` bytes, or other bytes (`load`, hex).
+fn changed(c: &Json, written: &[u8]) -> Vec<u8> {
+    let mut bytes = written.to_vec();
+    if let Some([at, bit]) = c["flip"].as_array().map(|f| [&f[0], &f[1]]) {
+        bytes[at.as_u64().unwrap() as usize] ^= 1 << bit.as_u64().unwrap();
+    }
+    if let Some(cut) = c["cut"].as_u64() {
+        bytes.truncate(cut as usize);
+    }
+    if let Some(load) = c["load"].as_str() {
+        bytes = (0..load.len() / 2)
+            .map(|i| u8::from_str_radix(&load[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+    }
+    bytes
+}
+
 fn entries(index: &Inventory) -> Vec<Json> {
     index
         .iter()
@@ -597,6 +619,23 @@ fn run(c: &Json) -> Json {
                 "entries": entries(&index), "format": written["format"],
                 "version": written["version"], "rules": written["rules"]["format"],
             })
+        }
+        "binary_snapshot" => {
+            let written = index_of(c).unwrap().to_bytes();
+            let bytes = changed(c, &written);
+            let given = json!({ "rules": c["load_rules"] });
+            let loaded = match rules(&given) {
+                (_, issues) if !issues.is_empty() => Err(issues),
+                (rules, _) => {
+                    Inventory::from_bytes(&bytes, given["rules"].is_object().then_some(rules))
+                }
+            };
+            let mut out = match loaded {
+                Ok((index, _)) => json!({ "entries": entries(&index) }),
+                Err(issues) => error(&issues),
+            };
+            out["hex"] = json!(hex(&written));
+            out
         }
         "from_json" => match load_json(c, &c["snapshot"]) {
             Ok(index) => json!({ "entries": entries(&index) }),

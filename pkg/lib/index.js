@@ -4,6 +4,15 @@ import { RS, US, read, decodeConflicts, decodePlan, decodePieces, decodeId, fail
 
 const QUERY_KEYS = ['start', 'end', 'scope'];
 
+// Bytes as the binding takes them: a Uint8Array (or any view or buffer);
+// anything else is no snapshot, which the core refuses as SNAPSHOT_INVALID.
+function bytesOf(value) {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return new Uint8Array(0);
+}
+
 /** The SeriesIndex class of one instance, and the IndexRaw behind an index. */
 export function indexes(raw, wire) {
   const { take } = wire;
@@ -14,6 +23,18 @@ export function indexes(raw, wire) {
 
   // The IndexRaw behind a SeriesIndex, for the platform flows that read one.
   let indexRaw;
+  // An IndexRaw made by a static constructor, for the next `new SeriesIndex` to take.
+  let adopting = null;
+
+  // Throws why an IndexRaw could not be made (after freeing it).
+  function checked(inner) {
+    const answer = take(inner.rulesIssues());
+    if (answer !== '1') {
+      inner.free();
+      throw failure(answer);
+    }
+    return inner;
+  }
 
   /** An in-memory index of stored series: overlaps, gaps, plans, allocation. */
   class SeriesIndex {
@@ -25,13 +46,12 @@ export function indexes(raw, wire) {
 
     /** rules: as for validateSeries; options.mergeAdjacent joins touching ranges of one id. */
     constructor(rules, options) {
-      const inner = new raw.IndexRaw(rules, read(options, 'mergeAdjacent') === true);
-      const answer = take(inner.rulesIssues());
-      if (answer !== '1') {
-        inner.free();
-        throw failure(answer);
+      if (adopting !== null) {
+        this.#raw = adopting;
+        adopting = null;
+        return;
       }
-      this.#raw = inner;
+      this.#raw = checked(new raw.IndexRaw(rules, read(options, 'mergeAdjacent') === true));
     }
 
     /** Stores { id, start, end, scope? }; throws SeriesError (OVERLAP with details.conflicts). */
@@ -159,6 +179,23 @@ export function indexes(raw, wire) {
       const index = new SeriesIndex(rules ?? (stored === undefined ? undefined : { format: stored }), { mergeAdjacent: read(data, 'mergeAdjacent') === true });
       index.loadJSON(data ?? snapshot);
       return index;
+    }
+
+    /**
+     * The binary snapshot: the index's columns as bytes (36 bytes a range), with the format its
+     * series were validated under and a checksum. SeriesIndex.fromBytes reads it back.
+     */
+    toBytes() {
+      return this.#raw.toBytes();
+    }
+
+    /**
+     * A new index holding a binary snapshot; without rules, under the format it was written
+     * under, and with its mergeAdjacent. Corrupted or cut bytes throw SNAPSHOT_INVALID.
+     */
+    static fromBytes(bytes, rules) {
+      adopting = checked(raw.IndexRaw.fromBytes(bytesOf(bytes), rules));
+      return new SeriesIndex();
     }
 
     /** Frees the wasm memory now (later calls throw). */

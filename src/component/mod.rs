@@ -528,6 +528,29 @@ impl inventory::GuestSeriesIndex for Index {
             .map_err(|issues| refusal(&issues))
     }
 
+    fn to_bytes(&self) -> Vec<u8> {
+        self.inventory.borrow().to_bytes()
+    }
+
+    fn from_bytes(
+        bytes: Vec<u8>,
+        rules: Option<wit::Rules>,
+    ) -> Result<inventory::SeriesIndex, wit::SeriesError> {
+        let given = match rules {
+            Some(_) => match read_rules(&rules) {
+                (rules, issues) if issues.is_empty() => Some(rules),
+                (_, issues) => return Err(refusal(&issues)),
+            },
+            None => None,
+        };
+        let (held, rules) = Inventory::from_bytes(&bytes, given).map_err(|e| refusal(&e))?;
+        Ok(inventory::SeriesIndex::new(Index {
+            inventory: RefCell::new(held),
+            rules,
+            rule_issues: Vec::new(),
+        }))
+    }
+
     fn from_json(
         snapshot: inventory::IndexSnapshot,
         rules: Option<wit::Rules>,

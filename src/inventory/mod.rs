@@ -15,6 +15,7 @@
 //! This module owns the interval arithmetic and the identity of owners; it
 //! does not read host values (that is [`crate::range`]'s and the bindings').
 
+mod binary;
 mod columns;
 mod pool;
 mod queries;
@@ -23,6 +24,7 @@ mod split;
 
 use std::collections::BTreeMap;
 
+pub use binary::{binary_head, BINARY_MAGIC};
 pub use pool::{
     scope_of, segments, series_item, series_segments, KeyRef, PoolKey, PoolValues, Segment,
 };

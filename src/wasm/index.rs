@@ -293,6 +293,37 @@ impl IndexRaw {
         wire::emit(wire::entries(&self.inventory.borrow()))
     }
 
+    /// The binary snapshot ([`Inventory::to_bytes`]), copied out as a `Uint8Array`.
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.inventory.borrow().to_bytes()
+    }
+
+    /// A new index holding a binary snapshot, under `rules`, or without
+    /// them the format it was written under; with its `mergeAdjacent`.
+    /// Why it cannot be made is in its `rulesIssues()`.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8], rules: &JsValue) -> IndexRaw {
+        let given = !(rules.is_undefined() || rules.is_null());
+        let (rules, mut issues) = match given {
+            true => read_rules(rules),
+            false => (SeriesRules::default(), Vec::new()),
+        };
+        let mut inventory = Inventory::new(false);
+        let mut held = rules.clone();
+        if issues.is_empty() {
+            match Inventory::from_bytes(bytes, given.then_some(rules)) {
+                Ok((read, rules)) => (inventory, held) = (read, rules),
+                Err(refused) => issues = refused,
+            }
+        }
+        IndexRaw {
+            inventory: RefCell::new(inventory),
+            rules: held,
+            rule_issues: issues,
+        }
+    }
+
     /// The snapshot as JSON text.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> u32 {

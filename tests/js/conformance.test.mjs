@@ -246,6 +246,13 @@ const opsOf = ({
     const index = SeriesIndex.fromJSON(JSON.stringify(written), c.rules);
     return { entries: entriesOf(index), format: written.format, version: written.version, rules: written.rules.format };
   },
+  binary_snapshot(c) {
+    const written = indexOf(c).toBytes();
+    const bytes = Uint8Array.from(c.load === undefined ? written : Buffer.from(c.load, 'hex'));
+    if (c.flip) bytes[c.flip[0]] ^= 1 << c.flip[1];
+    const loaded = attempt(() => ({ entries: entriesOf(SeriesIndex.fromBytes(c.cut === undefined ? bytes : bytes.subarray(0, c.cut), c.load_rules)) }));
+    return { ...loaded, hex: Buffer.from(written).toString('hex') };
+  },
   from_json(c) {
     return attempt(() => ({ entries: entriesOf(SeriesIndex.fromJSON(c.snapshot, c.rules)) }));
   },

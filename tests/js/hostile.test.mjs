@@ -99,6 +99,7 @@ test(`${hostile.length} hostile values in every position get coded answers`, () 
       () => book.prepare(value), () => book.prepare({ id: value, start: 'V1', end: 'V2', scope: value, item_code: value, type: value }),
       () => new SeriesBook(value, value), () => new SeriesBook({ overlapping: value, insert: value }),
       () => index.loadJSON(value), () => SeriesIndex.fromJSON(value), () => new SeriesIndex(value, value),
+      () => SeriesIndex.fromBytes(value, value), () => SeriesIndex.fromBytes(index.toBytes(), value),
     ]) {
       expectCodedOrAnswer(call);
     }

@@ -85,6 +85,60 @@ test('snapshots round-trip through JSON, serials as decimal strings', () => {
   assert.throws(() => SeriesIndex.fromJSON(bad), { code: 'SNAPSHOT_INVALID' });
 });
 
+test('binary snapshots round-trip (numeric and text ids, mergeAdjacent, formats) and refuse changed bytes', () => {
+  const index = new SeriesIndex(undefined, { mergeAdjacent: true });
+  index.add({ id: 'g1', start: '89440012345678901234', end: '89440012345678901300' });
+  index.add({ id: 'g1', start: '89440012345678901301', end: '89440012345678901400' });
+  index.add({ id: 7, start: 'V9', end: 'V12', scope: 'client "A"' });
+  index.add({ id: 2 ** 31 - 1, start: 'V100', end: 'V100' });
+  const bytes = index.toBytes();
+  assert.ok(bytes instanceof Uint8Array);
+  const copy = SeriesIndex.fromBytes(bytes);
+  assert.deepEqual(copy.entries(), index.entries());
+  assert.equal(typeof copy.entries().find((e) => e.start === 'V100').id, 'number', 'numeric ids stay numbers');
+  assert.deepEqual([...copy.toBytes()], [...bytes], 'written again, byte for byte');
+  // mergeAdjacent travels with the snapshot: a touching range of g1 merges into the copy.
+  copy.add({ id: 'g1', start: '89440012345678901401', end: '89440012345678901401' });
+  assert.equal(copy.size, index.size);
+  // ArrayBuffer and other views are read as their bytes; anything else is no snapshot.
+  assert.equal(SeriesIndex.fromBytes(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)).size, index.size);
+  assert.equal(SeriesIndex.fromBytes(new DataView(bytes.buffer, bytes.byteOffset, bytes.length)).size, index.size);
+  for (const value of [undefined, null, 'SGIX', 42, {}, [1, 2], new Uint8Array(0)]) {
+    assert.throws(() => SeriesIndex.fromBytes(value), { code: 'SNAPSHOT_INVALID' });
+  }
+  // Every single flipped bit and every cut is refused, never loaded half or wrong.
+  for (let at = 0; at < bytes.length; at++) {
+    const changed = Uint8Array.from(bytes);
+    changed[at] ^= 1 << (at % 8);
+    assert.throws(() => SeriesIndex.fromBytes(changed), { code: 'SNAPSHOT_INVALID' }, `bit flipped at ${at}`);
+    assert.throws(() => SeriesIndex.fromBytes(bytes.subarray(0, at)), { code: 'SNAPSHOT_INVALID' }, `cut at ${at}`);
+  }
+  // Formats travel too: an AWB index loads as AWB, and refuses other rules.
+  const awb = new SeriesIndex({ format: 'awb' });
+  awb.add({ id: 'A', start: '020-12345675', end: '020-12345686' });
+  assert.equal(SeriesIndex.fromBytes(awb.toBytes()).overlaps({ start: '02012345686', end: '02012345686' }).length, 1);
+  assert.throws(() => SeriesIndex.fromBytes(awb.toBytes(), { format: 'imei' }), { code: 'RULES_MISMATCH' });
+  assert.throws(() => SeriesIndex.fromBytes(awb.toBytes(), { width: 'x' }), { code: 'RULES_INVALID' });
+});
+
+test('binary snapshots of random indexes equal their JSON snapshots', () => {
+  let seed = 7;
+  const next = (n) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  for (let round = 0; round < 20; round++) {
+    const index = new SeriesIndex();
+    const list = [];
+    for (let i = 0, at = next(1000); i < 1 + next(300); i++, at += 1 + next(500)) {
+      const scope = ['', 'hub:A', 'hub:B'][next(3)];
+      list.push({ id: next(2) ? i : `s${i}`, start: `V${String(at).padStart(8, '0')}`, end: `V${String(at + next(50)).padStart(8, '0')}`, scope });
+      at += 50;
+    }
+    index.addMany(list);
+    const copy = SeriesIndex.fromBytes(index.toBytes());
+    assert.deepEqual(copy.entries(), index.entries());
+    assert.deepEqual(copy.toJSON(), index.toJSON());
+  }
+});
+
 test('splitSeries chunks by count, as aBILLity 1000-per-request needs', () => {
   assert.deepEqual(splitSeries('1', '2500', 1000).map((c) => [c.start, c.end]), [['1', '1000'], ['1001', '2000'], ['2001', '2500']]);
   assert.deepEqual(splitSeries('V0001', 'V0003', 2).map((c) => c.end), ['V0002', 'V0003']);

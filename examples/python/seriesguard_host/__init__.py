@@ -285,6 +285,11 @@ class Seriesguard:
         the snapshot's format."""
         return Index(self, self._result("inventory", "[static]series-index.from-json", _snapshot(snapshot), _rules(rules)))
 
+    def index_from_bytes(self, data: bytes, rules: Optional[dict] = None) -> "Index":
+        """A new index holding a binary snapshot (as Index.to_bytes() gives it); without
+        rules, the snapshot's format. Changed or cut bytes raise SNAPSHOT_INVALID."""
+        return Index(self, self._result("inventory", "[static]series-index.from-bytes", bytes(data), _rules(rules)))
+
     # ----- book (over self.store) -----
 
     def prepare(self, request: dict, rules: Optional[dict] = None) -> dict:
@@ -444,6 +449,10 @@ class Index:
 
     def load_json(self, snapshot: dict) -> None:
         self._method("load-json", _snapshot(snapshot))
+
+    def to_bytes(self) -> bytes:
+        """The binary snapshot, byte for byte as the npm package's toBytes() writes it."""
+        return bytes(self._owner._call("inventory", "[method]series-index.to-bytes", self._resource))
 
 
 def _snapshot(s: dict) -> _Record:

@@ -301,6 +301,16 @@ class Runner:
         return {"entries": self._entries(index), "format": written["format"], "version": written["version"],
                 "rules": written["rules"]["format"]}
 
+    def binary_snapshot(self, c):
+        written = self.index_of_rules(c).to_bytes()
+        data = bytearray(written if "load" not in c else bytes.fromhex(c["load"]))
+        if "flip" in c:
+            data[c["flip"][0]] ^= 1 << c["flip"][1]
+        if "cut" in c:
+            data = data[:c["cut"]]
+        loaded = attempt(lambda: {"entries": self._entries(self.sg.index_from_bytes(bytes(data), c.get("load_rules")))})
+        return {**loaded, "hex": written.hex()}
+
     def from_json(self, c):
         return attempt(lambda: {"entries": self._entries(self.sg.index_from_json(c["snapshot"], c.get("rules")))})
 
