@@ -24,6 +24,7 @@ use crate::error::{Field, SeriesError};
 use crate::flow::{self, BookFlow, Done, Mode, Record, Step, SyncStore};
 use crate::input::Value;
 use crate::inventory::{Conflict, Inventory, Piece, PoolKey, PoolValues, Segment, SeriesId};
+use crate::packed;
 use crate::profiles::{abillity, mor, shipsy, Answer, Reply, Step as PStep};
 use crate::range::{self, RuleValues, SeriesRules};
 use crate::signing as core_signing;
@@ -160,6 +161,24 @@ impl rules::Guest for Component {
                 validation(v.range.as_ref(), &issues)
             })
             .collect()
+    }
+
+    fn validate_packed(packed: String, rules: Option<wit::Rules>) -> String {
+        let (rules, rule_issues) = read_rules(&rules);
+        let mut out = String::with_capacity(packed.len());
+        for (i, mut fields) in packed::records(&packed).enumerate() {
+            if i > 0 {
+                out.push(packed::GS);
+            }
+            let (start, end) = (
+                fields.next().unwrap_or_default(),
+                fields.next().unwrap_or_default(),
+            );
+            let v = range::validate(Value::Text(start), Value::Text(end), &rules);
+            let issues = [rule_issues.as_slice(), &v.issues].concat();
+            packed::push_validation(&mut out, v.range.as_ref(), &issues, None);
+        }
+        out
     }
 
     fn count_series(
@@ -392,6 +411,54 @@ impl inventory::GuestSeriesIndex for Index {
             .into_iter()
             .map(|q| inventory::GuestSeriesIndex::overlaps(self, q))
             .collect()
+    }
+
+    fn add_packed(&self, packed: String) -> Result<(), wit::SeriesError> {
+        if !self.rule_issues.is_empty() {
+            return Err(refusal(&self.rule_issues));
+        }
+        let items = packed::records(&packed).map(|mut f| {
+            let [id, start, end, scope] = [(); 4].map(|_| f.next().unwrap_or_default());
+            let scope = if scope.is_empty() {
+                Value::Absent
+            } else {
+                Value::Text(scope)
+            };
+            let text = |t| Value::Text(t);
+            crate::inventory::series_item(text(id), text(start), text(end), scope, &self.rules)
+        });
+        self.inventory
+            .borrow_mut()
+            .insert_all(items)
+            .map_err(|issues| refusal(&issues))
+    }
+
+    fn overlaps_packed(&self, packed: String) -> String {
+        let index = self.inventory.borrow();
+        let mut out = String::new();
+        for (i, mut f) in packed::records(&packed).enumerate() {
+            if i > 0 {
+                out.push(packed::FS);
+            }
+            let [start, end, scope] = [(); 3].map(|_| f.next().unwrap_or_default());
+            let scope = if scope.is_empty() {
+                Value::Absent
+            } else {
+                Value::Text(scope)
+            };
+            let answer = match self.rule_issues.is_empty() {
+                true => crate::inventory::series_segments(
+                    Value::Text(start),
+                    Value::Text(end),
+                    scope,
+                    &self.rules,
+                )
+                .map(|segments| index.overlaps(&segments)),
+                false => Err(self.rule_issues.clone()),
+            };
+            packed::push_conflicts_or(&mut out, &answer);
+        }
+        out
     }
 
     fn has_overlap(&self, series: wit::Series) -> Result<bool, wit::SeriesError> {

@@ -1,15 +1,11 @@
-//! The compact text answers `pkg/api.js` decodes. One string crosses the
-//! boundary instead of a JS object built field by field from Rust, which
-//! costs microseconds. Records are separated by RS (U+001E) and fields by
-//! US (U+001F); neither can occur in a field, because identifiers reject
-//! control characters and messages never echo raw input.
+//! The compact text answers `pkg/api.js` decodes, in [`crate::packed`]'s
+//! format (shared with the component's bulk functions). One string crosses
+//! the boundary instead of a JS object built field by field from Rust,
+//! which costs microseconds.
 //!
-//! validation: `ok US count US start US end` then `RS code US field US message` per issue
-//! serial:     `ok US text US prefix US digits US suffix US check` then issues as above
+//! serial:     `ok US text US prefix US digits US suffix US check` then issues
 //! answer:     `1 US value`, or `0` then the issue
-//! failures:   `0` then issues; after GS (U+001D) the conflicts of an `OVERLAP`
 //! index:      lists of records, each described where it is encoded below
-//! `ok` is `1` or `0`; count, start and end are empty when there is no range.
 //!
 //! An answer is not returned as a JS string: [`emit`] keeps it in one
 //! buffer in wasm memory and returns its length; the wrapper reads it from
@@ -21,7 +17,9 @@ use std::fmt::Write;
 
 use wasm_bindgen::prelude::*;
 
-use crate::inventory::{Conflict, Inventory, Piece, Plan, PoolKey, SeriesId, Stats};
+use crate::inventory::{Conflict, Inventory, Piece, Plan, PoolKey, Stats};
+pub(crate) use crate::packed::{push_conflicts, push_id};
+use crate::packed::{push_conflicts_or, push_failure, push_issues, push_validation, GS, RS, US};
 use crate::range::SeriesRange;
 use crate::serial::Serial;
 use crate::SeriesError;
@@ -78,9 +76,6 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-const RS: char = '\u{1e}';
-const US: char = '\u{1f}';
-
 /// Encodes a validation outcome.
 pub(crate) fn validation(range: Option<&SeriesRange<'_>>, issues: &[SeriesError]) -> String {
     validation_given(range, issues, None)
@@ -96,34 +91,6 @@ pub(crate) fn validation_given(
     let mut out = String::with_capacity(64);
     push_validation(&mut out, range, issues, given);
     out
-}
-
-fn push_validation(
-    out: &mut String,
-    range: Option<&SeriesRange<'_>>,
-    issues: &[SeriesError],
-    given: Option<(&str, &str)>,
-) {
-    out.push(if issues.is_empty() { '1' } else { '0' });
-    match range {
-        Some(range) => {
-            let (start, end) = (range.start_text(), range.end_text());
-            let (start, end) = match given {
-                Some((a, b)) => (
-                    if a == start { "" } else { &*start },
-                    if b == end { "" } else { &*end },
-                ),
-                None => (&*start, &*end),
-            };
-            let _ = write!(out, "{US}{}{US}{start}{US}{end}", range.count());
-        }
-        None => {
-            out.push(US);
-            out.push(US);
-            out.push(US);
-        }
-    }
-    push_issues(out, issues);
 }
 
 /// One validation of a batch: the range, the issues, and the strings given
@@ -203,46 +170,10 @@ pub(crate) fn answer<T: std::fmt::Display>(result: Result<T, SeriesError>) -> St
     }
 }
 
-fn push_issues(out: &mut String, issues: &[SeriesError]) {
-    for issue in issues {
-        out.push(RS);
-        out.push_str(issue.code());
-        out.push(US);
-        out.push_str(issue.field().as_str());
-        out.push(US);
-        let _ = write!(out, "{issue}");
-    }
-}
-
-/// Group separator: after the issues, the conflicts an `OVERLAP` carries.
-const GS: char = '\u{1d}';
-
-/// `s` + text or `n` + number: an id with its JS type.
-pub(crate) fn push_id(out: &mut String, id: &SeriesId) {
-    let _ = match id {
-        SeriesId::Number(n) => write!(out, "n{n}"),
-        SeriesId::Text(t) => write!(out, "s{t}"),
-    };
-}
-
-pub(crate) fn push_conflicts(out: &mut String, conflicts: &[Conflict]) {
-    for c in conflicts {
-        out.push(RS);
-        push_id(out, &c.id);
-        let _ = write!(out, "{US}{}{US}{}{US}{}", c.start, c.end, c.count);
-    }
-}
-
 /// Encodes issues, then after GS the conflicts of an `OVERLAP` among them.
 pub(crate) fn failure(issues: &[SeriesError]) -> String {
-    let mut out = String::from("0");
-    push_issues(&mut out, issues);
-    for issue in issues {
-        if let SeriesError::Overlap { conflicts, .. } = issue {
-            out.push(GS);
-            push_conflicts(&mut out, conflicts);
-        }
-    }
+    let mut out = String::new();
+    push_failure(&mut out, issues);
     out
 }
 
@@ -272,14 +203,9 @@ pub(crate) fn push_plan_parts(out: &mut String, plan: &Plan) {
 
 /// `1` then one record per conflict: `id US start US end US count`.
 pub(crate) fn conflicts(result: Result<Vec<Conflict>, Vec<SeriesError>>) -> String {
-    match result {
-        Ok(list) => {
-            let mut out = String::from("1");
-            push_conflicts(&mut out, &list);
-            out
-        }
-        Err(issues) => failure(&issues),
-    }
+    let mut out = String::new();
+    push_conflicts_or(&mut out, &result);
+    out
 }
 
 fn push_pieces(out: &mut String, tag: &str, pieces: &[Piece]) {

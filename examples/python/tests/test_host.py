@@ -42,6 +42,45 @@ class HostTest(unittest.TestCase):
             index.allocate({"width": 4, "first": "0000", "last": "9999"}, 0)
         self.assertEqual(refused.exception.code, "QUANTITY_OUT_OF_RANGE")
 
+    def test_bulk_calls_answer_as_single_calls(self):
+        """validate_many, add_many and overlaps_many cross as one packed string each way
+        (the component's *-packed functions): their answers equal the single calls', on
+        random series and hostile ones; a field holding a separator takes the typed call."""
+        import random
+        rng = random.Random(19)
+        pick = lambda: rng.choice(["V", "W", "", "AB-"]) + str(rng.randrange(0, 10 ** rng.randrange(1, 12))).zfill(rng.choice([0, 8])) + rng.choice(["", "", "X"])
+        inputs = [{"start": pick(), "end": pick()} for _ in range(300)]
+        inputs += [{"start": s, "end": e} for s, e in [("", ""), ("V١٢٣", "V200"), ("V1", "V" + "1" * 39), (" V10 ", "V20"),
+                                                        ("V1\x1eV2", "V3"), ("V1\x1f", "V2"), ("V\x1d1", "V2"), ("V\x1c1", "V2")]]
+        for rules in (None, {"width": 8}, {"format": "awb"}, {"width": 0}):
+            many = self.sg.validate_many(inputs, rules)
+            self.assertEqual(many, [self.sg.validate(i["start"], i["end"], rules) for i in inputs], rules)
+        index = self.sg.index()
+        stored = [{"id": f"s{i}", "start": f"V{10_000_000 + 20 * i}", "end": f"V{10_000_000 + 20 * i + 9}",
+                   "scope": rng.choice([None, "", "hub:A"])} for i in range(500)]
+        index.add_many(stored)
+        self.assertEqual(index.size, 500)
+        queries = [{"start": f"V{a}", "end": f"V{a + rng.randrange(0, 60)}", "scope": rng.choice([None, "hub:A"])}
+                   for a in (10_000_000 + rng.randrange(0, 10_000) for _ in range(300))]
+        queries += [{"start": "V1", "end": "W2"}, {"start": "x", "end": "V1\x1e"}, {"start": "V10000000", "end": "V10000005", "scope": " "}]
+        many = index.overlaps_many(queries)
+        for q, answer in zip(queries, many):
+            try:
+                single = index.overlaps(q["start"], q["end"], q.get("scope"))
+            except SeriesError as e:
+                self.assertIsInstance(answer, SeriesError)
+                self.assertEqual((answer.code, answer.message, answer.issues), (e.code, e.message, e.issues))
+            else:
+                self.assertEqual(answer, single, q)
+        with self.assertRaises(SeriesError) as refused:
+            index.add_many([{"id": "n1", "start": "V90000000", "end": "V90000001"}, {"id": "n2", "start": "V10000005", "end": "V10000006",
+                                                                                             "scope": stored[0]["scope"]}])
+        self.assertEqual(refused.exception.code, "OVERLAP")
+        self.assertEqual(index.size, 500, "add_many is all or none")
+        with self.assertRaises(SeriesError) as refused:
+            index.add_many([{"id": "n\x1e", "start": "V90000000", "end": "V90000001"}])
+        self.assertEqual(refused.exception.code, "ID_INVALID")
+
     def test_signing(self):
         params = ["1", "1000000025", "1000000035"]
         digest = self.sg.mor_hash(params, "secret")

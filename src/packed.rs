@@ -1,0 +1,131 @@
+//! The packed text: the one wire format of the bindings whose hosts pay
+//! per value crossed (wasm-bindgen's JS wrapper, and the component's bulk
+//! functions for hosts such as wasmtime-py). Many values cross as one
+//! string instead of one call or one record each.
+//!
+//! Records are split by RS (U+001E) and fields by US (U+001F); a list of
+//! answers by FS (U+001C), or GS (U+001D) where a validation list or an
+//! `OVERLAP`'s conflicts follow. Identifiers, scopes, ids and messages
+//! never hold a control character (the core refuses them), so no field can
+//! hold a separator.
+//!
+//! ```text
+//! validation: ok US count US start US end, then RS code US field US message per issue
+//! failure:    0, then the issues; after GS the conflicts of an OVERLAP
+//! conflicts:  1, then RS id US start US end US count per conflict
+//! ```
+//! `ok` is `1` or `0`; count, start and end are empty when there is no
+//! range; start and end are empty too where they equal what was given. An
+//! id is tagged with its type: `n` + number or `s` + text.
+
+use std::fmt::Write;
+
+use crate::inventory::{Conflict, SeriesId};
+use crate::range::SeriesRange;
+use crate::SeriesError;
+
+/// Record separator.
+pub const RS: char = '\u{1e}';
+/// Field separator.
+pub const US: char = '\u{1f}';
+/// Group separator: between validations, and before an `OVERLAP`'s conflicts.
+pub const GS: char = '\u{1d}';
+/// File separator: between the answers of a list of queries.
+pub const FS: char = '\u{1c}';
+
+/// The records of packed text, each an iterator over its fields; none for
+/// empty text.
+///
+/// ```
+/// use seriesguard::packed::records;
+/// let read: Vec<Vec<&str>> = records("V1\u{1f}V9\u{1e}W1\u{1f}W2").map(Iterator::collect).collect();
+/// assert_eq!(read, [["V1", "V9"], ["W1", "W2"]]);
+/// assert_eq!(records("").count(), 0);
+/// ```
+pub fn records(text: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
+    text.split(RS)
+        .filter(move |_| !text.is_empty())
+        .map(|r| r.split(US))
+}
+
+/// Writes a validation outcome; start and end are left empty when they
+/// equal the `given` strings (the host still holds them: less to decode).
+pub fn push_validation(
+    out: &mut String,
+    range: Option<&SeriesRange<'_>>,
+    issues: &[SeriesError],
+    given: Option<(&str, &str)>,
+) {
+    out.push(if issues.is_empty() { '1' } else { '0' });
+    match range {
+        Some(range) => {
+            let (start, end) = (range.start_text(), range.end_text());
+            let (start, end) = match given {
+                Some((a, b)) => (
+                    if a == start { "" } else { &*start },
+                    if b == end { "" } else { &*end },
+                ),
+                None => (&*start, &*end),
+            };
+            let _ = write!(out, "{US}{}{US}{start}{US}{end}", range.count());
+        }
+        None => {
+            out.push(US);
+            out.push(US);
+            out.push(US);
+        }
+    }
+    push_issues(out, issues);
+}
+
+/// Writes each issue as `RS code US field US message`.
+pub fn push_issues(out: &mut String, issues: &[SeriesError]) {
+    for issue in issues {
+        out.push(RS);
+        out.push_str(issue.code());
+        out.push(US);
+        out.push_str(issue.field().as_str());
+        out.push(US);
+        let _ = write!(out, "{issue}");
+    }
+}
+
+/// `s` + text or `n` + number: an id with its type.
+pub fn push_id(out: &mut String, id: &SeriesId) {
+    let _ = match id {
+        SeriesId::Number(n) => write!(out, "n{n}"),
+        SeriesId::Text(t) => write!(out, "s{t}"),
+    };
+}
+
+/// Writes each conflict as `RS id US start US end US count`.
+pub fn push_conflicts(out: &mut String, conflicts: &[Conflict]) {
+    for c in conflicts {
+        out.push(RS);
+        push_id(out, &c.id);
+        let _ = write!(out, "{US}{}{US}{}{US}{}", c.start, c.end, c.count);
+    }
+}
+
+/// Writes `0`, the issues, then after GS the conflicts of an `OVERLAP` among them.
+pub fn push_failure(out: &mut String, issues: &[SeriesError]) {
+    out.push('0');
+    push_issues(out, issues);
+    for issue in issues {
+        if let SeriesError::Overlap { conflicts, .. } = issue {
+            out.push(GS);
+            push_conflicts(out, conflicts);
+        }
+    }
+}
+
+/// Writes `1` and the conflicts, or the failure.
+pub fn push_conflicts_or(out: &mut String, result: &Result<Vec<Conflict>, Vec<SeriesError>>) {
+    match result {
+        Ok(list) => {
+            out.push('1');
+            push_conflicts(out, list);
+        }
+        Err(issues) => push_failure(out, issues),
+    }
+}
