@@ -11,4 +11,6 @@ cargo bench --bench native_load 2>/dev/null | grep ranges > target/bench-native-
 SKIP_BUILD=1 bash examples/server/setup.sh
 node benches/js/server.mjs
 target/py/bin/python benches/python/bench.py
+# The component from a Rust host (wasmtime): its own cost per call, beside wasmtime-py's.
+CARGO_TARGET_DIR=target/component-host cargo run --quiet --release --manifest-path benches/component-host/Cargo.toml
 node --expose-gc --max-old-space-size=8192 benches/js/run.mjs

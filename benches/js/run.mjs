@@ -219,6 +219,15 @@ ${native('bench-native-load.txt')}
 
 ${native('bench-python.md')}
 
+### The same component from a Rust host
+
+\`benches/component-host\` calls the same exports through the \`wasmtime\` crate's
+typed bindings (generated from \`wit/seriesguard.wit\`), in one process: what a
+call costs the component itself. The difference to the Python rows above is
+wasmtime-py's lowering and lifting of every argument and result.
+
+${native('bench-component-rust.md')}
+
 ## The reference server under load (examples/server)
 
 ${native('bench-server.md')}
