@@ -9,11 +9,10 @@ export function signing(raw, wire) {
   /** MOR request hash: lowercase hex SHA-1 of the params in order, then the secret. */
   function morHash(params, secret) {
     const joined = joinStrings(params);
-    return answer(
-      joined !== null && typeof secret === 'string'
-        ? take(raw.morHashStrings(joined, secret))
-        : take(raw.morHashRaw(params, secret)),
-    );
+    if (joined === null || typeof secret !== 'string') return answer(take(raw.morHashRaw(params, secret)));
+    return answer(take(wire.writeScratch(joined, secret)
+      ? raw.morHashScratch(joined.length, secret.length)
+      : raw.morHashStrings(joined, secret)));
   }
 
   /** Constant-time check of a MOR hash; false for any wrong, short, uppercase or non-hex hash. */
@@ -28,7 +27,11 @@ export function signing(raw, wire) {
 
   /** HMAC-SHA256 of message under key (UTF-8), as 'hex' (default) or 'base64url'. */
   function hmacSha256(key, message, encoding) {
-    return answer(take(raw.hmacSha256Raw(key, message, encoding)));
+    const encoded = encoding !== undefined;
+    return answer(take(typeof key === 'string' && typeof message === 'string' && (!encoded || typeof encoding === 'string')
+      && wire.writeScratch(key, message, encoded ? encoding : '')
+      ? raw.hmacSha256Scratch(key.length, message.length, encoded ? encoding.length : 0, encoded)
+      : raw.hmacSha256Raw(key, message, encoding)));
   }
 
   /** Constant-time check of an HMAC-SHA256 signature given in hex or base64url. */

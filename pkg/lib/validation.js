@@ -44,32 +44,9 @@ export function validation(raw, wire) {
     return validation;
   }
 
-  // Writes two short ASCII strings into wasm's scratch buffer; false (and
-  // nothing to undo) when either is long or not ASCII.
-  let scratchView = null;
-  function writeScratch(start, end) {
-    const total = start.length + end.length;
-    if (total > 256) return false;
-    const at = raw.scratch(total);
-    const memory = wire.memory();
-    if (scratchView === null || scratchView.buffer !== memory.buffer) scratchView = new Uint8Array(memory.buffer);
-    for (let i = 0; i < start.length; i++) {
-      const c = start.charCodeAt(i);
-      if (c >= 0x80) return false;
-      scratchView[at + i] = c;
-    }
-    const base = at + start.length;
-    for (let i = 0; i < end.length; i++) {
-      const c = end.charCodeAt(i);
-      if (c >= 0x80) return false;
-      scratchView[base + i] = c;
-    }
-    return true;
-  }
-
   // Validates two strings under compiled rules by the cheapest path.
   function validateTwo(start, end, compiled) {
-    if (writeScratch(start, end)) {
+    if (wire.writeScratch(start, end)) {
       const length = raw.validateScratch(start.length, end.length, compiled);
       if (length === 0) return { ok: true, count: BigInt(raw.lastCount()), issues: [], start, end };
       return decodeGiven(take(length), start, end);
@@ -157,7 +134,6 @@ export function validation(raw, wire) {
 
   // Forgets what pointed into an instance a trap replaced.
   function reset() {
-    scratchView = null;
     defaultRules = null;
     compiledRules = new WeakMap();
     lastRules = undefined;

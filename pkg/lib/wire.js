@@ -307,10 +307,33 @@ export function reader(raw) {
     return memory;
   }
 
+  // Short ASCII arguments written end to end into wasm's scratch buffer:
+  // no allocation and no encoder per call (measured: passing two strings
+  // cost more than validating or hashing them). False, with nothing to
+  // undo, when they are long or not ASCII: the caller takes the general path.
+  let bytes = null;
+  function put(text, at) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return false;
+      bytes[at + i] = c;
+    }
+    return true;
+  }
+  function writeScratch(a, b, c = '') {
+    const total = a.length + b.length + c.length;
+    if (total > 1024) return false;
+    const at = raw.scratch(total);
+    const buffer = memory_().buffer;
+    if (bytes === null || bytes.buffer !== buffer) bytes = new Uint8Array(buffer);
+    return put(a, at) && put(b, at + a.length) && put(c, at + a.length + b.length);
+  }
+
   function reset() {
     memory = null;
     view = null;
+    bytes = null;
   }
 
-  return { take, memory: memory_, reset };
+  return { take, memory: memory_, writeScratch, reset };
 }

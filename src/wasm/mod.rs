@@ -145,6 +145,30 @@ pub fn scratch(length: u32) -> u32 {
     })
 }
 
+/// Runs `f` over the strings the wrapper wrote end to end into the scratch
+/// buffer (at most three; their lengths in bytes, the rest empty). One
+/// body for every caller, behind `dyn`: each generic copy cost wasm size.
+pub(crate) fn with_scratch(lengths: &[u32], f: &mut dyn FnMut([&str; 3]) -> u32) -> u32 {
+    SCRATCH.with(|s| {
+        let s = s.borrow();
+        let mut rest: &[u8] = &s;
+        let mut texts = [""; 3];
+        for (text, &len) in texts.iter_mut().zip(lengths) {
+            let (head, tail) = rest.split_at((len as usize).min(rest.len()));
+            // The wrapper writes only ASCII: not reached.
+            let Ok(read) = std::str::from_utf8(head) else {
+                return wire::emit(wire::failure(&[SeriesError::Invalid {
+                    field: Field::Input,
+                    reason: crate::error::Invalid::Rule("could not be read"),
+                }]));
+            };
+            *text = read;
+            rest = tail;
+        }
+        f(texts)
+    })
+}
+
 /// The count of the last validation that answered 0 (exact: below 2^53).
 #[wasm_bindgen(js_name = lastCount)]
 pub fn last_count() -> f64 {
@@ -159,22 +183,13 @@ pub fn last_count() -> f64 {
 /// passing two strings and decoding a text answer.
 #[wasm_bindgen(js_name = validateScratch)]
 pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
-    SCRATCH.with(|s| {
-        let s = s.borrow();
-        let (start, end) = s.split_at((start_len as usize).min(s.len()));
-        let end = end.get(..end_len as usize).unwrap_or_default();
-        let (Ok(start), Ok(end)) = (std::str::from_utf8(start), std::str::from_utf8(end)) else {
-            return wire::emit(wire::failure(&[SeriesError::Invalid {
-                field: Field::Input,
-                reason: crate::error::Invalid::Rule("could not be read"),
-            }]));
-        };
+    with_scratch(&[start_len, end_len], &mut |[start, end, _]| {
         let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
         if let (Some(r), true) = (&range, issues.is_empty()) {
             let count = r.count().0;
             let unchanged = r.start_text() == start && r.end_text() == end;
             if unchanged && count <= crate::input::MAX_SAFE_INTEGER as u128 {
-                LAST_COUNT.with(|c| c.set(count as f64));
+                LAST_COUNT.with(|c| c.set(count as u64 as f64));
                 return 0;
             }
         }

@@ -50,6 +50,18 @@ pub(crate) fn emit_with(write: impl FnOnce(&mut String)) -> u32 {
     })
 }
 
+/// Emits `1 US text`, or the issue, straight into the kept buffer.
+pub(crate) fn emit_answer(result: Result<String, SeriesError>) -> u32 {
+    emit_with(|out| match result {
+        Ok(text) => {
+            out.push('1');
+            out.push(US);
+            out.push_str(&text);
+        }
+        Err(issue) => push_failure(out, std::slice::from_ref(&issue)),
+    })
+}
+
 /// Emits a validation outcome as [`validation_given`] encodes it.
 pub(crate) fn emit_validation(
     range: Option<&SeriesRange<'_>>,

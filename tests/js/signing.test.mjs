@@ -96,3 +96,25 @@ test('fingerprint is the documented canonical SHA-256, equal for equivalent inpu
   assert.throws(() => fingerprint({ start: 'V2', end: 'V1', item_code: 5 }), (e) => e.code === 'START_AFTER_END'
     && e.details.issues.map((i) => i.code).join() === 'START_AFTER_END,ITEM_CODE_INVALID');
 });
+
+test('the short-ASCII path and the general path answer alike (hashes, HMACs, encodings, errors)', () => {
+  const next = rng(20261127);
+  const ascii = (n) => Array.from({ length: n }, () => String.fromCharCode(32 + Math.floor(next() * 95))).join('');
+  for (let i = 0; i < 200; i++) {
+    // Short ASCII arguments are written into wasm's scratch buffer; long or non-ASCII ones are passed as strings.
+    const long = i % 4 === 0;
+    const key = ascii(long ? 700 : 1 + (i % 40)) + (i % 5 === 0 ? 'é' : '');
+    const message = ascii(long ? 700 : i % 60);
+    for (const encoding of [undefined, 'hex', 'base64url']) {
+      const mac = createHmac('sha256', Buffer.from(key, 'utf8')).update(message, 'utf8').digest(encoding ?? 'hex');
+      assert.equal(hmacSha256(key, message, encoding), mac, JSON.stringify({ key, message, encoding }));
+    }
+    const params = [ascii(i % 12), ascii(long ? 900 : 10)];
+    assert.equal(morHash(params, key), createHash('sha1').update(params.join('') + key, 'utf8').digest('hex'));
+  }
+  for (const encoding of ['', 'HEX', 'base64', 5]) {
+    assert.throws(() => hmacSha256('key', 'message', encoding), { code: 'ENCODING_INVALID' }, String(encoding));
+  }
+  assert.throws(() => hmacSha256('', 'message'), { code: 'KEY_REQUIRED' });
+  assert.throws(() => morHash(['1'], ''), (e) => e instanceof SeriesError && e.code === 'SECRET_REQUIRED');
+});
