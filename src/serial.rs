@@ -457,7 +457,10 @@ fn parse_body(digits: &[u8]) -> u128 {
             .fold(0u64, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0')))
     };
     // At most 19 digits in `low`: 10^19 fits u64, and one multiplication
-    // replaces pow's loop.
+    // replaces pow's loop (none at all for the common short body).
+    if high.is_empty() {
+        return u128::from(chunk(low));
+    }
     let scale = POW10.get(low.len()).copied().unwrap_or(1);
     u128::from(chunk(high)) * u128::from(scale) + u128::from(chunk(low))
 }

@@ -3,7 +3,7 @@
 // hand), at 10k, 100k and 1,000,000 stored ranges.
 import { IntervalTree as FlattenIntervalTree } from '@flatten-js/interval-tree';
 import { IntervalTree as NodeIntervalTree } from 'node-interval-tree';
-import { SeriesIndex, memoryBytes } from 'seriesguard';
+import { SeriesIndex, memoryBytes, validateMany } from 'seriesguard';
 
 export const title = 'Overlap queries and loading';
 export const description = `Stored ranges \`V<8 digits>\`, ten numbers each with a gap of ten between
@@ -74,6 +74,18 @@ class SortedArrays {
 
 /** Load results, for the targets table. */
 export const loads = [];
+/** Snapshot round trips and the import check at the largest size, for the targets table. */
+export const extras = {};
+
+// The best of a few runs of fn (milliseconds), for one-off bulk work.
+function best(fn, runs = 3) {
+  let min = Infinity;
+  for (let r = 0; r < runs; r++) {
+    gc();
+    min = Math.min(min, time(fn).ms);
+  }
+  return min;
+}
 
 export async function groups() {
   const out = [];
@@ -100,6 +112,31 @@ export async function groups() {
     const sorted = heapDelta(() => new SortedArrays(n));
     loads.push({ n, ours, held: index.heldBytes(), wasmGrowth, flatten, nit, sorted });
 
+    if (n === SIZES.at(-1)) {
+      // Snapshots both ways: the binary one and the JSON one.
+      let bytes;
+      let json;
+      extras.n = n;
+      extras.toBytes = best(() => { bytes = index.toBytes(); });
+      extras.fromBytes = best(() => SeriesIndex.fromBytes(bytes).free());
+      extras.bytes = bytes.length;
+      extras.toJSON = best(() => { json = JSON.stringify(index); }, 1);
+      extras.fromJSON = best(() => SeriesIndex.fromJSON(json).free(), 1);
+      // An import of 100,000 rows checked against everything stored: each row
+      // validated, its conflicts with stored series, and the conflicts among the
+      // rows themselves (an index of the import alone refuses any).
+      const rows = Array.from({ length: 100_000 }, (_, i) => ({ id: `new-${i}`, start: id(n * 20 + i * 20), end: id(n * 20 + i * 20 + 9) }));
+      rows[50_000] = { id: 'new-clash', start: id(40), end: id(45) };
+      extras.importRows = rows.length;
+      extras.importCheck = best(() => {
+        const checked = validateMany(rows);
+        const stored = index.overlapsMany(rows);
+        const own = new SeriesIndex();
+        own.addMany(rows);
+        own.free();
+        if (checked.length !== rows.length || stored[50_000].length !== 1) throw new Error('import check answered wrong');
+      });
+    }
     const qs = queries(n);
     let k = 0;
     const next = () => qs[(k++) & 1023];

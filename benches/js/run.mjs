@@ -120,6 +120,93 @@ if (million) {
 targets.push(`| release \`.wasm\` (\`seriesguard\`) | ≤ 100 KB gzipped, with room for the lifecycle | ${(gz / 1024).toFixed(1)} KB (${((SIZE_BUDGET_GZ - gz) / 1024).toFixed(1)} KB left) | ${gz <= SIZE_BUDGET_GZ ? 'met' : 'not met'} |`);
 targets.push(`| \`seriesguard/form\` entry (its \`.wasm\`; with its JS) | ≤ 35 KB gzipped | ${(formGz / 1024).toFixed(1)} KB (${((formGz + formJsGz) / 1024).toFixed(1)} KB) | ${formGz + formJsGz <= FORM_BUDGET_GZ ? 'met with its JS' : formGz <= FORM_BUDGET_GZ ? 'met (the .wasm)' : 'not met'} |`);
 
+// The speed issue's targets (#19), each against its peer from this run.
+const { extras } = await import('./overlap.mjs');
+const ms = (x) => (x === undefined ? 'not measured' : `${x.toFixed(0)} ms`);
+const x = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '—');
+const VAL = 'Form validation';
+const OVL = 'Overlap queries and loading';
+const HSH = 'Request hashing';
+// The median of a divan row of target/bench-core.txt (`name` under `group`), in ns.
+function divanMedian(group, name) {
+  try {
+    const lines = execFileSync('cat', [fileURLToPath(new URL('target/bench-core.txt', root))], { encoding: 'utf8' }).split('\n');
+    const at = lines.findIndex((l) => l.includes(`${group} `) || l.endsWith(group));
+    const line = lines.slice(at + 1).find((l) => l.includes(` ${name} `));
+    const [value, unit] = line.replace(/^│/, '').split('│')[2].trim().split(/\s+/);
+    return Number(value) * ({ ns: 1, 'µs': 1000, ms: 1e6 }[unit] ?? NaN);
+  } catch {
+    return undefined;
+  }
+}
+function pythonBulk() {
+  try {
+    return JSON.parse(execFileSync('cat', [fileURLToPath(new URL('target/bench-python.json', root))], { encoding: 'utf8' }));
+  } catch {
+    return null;
+  }
+}
+const issue = [];
+// faster: ours at least `want` times the peer's speed (peer ns / our ns).
+function faster(work, want, peerName, peerNs, oursNs) {
+  const r = peerNs / oursNs;
+  issue.push(`| ${work} | ≥ ${want}× | ${peerName}: ${fmt(peerNs)} | ${fmt(oursNs)} | ${x(r)} | ${r >= want ? 'met' : 'not met'} |`);
+}
+function within(work, limit, text, value, peer = '—', ratio = '—') {
+  issue.push(`| ${work} | ${limit} | ${peer} | ${text} | ${ratio} | ${value ? 'met' : 'not met'} |`);
+}
+const mixTitle = 'A mix, one third invalid (reversed, prefix mismatch)';
+const mixOurs = measured(VAL, mixTitle, 'seriesguard validateSeries');
+faster('validation, one third invalid, vs zod 4', 2, 'zod 4 safeParse', measured(VAL, mixTitle, 'zod 4 safeParse'), mixOurs);
+faster('validation, one third invalid, vs valibot', 1.5, 'valibot safeParse', measured(VAL, mixTitle, 'valibot safeParse'), mixOurs);
+{
+  const v = measured(VAL, 'Valid series', 'seriesguard validateSeries');
+  const i = measured(VAL, 'Invalid series (start after end)', 'seriesguard validateSeries');
+  within('an invalid series against a valid one (ours)', '≤ 2×', fmt(i), i / v <= 2, `valid: ${fmt(v)}`, x(i / v));
+}
+{
+  const n = divanMedian('any_overlap', '1000000');
+  within('yes/no overlap natively (`cargo bench --bench core`), 1,000,000 ranges', '≤ 120 ns', fmt(n), n <= 120);
+  const o = divanMedian('overlaps_with_identifiers', '1000000');
+  within('overlap query with identifiers natively, 1,000,000 ranges', 'profiled (no figure set)', fmt(o), true);
+}
+faster('hasOverlap, 1,000,000 ranges, vs @flatten-js intersect_any', 5, '@flatten-js intersect_any',
+  measured(OVL, 'Yes/no overlap query, 1,000,000 stored ranges (hits and misses alternating)', '@flatten-js/interval-tree intersect_any'),
+  measured(OVL, 'Yes/no overlap query, 1,000,000 stored ranges (hits and misses alternating)', 'seriesguard SeriesIndex.hasOverlap'));
+faster('overlaps (conflicts), 100,000 ranges, vs @flatten-js search', 2, '@flatten-js search',
+  measured(OVL, 'Overlap query returning the conflicts, 100,000 stored ranges', '@flatten-js/interval-tree search (values)'),
+  measured(OVL, 'Overlap query returning the conflicts, 100,000 stored ranges', 'seriesguard SeriesIndex.overlaps (identifiers, ids, counts)'));
+{
+  const t = '10,000 overlap queries returning the conflicts, 100,000 stored ranges (per query)';
+  faster('overlapsMany, 10,000 queries at 100,000 ranges, vs the @flatten-js loop', 10, '@flatten-js search × 10,000',
+    measured(OVL, t, '@flatten-js/interval-tree search × 10,000'), measured(OVL, t, 'seriesguard SeriesIndex.overlapsMany (one crossing)'));
+}
+faster('validateMany against single validateSeries calls, per item', 3, 'validateSeries × 10,000',
+  measured(VAL, 'Batch: 10,000 series, per series', 'seriesguard validateSeries × 10,000'),
+  measured(VAL, 'Batch: 10,000 series, per series', 'seriesguard validateMany (one crossing)'));
+if (extras.importCheck !== undefined) {
+  within(`checking a ${extras.importRows.toLocaleString('en-US')}-row import against ${extras.n.toLocaleString('en-US')} stored ranges (validateMany, overlapsMany, an index of the import)`,
+    '< 1 s', ms(extras.importCheck), extras.importCheck < 1000);
+}
+if (million) within('load 1,000,000 ranges (addMany)', '≤ 300 ms', ms(million.ours.ms), million.ours.ms <= 300, `@flatten-js: ${ms(million.flatten.ms)}`);
+if (extras.toBytes !== undefined) {
+  within(`binary snapshot of ${extras.n.toLocaleString('en-US')} ranges: toBytes (${(extras.bytes / 2 ** 20).toFixed(1)} MiB)`, '≤ 200 ms', ms(extras.toBytes), extras.toBytes <= 200, `JSON.stringify: ${ms(extras.toJSON)}`);
+  within(`binary snapshot of ${extras.n.toLocaleString('en-US')} ranges: SeriesIndex.fromBytes`, '≤ 200 ms', ms(extras.fromBytes), extras.fromBytes <= 200, `fromJSON: ${ms(extras.fromJSON)}`);
+}
+faster('morHash vs node:crypto', 1.5, 'createHash("sha1")', measured(HSH, 'SHA-1 request hash (MOR), hex', 'node:crypto createHash("sha1")'), measured(HSH, 'SHA-1 request hash (MOR), hex', 'seriesguard morHash'));
+faster('hmacSha256 vs node:crypto', 1.5, 'createHmac("sha256")', measured(HSH, 'HMAC-SHA256, 40-byte message, hex', 'node:crypto createHmac("sha256")'), measured(HSH, 'HMAC-SHA256, 40-byte message, hex', 'seriesguard hmacSha256'));
+within('`seriesguard/form`, its .wasm (with its JS, unminified)', '≤ 35 KB gzipped', `${(formGz / 1024).toFixed(1)} KB (${((formGz + formJsGz) / 1024).toFixed(1)} KB)`, formGz + formJsGz <= FORM_BUDGET_GZ);
+within('`seriesguard` .wasm, with room for the lifecycle', '≤ 100 KB gzipped', `${(gz / 1024).toFixed(1)} KB (${((SIZE_BUDGET_GZ - gz) / 1024).toFixed(1)} KB left)`, gz <= SIZE_BUDGET_GZ);
+{
+  const py = pythonBulk();
+  if (py) {
+    const r1 = py.validate.component / py.validate.python;
+    within('from Python, 100,000 series validated in bulk, per series, vs pure Python', '≥ 1×', `${py.validate.component.toFixed(0)} series/s`, r1 >= 1, `pure Python: ${py.validate.python.toFixed(0)} series/s`, x(r1));
+    const r2 = py.overlaps.component / py.overlaps.python;
+    within('from Python, 100,000 overlap queries in bulk, per query, vs pure Python', '≥ 1×', `${py.overlaps.component.toFixed(0)} queries/s`, r2 >= 1, `pure Python: ${py.overlaps.python.toFixed(0)} queries/s`, x(r2));
+  }
+}
+
 const native = (name) => {
   try {
     return execFileSync('cat', [fileURLToPath(new URL(`target/${name}`, root))], { encoding: 'utf8' }).trim();
@@ -162,6 +249,15 @@ to stay within the budget: opt-level 3 measured 109 KB gzipped; "z"
 measured 90.8 KB (the form entry no smaller), and in one run of this
 suite it cost a valid series 449 -> 653 ns, an invalid one 1.71 -> 1.99 µs
 and the SHA-1 request hash 959 ns -> 1.25 µs from JS.
+
+## The speed issue's targets (#19), from this run
+
+| target | wanted | peer | ours | ratio | |
+| --- | --- | --- | ---: | ---: | --- |
+${issue.join('\n')}
+
+Where a target is not met, the profile and what was tried are under "Why the
+misses" below.
 
 ## Targets from DESIGN.md
 

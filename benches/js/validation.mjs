@@ -61,10 +61,15 @@ const valibotSchema = v.pipe(
 
 const valid = { start: 'V10000051', end: 'V10000060' };
 const invalid = { start: 'V10000060', end: 'V10000051' };
+// One third invalid: reversed, and a prefix mismatch, among valid series.
+const mixed = [
+  valid, { start: 'V20000001', end: 'V20000100' }, invalid,
+  { start: 'A00000001', end: 'A00000999' }, { start: 'V30000001', end: 'V30000002' }, { start: 'V10000051', end: 'W10000060' },
+];
 
 export async function groups() {
   // Every implementation must agree before it is timed.
-  for (const [input, ok] of [[valid, true], [invalid, false]]) {
+  for (const [input, ok] of [[valid, true], [invalid, false], ...mixed.map((m) => [m, validateSeries(m).ok])]) {
     const answers = [validateSeries(input).ok, handWritten(input).ok, zodSchema.safeParse(input).success, v.safeParse(valibotSchema, input).success];
     if (answers.some((a) => a !== ok)) throw new Error(`implementations disagree on ${JSON.stringify(input)}: ${answers}`);
   }
@@ -86,6 +91,16 @@ export async function groups() {
         { name: 'zod 4 safeParse', fn: () => zodSchema.safeParse(invalid) },
         { name: 'valibot safeParse', fn: () => v.safeParse(valibotSchema, invalid) },
         { name: 'hand-written JS (regex + BigInt)', fn: () => handWritten(invalid) },
+      ],
+    },
+    {
+      title: 'A mix, one third invalid (reversed, prefix mismatch)',
+      batch: 96,
+      cases: [
+        { name: 'seriesguard validateSeries', ours: true, fn: (i) => validateSeries(mixed[i % 6]) },
+        { name: 'zod 4 safeParse', fn: (i) => zodSchema.safeParse(mixed[i % 6]) },
+        { name: 'valibot safeParse', fn: (i) => v.safeParse(valibotSchema, mixed[i % 6]) },
+        { name: 'hand-written JS (regex + BigInt)', fn: (i) => handWritten(mixed[i % 6]) },
       ],
     },
     {

@@ -97,7 +97,10 @@ export function indexes(raw, wire) {
       const end = read(series, 'end');
       const scope = read(series, 'scope') ?? undefined;
       if (typeof start === 'string' && typeof end === 'string' && (scope === undefined || typeof scope === 'string')) {
-        const answer = this.#raw.hasOverlap(start, end, scope);
+        const scoped = scope !== undefined;
+        const answer = wire.writeScratch(start, end, scoped ? scope : '')
+          ? this.#raw.hasOverlapScratch(start.length, end.length, scoped ? scope.length : 0, scoped)
+          : this.#raw.hasOverlap(start, end, scope);
         if (answer >= 0) return answer === 1;
       }
       return this.overlaps(series).length > 0;

@@ -142,6 +142,40 @@ impl IndexRaw {
         }
     }
 
+    /// [`IndexRaw::has_overlap`] of the start, end and scope the wrapper
+    /// wrote into the scratch buffer (`scoped`: a scope was given).
+    #[wasm_bindgen(js_name = hasOverlapScratch)]
+    pub fn has_overlap_scratch(
+        &self,
+        start_len: u32,
+        end_len: u32,
+        scope_len: u32,
+        scoped: bool,
+    ) -> i32 {
+        let lengths = [start_len, end_len, scope_len];
+        let answer = super::with_scratch(&lengths, &mut |[start, end, scope]| {
+            let scope = if scoped {
+                Value::Text(scope)
+            } else {
+                Value::Absent
+            };
+            let validation =
+                crate::range::validate(Value::Text(start), Value::Text(end), &self.rules);
+            match (validation.range, inventory::scope_of(scope)) {
+                (Some(range), Ok(scope)) if validation.issues.is_empty() => {
+                    u32::from(self.inventory.borrow().any_overlap_in(&range, scope))
+                }
+                _ => 2,
+            }
+        });
+        // 2 (or an unreadable scratch's answer length): the general path reports.
+        if answer < 2 {
+            answer as i32
+        } else {
+            -1
+        }
+    }
+
     /// The conflicts of `start..end` in `scope`, given as strings.
     #[wasm_bindgen(js_name = overlapsStrings)]
     pub fn overlaps_strings(&self, start: &str, end: &str, scope: &str) -> u32 {
