@@ -70,9 +70,10 @@ export function indexes(raw, wire) {
       const start = read(series, 'start');
       const end = read(series, 'end');
       const scope = read(series, 'scope') ?? '';
-      const text = typeof start === 'string' && typeof end === 'string' && typeof scope === 'string'
-        ? take(this.#raw.overlapsStrings(start, end, scope))
-        : take(this.#raw.overlaps(series));
+      const strings = typeof start === 'string' && typeof end === 'string' && typeof scope === 'string';
+      const text = take(!strings ? this.#raw.overlaps(series)
+        : wire.writeScratch(start, end, scope) ? this.#raw.overlapsScratch(start.length, end.length, scope.length)
+          : this.#raw.overlapsStrings(start, end, scope));
       return decodeConflicts(records(text));
     }
 

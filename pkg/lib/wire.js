@@ -99,13 +99,18 @@ export function decodeId(field) {
   return field.charCodeAt(0) === 110 /* 'n' */ ? Number(field.slice(1)) : field.slice(1);
 }
 
-// Records of `id US start US end US count` (the first, empty or a head, skipped).
+// Records of `id US start US end US count` (what comes before the first,
+// empty or a head, skipped). Read by position, with no arrays of parts.
 export function decodeConflicts(text) {
-  const list = text.split(RS);
   const out = [];
-  for (let i = 1; i < list.length; i++) {
-    const [id, start, end, count] = list[i].split(US);
-    out.push({ id: decodeId(id), start, end, count: BigInt(count) });
+  for (let at = text.indexOf(RS); at !== -1;) {
+    const a = text.indexOf(US, at + 1);
+    const b = text.indexOf(US, a + 1);
+    const c = text.indexOf(US, b + 1);
+    const next = text.indexOf(RS, c + 1);
+    const count = text.slice(c + 1, next === -1 ? text.length : next);
+    out.push({ id: decodeId(text.slice(at + 1, a)), start: text.slice(a + 1, b), end: text.slice(b + 1, c), count: BigInt(count) });
+    at = next;
   }
   return out;
 }

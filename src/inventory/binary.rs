@@ -372,13 +372,7 @@ impl Inventory {
                 owners: p.owners,
             })
             .collect();
-        self.lookup = self
-            .pools
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.key.hash(), i))
-            .collect();
-        self.lookup.sort_unstable();
+        self.index_pools();
         self.ids = ids;
     }
 }

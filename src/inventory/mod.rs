@@ -183,6 +183,12 @@ impl Inventory {
         }
         let at = self.pools.partition_point(|p| p.key.as_ref() < *key);
         self.pools.insert(at, Pool::new(key.to_key()));
+        self.index_pools();
+        at
+    }
+
+    /// Rebuilds the lookup table from the pools (after one was added).
+    fn index_pools(&mut self) {
         self.lookup = self
             .pools
             .iter()
@@ -190,7 +196,6 @@ impl Inventory {
             .map(|(i, p)| (p.key.hash(), i))
             .collect();
         self.lookup.sort_unstable();
-        at
     }
 
     /// Stores a series under `id`, all segments or none: a collision is

@@ -29,6 +29,13 @@ pub struct IndexRaw {
 }
 
 impl IndexRaw {
+    /// Emits the conflicts of `start..end` in `scope`, or the issues.
+    fn emit_overlaps(&self, start: &str, end: &str, scope: &str) -> u32 {
+        let segments = self.segments(Value::Text(start), Value::Text(end), Value::Text(scope));
+        let answer = segments.map(|s| self.inventory.borrow().overlaps(&s));
+        wire::emit_with(|out| crate::packed::push_conflicts_or(out, &answer))
+    }
+
     /// Runs `f` over the inventory (no JS runs while it is borrowed).
     #[cfg(feature = "server")]
     pub(crate) fn with_inventory<T>(&self, f: impl FnOnce(&Inventory) -> T) -> T {
@@ -179,10 +186,17 @@ impl IndexRaw {
     /// The conflicts of `start..end` in `scope`, given as strings.
     #[wasm_bindgen(js_name = overlapsStrings)]
     pub fn overlaps_strings(&self, start: &str, end: &str, scope: &str) -> u32 {
-        let segments = self.segments(Value::Text(start), Value::Text(end), Value::Text(scope));
-        wire::emit(wire::conflicts(
-            segments.map(|s| self.inventory.borrow().overlaps(&s)),
-        ))
+        self.emit_overlaps(start, end, scope)
+    }
+
+    /// [`IndexRaw::overlaps_strings`] of the start, end and scope the
+    /// wrapper wrote into the scratch buffer.
+    #[wasm_bindgen(js_name = overlapsScratch)]
+    pub fn overlaps_scratch(&self, start_len: u32, end_len: u32, scope_len: u32) -> u32 {
+        super::with_scratch(
+            &[start_len, end_len, scope_len],
+            &mut |[start, end, scope]| self.emit_overlaps(start, end, scope),
+        )
     }
 
     /// The conflicts of many queries in one call (packed `start US end US
