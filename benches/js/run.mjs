@@ -237,6 +237,11 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | the form entry's JS (form.js, lib/form, wire, validation, trap, the wasm-bindgen glue), concatenated | ${formJs.length} B | ${formJsGz} B | — |
 ${componentRow}
 
+The package has three builds of the wasm: \`seriesguard/form\` (validation
+only), \`seriesguard\` (everything a page uses) and \`seriesguard/server\` (the
+main build plus the platform create flows, which only a backend drives: they
+moved out of the main build, 14 KB gzipped, to make room for the lifecycle).
+
 What the size is made of (twiggy, on 2026-11-27, raw bytes before gzip):
 no single part dominates. The largest items are the SHA-256 and SHA-1
 compression functions (8 KB and 4 KB, kept at opt-level 3 for speed),
@@ -267,33 +272,46 @@ ${targets.join('\n')}
 
 ${sections.join('\n\n')}
 
-Why the misses, and where peers win:
-- **Validation from JS.** The core validates a series in about 60 ns
-  natively (below); from JS the floor is the crossing: two strings written
-  into wasm memory and an answer read back and turned into a JS object.
-  Valid input is close to the target; invalid input pays for building
-  every issue's code, field and message in Rust and decoding them in JS,
-  where valibot (which stops at the first failing check and builds no
-  message text) is faster. Hand-written JS (regex + BigInt, no crossing)
-  beats every library on raw speed but does not refuse non-ASCII digits
-  nor explain what is wrong.
-- **Overlap queries.** A sorted \`Float64Array\` with binary search is
-  faster: it compares numbers already in JS, while seriesguard parses two
-  identifier strings and crosses into wasm; it cannot hold 20-digit ICCIDs
-  exactly. At 10,000 ranges @flatten-js/interval-tree's \`intersect_any\` is
-  faster for the same reason; from 100,000 ranges on seriesguard is faster
-  than both trees. Returning conflicts costs formatting real identifiers
-  (prefix, padding, check digit) and building objects.
-- **Batch validation and batch overlaps.** \`validateMany\` now returns the
-  counts of the common case as an f64 array in wasm memory (no decimal text),
-  and \`overlapsMany\` answers many queries in one crossing; per item both
-  are still about the cost of single calls, because a CPU profile puts about
-  60% of the time in the wasm validation itself (\`range::read\`,
-  \`parse_grouped\`) and the rest in building JS objects: the core's parse,
-  not the crossing, is the next thing to make faster.
-- **Loading.** One crossing and one sort; the remaining time is packing a
-  million JS objects into bytes and the allocator's first growth (see the
-  native load below: about 0.45 s of the total is the core).
+Why the misses, and where peers win (profiles: \`node --cpu-prof\` over a
+build with wasm names kept; natively, callgrind instruction counts):
+- **An invalid series, and validation in general.** From JS a valid series
+  costs the crossing plus the core's validation in wasm, which is about five
+  times its native 60 ns: a callgrind profile of the native query path gives
+  about 1,100 instructions to validate two 9-character identifiers, spread
+  over \`range::read\` (moving the 64-byte \`Serial\` through \`Result\` and
+  \`Option\`), \`parse_grouped\` and \`parse_body\`, with no single hot spot.
+  An invalid series adds three allocations (the issue list and the two
+  identifiers \`START_AFTER_END\` carries), the message through
+  \`core::fmt\`, and decoding code, field and message in JS. Tried and kept:
+  answers written into the kept buffer (no allocation per answer), no copy of
+  the issue list (an invalid series in wasm about 800 -> 656 ns), decoding by
+  position; tried and dropped: a three-pass \`parse_plain\` (more instructions
+  than the one-pass loop). Next: a smaller \`Serial\` (offsets into its text
+  instead of four slices) and messages written without \`core::fmt\`.
+- **Yes/no and conflict queries.** The arguments now go through the scratch
+  buffer (no string passing), so what remains is the validation above, the
+  pool lookup (an FNV hash of the key) and the binary search over a column of
+  \`u128\` ends: \`Pool::first_touching\` alone is 13% of an \`overlaps\` call at
+  100,000 ranges (two 64-bit compares and a cache miss per step in wasm).
+  Returning conflicts also formats each identifier (prefix, padding, check
+  digit) through \`core::fmt\` and builds a BigInt count per conflict, where
+  @flatten-js returns the numbers it was given. Next: \`u64\` columns for pools
+  whose digits fit, and a small summary level above each column.
+- **Batch validation and batch overlaps.** \`validateMany\` and
+  \`overlapsMany\` cross once, but per item they cost what single calls cost:
+  about 60% of their time is the same wasm validation, the rest packing and
+  building JS objects. The crossing is no longer the cost; the core is.
+- **Hashing.** The arguments go through the scratch buffer and the hex digits
+  come from a table (morHash about 1.05 -> 0.76 µs, HMAC 2.6 -> 1.9 µs); what
+  is left is SHA-1 and SHA-256 compression in wasm without the CPU's SHA
+  instructions that node:crypto (OpenSSL) uses: natively the core hashes in
+  140 and 400 ns.
+- **Loading.** \`addMany\` packs a million JS objects into text and the core
+  parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
+  skips both and loads a million ranges in tens of milliseconds.
+- **The form entry.** Its wasm is within 35 KB; with its JS unminified (the
+  wasm-bindgen glue, the wire decoders) it is about 41 KB, which a bundler's
+  minifier and tree shaking bring down; not measured here.
 
 ## The core without the boundary (Rust, native)
 
