@@ -76,6 +76,31 @@ const formJs = Buffer.concat(await Promise.all(
     .map((f) => readFile(new URL(f, root))),
 ));
 const formJsGz = gzipSync(formJs, { level: 9 }).length;
+// What a page pays for the form entry as a bundler ships it: a Vite production
+// build (tree-shaken, minified) of a page calling every form function.
+async function shippedForm() {
+  const { mkdir, readdir } = await import('node:fs/promises');
+  const app = new URL('target/form-app/', root);
+  await mkdir(app, { recursive: true });
+  await writeFile(new URL('index.html', app), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>\n');
+  await writeFile(new URL('main.js', app), `import init, { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries } from 'seriesguard/form';
+await init();
+document.title = [validateSeries({ start: 'V1', end: 'V9' }).count, validateMany([]).length, countSeries('V1', 'V2'), parseSerial('V1').prefix,
+  checkDigit('luhn', '7992739871'), verifyCheckDigit('luhn', '79927398713'), splitSeries('1', '9', 5).length].join(' ');
+`);
+  const { build } = await import('vite');
+  const outDir = fileURLToPath(new URL('dist/', app));
+  await build({ root: fileURLToPath(app), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const files = await readdir(new URL('dist/assets/', app));
+  let js = 0;
+  let wasmBytes = 0;
+  for (const f of files) {
+    const size = gzipSync(await readFile(new URL(`dist/assets/${f}`, app)), { level: 9 }).length;
+    if (f.endsWith('.wasm')) wasmBytes += size; else js += size;
+  }
+  return { js, wasm: wasmBytes };
+}
+const shipped = await shippedForm();
 // The WebAssembly Component for non-JS hosts (scripts/build.sh builds it beside the JS build).
 const component = await readFile(new URL('pkg/component/seriesguard.wasm', root)).catch(() => null);
 const componentRow = component
@@ -195,7 +220,7 @@ if (extras.toBytes !== undefined) {
 }
 faster('morHash vs node:crypto', 1.5, 'createHash("sha1")', measured(HSH, 'SHA-1 request hash (MOR), hex', 'node:crypto createHash("sha1")'), measured(HSH, 'SHA-1 request hash (MOR), hex', 'seriesguard morHash'));
 faster('hmacSha256 vs node:crypto', 1.5, 'createHmac("sha256")', measured(HSH, 'HMAC-SHA256, 40-byte message, hex', 'node:crypto createHmac("sha256")'), measured(HSH, 'HMAC-SHA256, 40-byte message, hex', 'seriesguard hmacSha256'));
-within('`seriesguard/form`, its .wasm (with its JS, unminified)', '≤ 35 KB gzipped', `${(formGz / 1024).toFixed(1)} KB (${((formGz + formJsGz) / 1024).toFixed(1)} KB)`, formGz + formJsGz <= FORM_BUDGET_GZ);
+within('`seriesguard/form` as Vite ships it (its .wasm + its JS, minified)', '≤ 35 KB gzipped', `${((shipped.wasm + shipped.js) / 1024).toFixed(1)} KB (${(shipped.wasm / 1024).toFixed(1)} + ${(shipped.js / 1024).toFixed(1)} KB)`, shipped.wasm + shipped.js <= FORM_BUDGET_GZ);
 within('`seriesguard` .wasm, with room for the lifecycle', '≤ 100 KB gzipped', `${(gz / 1024).toFixed(1)} KB (${((SIZE_BUDGET_GZ - gz) / 1024).toFixed(1)} KB left)`, gz <= SIZE_BUDGET_GZ);
 {
   const py = pythonBulk();
@@ -235,6 +260,7 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | \`form-web/seriesguard_bg.wasm\` (\`seriesguard/form\`: validation, counts, parsing, check digits, splitting) | ${formWasm.length} B | ${formGz} B | ${FORM_BUDGET_GZ} B gzipped |
 | \`server-web/seriesguard_bg.wasm\` (\`seriesguard/server\`: the above and the platform create flows, for backends) | ${serverWasm.length} B | ${serverGz} B | ${SERVER_BUDGET_GZ} B gzipped |
 | the form entry's JS (form.js, lib/form, wire, validation, trap, the wasm-bindgen glue), concatenated | ${formJs.length} B | ${formJsGz} B | — |
+| the form entry as Vite 8 ships a page using it (tree-shaken, minified): its JS, its .wasm | — | ${shipped.js} B + ${shipped.wasm} B | ${FORM_BUDGET_GZ} B gzipped together |
 ${componentRow}
 
 The package has three builds of the wasm: \`seriesguard/form\` (validation
@@ -309,9 +335,10 @@ build with wasm names kept; natively, callgrind instruction counts):
 - **Loading.** \`addMany\` packs a million JS objects into text and the core
   parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
   skips both and loads a million ranges in tens of milliseconds.
-- **The form entry.** Its wasm is within 35 KB; with its JS unminified (the
-  wasm-bindgen glue, the wire decoders) it is about 41 KB, which a bundler's
-  minifier and tree shaking bring down; not measured here.
+- **The form entry.** Its wasm alone is within 35 KB; as Vite ships a page
+  using it (minified JS, about 6 KB, and the wasm) it is about 1 KB over.
+  About 11 KB of its raw wasm is \`core::fmt\` (every message is written
+  through it): messages written without it are the next cut.
 
 ## The core without the boundary (Rust, native)
 
