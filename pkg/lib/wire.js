@@ -299,10 +299,12 @@ export function reader(raw) {
   const decoder = new TextDecoder();
   let memory = null;
   let view = null;
+  // A view is renewed when wasm memory has grown: growing detaches the old
+  // buffer, whose views then have length 0 (cheaper to test than reading
+  // memory.buffer on every call, measured).
   function take(length) {
-    if (memory === null) memory = raw.wasmMemory();
-    if (view === null || view.buffer !== memory.buffer) {
-      view = NodeBuffer ? NodeBuffer.from(memory.buffer) : new Uint8Array(memory.buffer);
+    if (view === null || view.length === 0) {
+      view = NodeBuffer ? NodeBuffer.from(memory_().buffer) : new Uint8Array(memory_().buffer);
     }
     const start = raw.outPtr();
     return NodeBuffer ? view.utf8Slice(start, start + length) : decoder.decode(view.subarray(start, start + length));
@@ -329,8 +331,7 @@ export function reader(raw) {
     const total = a.length + b.length + c.length;
     if (total > 1024) return false;
     const at = raw.scratch(total);
-    const buffer = memory_().buffer;
-    if (bytes === null || bytes.buffer !== buffer) bytes = new Uint8Array(buffer);
+    if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory_().buffer);
     return put(a, at) && put(b, at + a.length) && put(c, at + a.length + b.length);
   }
 

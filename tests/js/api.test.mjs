@@ -114,3 +114,22 @@ test('every path answers alike: ASCII fast path, non-ASCII, long and trimmed inp
   assert.throws(() => validateMany('no'), { code: 'INPUT_INVALID' });
   assert.deepEqual(validateMany([]), []);
 });
+
+test('answers stay right across wasm memory growth (cached views are renewed)', async () => {
+  const { SeriesIndex, memoryBytes, morHash } = await import('seriesguard');
+  const before = validateSeries({ start: 'V10000060', end: 'V10000051' });
+  const index = new SeriesIndex();
+  const hash = morHash(['1', '2'], 'secret');
+  const start = memoryBytes();
+  // Grow wasm memory between calls that read answers and write arguments in place.
+  for (let round = 0; round < 8 && memoryBytes() === start; round++) {
+    index.addMany(Array.from({ length: 200_000 }, (_, i) => ({ id: round * 200_000 + i, start: `W${String(round * 4_000_000 + i * 20).padStart(9, '0')}`, end: `W${String(round * 4_000_000 + i * 20 + 9).padStart(9, '0')}` })));
+  }
+  assert.ok(memoryBytes() > start, 'memory grew');
+  assert.deepEqual(validateSeries({ start: 'V10000060', end: 'V10000051' }), before);
+  assert.equal(validateSeries({ start: 'V10000051', end: 'V10000060' }).count, 10n);
+  assert.equal(morHash(['1', '2'], 'secret'), hash);
+  assert.equal(index.hasOverlap({ start: 'W000000005', end: 'W000000006' }), true);
+  assert.deepEqual(index.overlaps({ start: 'W000000005', end: 'W000000006' }).map((c) => c.id), [0]);
+  index.free();
+});
