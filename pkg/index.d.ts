@@ -222,6 +222,8 @@ export class SeriesIndex {
   hasOverlap(series: SeriesQuery): boolean;
   /** overlaps() of many queries in one crossing: per query its conflicts, or the SeriesError overlaps() would throw. */
   overlapsMany(queries: readonly SeriesQuery[]): (Conflict[] | SeriesError)[];
+  /** plan() of many queries in one crossing: per query its plan, or the SeriesError plan() would throw. */
+  planMany(queries: readonly SeriesQuery[]): (Plan | SeriesError)[];
   /** The free sub-ranges of the series. */
   gaps(series: SeriesQuery): Piece[];
   /** What creating the series would create and skip. */

@@ -595,6 +595,27 @@ fn run(c: &Json) -> Json {
                 .collect();
             json!({ "results": results })
         }
+        "plan_many" => {
+            let (rules, _) = rules(c);
+            let index = index_of(c).unwrap();
+            let results: Vec<Json> = c["queries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| match series_segments_of(q, &rules) {
+                    Ok(segments) => {
+                        let p = index.plan(&segments);
+                        json!({
+                            "created": p.created.to_string(), "requested": p.requested.to_string(),
+                            "create": p.create.iter().map(|x| json!([x.start, x.end])).collect::<Vec<_>>(),
+                            "skipped": p.skipped.iter().map(|x| json!([x.id.to_string(), x.start, x.end])).collect::<Vec<_>>(),
+                        })
+                    }
+                    Err(issues) => error(&issues),
+                })
+                .collect();
+            json!({ "results": results })
+        }
         "gaps" => {
             let gaps = index_of(c).unwrap().gaps(&query_segments(c));
             json!({ "pieces": gaps.iter().map(|p| json!([p.start, p.end, p.count.to_string()])).collect::<Vec<_>>() })

@@ -82,12 +82,25 @@ export function indexes(raw, wire) {
      * SeriesError overlaps() would throw for it.
      */
     overlapsMany(queries) {
+      return this.#many(queries, 'overlapsMany', decodeConflicts);
+    }
+
+    /**
+     * plan() of many queries in one crossing: per query, in order, its plan, or the
+     * SeriesError plan() would throw for it.
+     */
+    planMany(queries) {
+      return this.#many(queries, 'planMany', decodePlan);
+    }
+
+    // Many queries in one crossing; per query its answer decoded, or its SeriesError.
+    #many(queries, method, decode) {
       const isList = Array.isArray(queries);
       const packed = packFields(isList ? queries : [], QUERY_KEYS);
-      const parts = records(take(this.#raw.overlapsMany(packed, isList))).split('\x1c');
+      const parts = records(take(this.#raw[method](packed, isList))).split('\x1c');
       const out = new Array(parts.length - 1);
       for (let i = 1; i < parts.length; i++) {
-        out[i - 1] = parts[i].charCodeAt(0) === 49 /* '1' */ ? decodeConflicts(parts[i]) : failure(parts[i]);
+        out[i - 1] = parts[i].charCodeAt(0) === 49 /* '1' */ ? decode(parts[i]) : failure(parts[i]);
       }
       return out;
     }

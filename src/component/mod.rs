@@ -482,6 +482,13 @@ impl inventory::GuestSeriesIndex for Index {
         Ok(plan_of(&self.inventory.borrow().plan(&segments)))
     }
 
+    fn plan_many(&self, queries: Vec<wit::Series>) -> Vec<Result<wit::Plan, wit::SeriesError>> {
+        queries
+            .into_iter()
+            .map(|q| inventory::GuestSeriesIndex::plan(self, q))
+            .collect()
+    }
+
     fn allocate(
         &self,
         pool: wit::Pool,

@@ -20,6 +20,9 @@ use crate::inventory::{self, Head, Inventory, Item, KeyRef, Segment, SeriesId};
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
+/// A query's segments, or why it has none.
+type Segments<'a> = Result<Vec<Segment<'a>>, Vec<SeriesError>>;
+
 /// The inventory behind the JS `SeriesIndex`.
 #[wasm_bindgen(js_name = IndexRaw)]
 pub struct IndexRaw {
@@ -29,6 +32,33 @@ pub struct IndexRaw {
 }
 
 impl IndexRaw {
+    /// Answers packed `start US end US scope` queries in one call: `1`,
+    /// then per query FS and `answer` of its segments (or its issues).
+    /// `is_list`: the JS argument was an array.
+    fn each_query(
+        &self,
+        packed: &[u8],
+        is_list: bool,
+        answer: &dyn Fn(&Inventory, Segments<'_>) -> String,
+    ) -> u32 {
+        if !is_list {
+            let issue = SeriesError::Invalid {
+                field: Field::Input,
+                reason: Invalid::Rule("must be an array of series"),
+            };
+            return wire::emit(wire::failure(&[issue]));
+        }
+        let text = std::str::from_utf8(packed).unwrap_or_default();
+        let inventory = self.inventory.borrow();
+        let mut out = String::from("1");
+        for mut next in records(text) {
+            let (start, end, scope) = (next(), next(), next());
+            out.push(crate::packed::FS);
+            out.push_str(&answer(&inventory, self.segments(start, end, scope)));
+        }
+        wire::emit(out)
+    }
+
     /// Emits the conflicts of `start..end` in `scope`, or the issues.
     fn emit_overlaps(&self, start: &str, end: &str, scope: &str) -> u32 {
         let segments = self.segments(Value::Text(start), Value::Text(end), Value::Text(scope));
@@ -204,25 +234,18 @@ impl IndexRaw {
     /// [`IndexRaw::overlaps`] gives it. `is_list`: the JS argument was an array.
     #[wasm_bindgen(js_name = overlapsMany)]
     pub fn overlaps_many(&self, packed: &[u8], is_list: bool) -> u32 {
-        if !is_list {
-            let issue = SeriesError::Invalid {
-                field: Field::Input,
-                reason: Invalid::Rule("must be an array of series"),
-            };
-            return wire::emit(wire::failure(&[issue]));
-        }
-        let text = std::str::from_utf8(packed).unwrap_or_default();
-        let inventory = self.inventory.borrow();
-        let mut out = String::from("1");
-        for mut next in records(text) {
-            let (start, end, scope) = (next(), next(), next());
-            let answer = self
-                .segments(start, end, scope)
-                .map(|s| inventory.overlaps(&s));
-            out.push('\u{1c}');
-            out.push_str(&wire::conflicts(answer));
-        }
-        wire::emit(out)
+        self.each_query(packed, is_list, &|inventory, segments| {
+            wire::conflicts(segments.map(|s| inventory.overlaps(&s)))
+        })
+    }
+
+    /// The plans of many queries in one call, as [`IndexRaw::overlaps_many`]
+    /// takes and answers them, each answer as [`IndexRaw::plan`] gives it.
+    #[wasm_bindgen(js_name = planMany)]
+    pub fn plan_many(&self, packed: &[u8], is_list: bool) -> u32 {
+        self.each_query(packed, is_list, &|inventory, segments| {
+            wire::plan(segments.map(|s| inventory.plan(&s)))
+        })
     }
 
     /// The conflicts of a series object.

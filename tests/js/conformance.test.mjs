@@ -228,6 +228,13 @@ const opsOf = ({
         : r.map((x) => [String(x.id), x.start, x.end, String(x.count)]))),
     };
   },
+  plan_many(c) {
+    const plan = (p) => (p instanceof SeriesError ? { error: p.code } : {
+      created: String(p.created), requested: String(p.requested),
+      create: p.create.map((x) => [x.start, x.end]), skipped: p.skipped.map((x) => [String(x.id), x.start, x.end]),
+    });
+    return { results: indexOf(c).planMany(c.queries).map(plan) };
+  },
   gaps(c) {
     return { pieces: indexOf(c).gaps(c.query).map((p) => [p.start, p.end, String(p.count)]) };
   },

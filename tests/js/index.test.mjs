@@ -159,3 +159,40 @@ test('invalid series and ids are coded; a freed index refuses further use', () =
   index.free();
   assert.throws(() => index.size);
 });
+
+test('overlapsMany and planMany answer as overlaps() and plan() do, query by query, on random data', () => {
+  let seed = 19;
+  const next = (n) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  const index = new SeriesIndex();
+  const scopes = ['', 'hub:A', 'hub:B'];
+  const stored = [];
+  for (let i = 0, at = 0; i < 400; i++, at += 10 + next(40)) {
+    stored.push({ id: next(2) ? i : `s${i}`, start: `V${String(at).padStart(8, '0')}`, end: `V${String(at + next(30)).padStart(8, '0')}`, scope: scopes[next(3)] });
+    at += 30;
+  }
+  index.addMany(stored);
+  const identifier = (n) => (next(10) === 0 ? `V${n}` : `V${String(n).padStart(8, '0')}`);
+  const queries = Array.from({ length: 300 }, () => {
+    const a = next(30_000);
+    const q = { start: identifier(a), end: identifier(a + next(200) - 20) };
+    if (next(3)) q.scope = scopes[next(3)];
+    return q;
+  });
+  queries.push({ start: 'V1', end: 'W2' }, { start: 5, end: 'V1' }, {});
+  const attempt = (fn) => { try { return fn(); } catch (error) { if (error instanceof SeriesError) return error; throw error; } };
+  const many = index.overlapsMany(queries);
+  const plans = index.planMany(queries);
+  assert.equal(many.length, queries.length);
+  queries.forEach((q, i) => {
+    const single = attempt(() => index.overlaps(q));
+    const plan = attempt(() => index.plan(q));
+    if (single instanceof SeriesError) {
+      assert.deepEqual([many[i].code, many[i].message], [single.code, single.message], JSON.stringify(q));
+      assert.deepEqual([plans[i].code, plans[i].message], [plan.code, plan.message], JSON.stringify(q));
+    } else {
+      assert.deepEqual(many[i], single, JSON.stringify(q));
+      assert.deepEqual(plans[i], plan, JSON.stringify(q));
+    }
+  });
+  assert.throws(() => index.planMany('nope'), { code: 'INPUT_INVALID' });
+});

@@ -445,6 +445,15 @@ class Index:
     def plan(self, start: str, end: str, scope: Optional[str] = None) -> dict:
         return _plan(self._method("plan", _Record(id="?", start=start, end=end, scope=scope)))
 
+    def plan_many(self, queries: Iterable[dict]) -> list:
+        """plan() of many queries in one call: per query its plan, or the SeriesError."""
+        records = [_Record(id="?", start=q["start"], end=q["end"], scope=q.get("scope")) for q in queries]
+        out = []
+        # Each result<plan, series-error> comes as a Variant (ok or err) holding its record.
+        for answer in self._owner._call("inventory", "[method]series-index.plan-many", self._resource, records):
+            out.append(_error(answer.payload) if answer.tag == "err" else _plan(answer.payload))
+        return out
+
     def allocate(self, pool: dict, quantity: int, id: Any = None) -> Optional[dict]:
         record = _Record(prefix=pool.get("prefix"), suffix=pool.get("suffix"), width=int(pool["width"]),
                          scheme=pool.get("scheme"), scope=pool.get("scope"), first=str(pool["first"]), last=str(pool["last"]))

@@ -278,6 +278,15 @@ class Runner:
         return {"results": [{"error": r.code} if isinstance(r, SeriesError)
                             else [[x["id"], x["start"], x["end"], str(x["count"])] for x in r] for r in results]}
 
+    def plan_many(self, c):
+        def plan(p):
+            if isinstance(p, SeriesError):
+                return {"error": p.code}
+            return {"created": str(p["created"]), "requested": str(p["requested"]),
+                    "create": [[x["start"], x["end"]] for x in p["create"]],
+                    "skipped": [[x["id"], x["start"], x["end"]] for x in p["skipped"]]}
+        return {"results": [plan(p) for p in self.index_of_rules(c).plan_many(c["queries"])]}
+
     def gaps(self, c):
         q = c["query"]
         return {"pieces": [[p["start"], p["end"], str(p["count"])]
