@@ -300,27 +300,36 @@ fn parse_general<'a>(
 /// reports) exactly as before.
 fn parse_plain(text: &str) -> Option<Serial<'_>> {
     let bytes = text.as_bytes();
-    if bytes.is_empty() || bytes.len() > MAX_LEN {
+    if bytes.len() > MAX_LEN {
         return None;
     }
-    // Walking back: the suffix (no digit), then the digit run, then the prefix.
-    let (mut body_end, mut body_start) = (None, None);
-    for (i, &b) in bytes.iter().enumerate().rev() {
-        if !b.is_ascii_graphic() {
-            return None;
+    // Walking back: the suffix (no digit), then the digit run, then the
+    // prefix; each byte looked at once.
+    let mut rest = bytes.iter().rev();
+    let mut suffix = 0;
+    let last_digit = loop {
+        match rest.next() {
+            Some(b) if b.is_ascii_digit() => break true,
+            Some(b) if b.is_ascii_graphic() => suffix += 1,
+            _ => break false,
         }
-        match (b.is_ascii_digit(), body_end, body_start) {
-            (true, None, _) => body_end = Some(i + 1),
-            (false, Some(_), None) => body_start = Some(i + 1),
-            _ => {}
-        }
-    }
-    let body_end = body_end?;
-    let body_start = body_start.unwrap_or(0);
-    let width = body_end - body_start;
-    if width > MAX_DIGITS {
+    };
+    if !last_digit {
         return None;
     }
+    let mut width = 1;
+    let graphic_prefix = loop {
+        match rest.next() {
+            Some(b) if b.is_ascii_digit() => width += 1,
+            Some(b) => break b.is_ascii_graphic() && rest.all(u8::is_ascii_graphic),
+            None => break true,
+        }
+    };
+    if !graphic_prefix || width > MAX_DIGITS {
+        return None;
+    }
+    let body_end = bytes.len() - suffix;
+    let body_start = body_end - width;
     let part = |from: usize, to: usize| text.get(from..to);
     let digits = part(body_start, body_end)?;
     Some(Serial {
