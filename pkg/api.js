@@ -31,13 +31,13 @@ export function bindServer(raw) {
 function bindBuild(raw, server) {
   const wire = reader(raw);
   const rules = validation(raw, wire);
-  const { SeriesIndex, indexRaw } = indexes(raw, wire);
+  const { SeriesIndex, indexRaw, splitSeries } = indexes(raw, wire);
   const { SeriesBook, storeFailure, packSegments } = books(raw, wire);
   const { MemoryStore, localStorageStore, indexedDbStore } = stores(raw, wire, packSegments);
   const profiles = platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure }, server);
   const { reset, ...checks } = rules;
   const api = {
-    ...checks, ...signing(raw, wire),
+    ...checks, splitSeries, ...signing(raw, wire),
     SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
   };
   guardAll(raw, wire, [wire.reset, reset], api, [SeriesIndex, SeriesBook, MemoryStore], profiles);

@@ -1,12 +1,12 @@
 // seriesguard/form: what a form calls (validation, counts, parsing, check
-// digits, splitting), over a small build of the wasm. In a browser, call
+// digits; splitSeries is in the main entry), over a small build of the wasm. In a browser, call
 // `init()` (or `initSync`) once first; in Node it is ready on import.
 export {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   memoryBytes, SeriesError,
 } from './index.js';
 export type {
-  SeriesRules, SeriesInput, Validation, Issue, IssueCode, Serial, Piece, Scheme, Format,
+  SeriesRules, SeriesInput, Validation, Issue, IssueCode, Serial, Scheme, Format,
 } from './index.js';
 
 /** Fetches and instantiates the form build's wasm (or the given URL, Response or bytes). */

@@ -2,7 +2,7 @@
 import api from './form.cjs';
 
 export const {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
   memoryBytes, SeriesError,
 } = api;
 export default api;

@@ -83,10 +83,10 @@ async function shippedForm() {
   const app = new URL('target/form-app/', root);
   await mkdir(app, { recursive: true });
   await writeFile(new URL('index.html', app), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>\n');
-  await writeFile(new URL('main.js', app), `import init, { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries } from 'seriesguard/form';
+  await writeFile(new URL('main.js', app), `import init, { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit } from 'seriesguard/form';
 await init();
 document.title = [validateSeries({ start: 'V1', end: 'V9' }).count, validateMany([]).length, countSeries('V1', 'V2'), parseSerial('V1').prefix,
-  checkDigit('luhn', '7992739871'), verifyCheckDigit('luhn', '79927398713'), splitSeries('1', '9', 5).length].join(' ');
+  checkDigit('luhn', '7992739871'), verifyCheckDigit('luhn', '79927398713')].join(' ');
 `);
   const { build } = await import('vite');
   const outDir = fileURLToPath(new URL('dist/', app));
@@ -257,7 +257,7 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | artifact | raw | gzip -9 | budget |
 | --- | ---: | ---: | ---: |
 | \`seriesguard_bg.wasm\` (release, wasm-opt -Oz) | ${wasm.length} B | ${gz} B | ${SIZE_BUDGET_GZ} B gzipped |
-| \`form-web/seriesguard_bg.wasm\` (\`seriesguard/form\`: validation, counts, parsing, check digits, splitting) | ${formWasm.length} B | ${formGz} B | ${FORM_BUDGET_GZ} B gzipped |
+| \`form-web/seriesguard_bg.wasm\` (\`seriesguard/form\`: validation, counts, parsing, check digits) | ${formWasm.length} B | ${formGz} B | ${FORM_BUDGET_GZ} B gzipped |
 | \`server-web/seriesguard_bg.wasm\` (\`seriesguard/server\`: the above and the platform create flows, for backends) | ${serverWasm.length} B | ${serverGz} B | ${SERVER_BUDGET_GZ} B gzipped |
 | the form entry's JS (form.js, lib/form, wire, validation, trap, the wasm-bindgen glue), concatenated | ${formJs.length} B | ${formJsGz} B | — |
 | the form entry as Vite 8 ships a page using it (tree-shaken, minified): its JS, its .wasm | — | ${shipped.js} B + ${shipped.wasm} B | ${FORM_BUDGET_GZ} B gzipped together |

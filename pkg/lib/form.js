@@ -1,6 +1,6 @@
 // The form entry (seriesguard/form): what a form calls, over the form
-// build of the wasm (validation, counts, parsing, check digits, splitting;
-// no index, book, signing or profiles), so a page pays only for those.
+// build of the wasm (validation, counts, parsing, check digits; no
+// splitting, index, book, signing or profiles), so a page pays only for those.
 
 import { SeriesError, reader } from './wire.js';
 import { validation } from './validation.js';

@@ -227,5 +227,10 @@ export function indexes(raw, wire) {
     }
   }
 
-  return { SeriesIndex, indexRaw };
+  /** start..end in chunks of at most maxPerChunk members, as identifiers (not in seriesguard/form). */
+  function splitSeries(start, end, maxPerChunk, rules) {
+    return decodePieces(records(take(raw.splitRaw(start, end, maxPerChunk, rules))));
+  }
+
+  return { SeriesIndex, indexRaw, splitSeries };
 }

@@ -1,8 +1,8 @@
-// Validation, counting, parsing, check digits and splitting: the core's
+// Validation, counting, parsing and check digits: the core's
 // answers through the cheapest crossing (rules typed once, short ASCII
 // arguments written straight into wasm's scratch buffer).
 
-import { GS, RS, US, Packer, read, decodeValidation, decodeIssues, decodePieces, answer, fail, records } from './wire.js';
+import { GS, RS, US, Packer, read, decodeValidation, decodeIssues, answer, fail, records } from './wire.js';
 
 /** The validation functions of one instance (`wire`: its reader). */
 export function validation(raw, wire) {
@@ -127,11 +127,6 @@ export function validation(raw, wire) {
     return wire.memory().buffer.byteLength;
   }
 
-  /** start..end in chunks of at most maxPerChunk members, as identifiers. */
-  function splitSeries(start, end, maxPerChunk, rules) {
-    return decodePieces(records(take(raw.splitRaw(start, end, maxPerChunk, rules))));
-  }
-
   // Forgets what pointed into an instance a trap replaced.
   function reset() {
     defaultRules = null;
@@ -141,6 +136,6 @@ export function validation(raw, wire) {
 
   return {
     validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
-    memoryBytes, splitSeries, reset,
+    memoryBytes, reset,
   };
 }

@@ -9,7 +9,7 @@
 //! leave the instance half-borrowed.
 //!
 //! Without the `full` feature only what a form calls is bound (validation,
-//! counts, parsing, check digits, splitting): the `seriesguard/form` entry.
+//! counts, parsing, check digits): the `seriesguard/form` entry.
 //! The `server` feature adds the platform create flows a backend drives
 //! (`seriesguard/server`).
 // Helpers only the full binding calls are dead in the form build.
@@ -266,7 +266,9 @@ pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> u32 {
     )))
 }
 
-/// `start..end` in chunks of at most `max` members; never throws.
+/// `start..end` in chunks of at most `max` members; never throws. Not in
+/// the form build: a form validates, it does not split (2.1 KB gzipped).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = splitRaw)]
 pub fn split_raw(start: &JsValue, end: &JsValue, max: &JsValue, rules: &JsValue) -> u32 {
     let (rules, issues) = read_rules(rules);

@@ -288,7 +288,7 @@ const formOps = opsOf(form);
 // What only the server entry holds: the platform create flows.
 const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
-const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'split', 'validate_many'];
+const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many'];
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const { cases } = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
@@ -314,7 +314,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 
 test('seriesguard/form holds the validation functions only', () => {
   assert.deepEqual(Object.keys(form).filter((k) => k !== 'default').sort(), [
-    'SeriesError', 'checkDigit', 'countSeries', 'memoryBytes', 'parseSerial', 'splitSeries',
+    'SeriesError', 'checkDigit', 'countSeries', 'memoryBytes', 'parseSerial',
     'validateMany', 'validateSeries', 'verifyCheckDigit',
   ]);
   assert.equal(form.SeriesError, main.SeriesError, 'one SeriesError class for every entry');
