@@ -339,10 +339,10 @@ build with wasm names kept; natively, callgrind instruction counts):
 - **Loading.** \`addMany\` packs a million JS objects into text and the core
   parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
   skips both and loads a million ranges in tens of milliseconds.
-- **The form entry.** Its wasm alone is within 35 KB; as Vite ships a page
-  using it (minified JS, about 6 KB, and the wasm) it is about 1 KB over.
-  About 11 KB of its raw wasm is \`core::fmt\` (every message is written
-  through it): messages written without it are the next cut.
+- **The form entry** is within 35 KB as Vite ships a page using it since
+  \`splitSeries\` left it (2.1 KB gzipped; the issue's form validates, counts,
+  parses and checks digits). About 11 KB of its raw wasm is \`core::fmt\`
+  (every message is written through it): the next cut, if it must shrink.
 
 ## The core without the boundary (Rust, native)
 
