@@ -339,6 +339,31 @@ fn load_json(c: &Json, given: &Json) -> Result<Inventory, Vec<SeriesError>> {
 }
 
 /// Every stored range as the corpus writes entries: `[id, start, end, count, scope]`.
+fn plan_json(p: &inventory::Plan) -> Json {
+    json!({
+        "created": p.created.to_string(), "requested": p.requested.to_string(),
+        "create": p.create.iter().map(|x| json!([x.start, x.end])).collect::<Vec<_>>(),
+        "skipped": p.skipped.iter().map(|x| json!([x.id.to_string(), x.start, x.end])).collect::<Vec<_>>(),
+    })
+}
+
+/// `{ results }`: per query of the case, `answer` over its segments in the
+/// case's index, or the query's error.
+fn per_query(c: &Json, answer: impl Fn(&Inventory, &[inventory::Segment<'_>]) -> Json) -> Json {
+    let (rules, _) = rules(c);
+    let index = index_of(c).unwrap();
+    let results: Vec<Json> = c["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| match series_segments_of(q, &rules) {
+            Ok(segments) => answer(&index, &segments),
+            Err(issues) => error(&issues),
+        })
+        .collect();
+    json!({ "results": results })
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -577,45 +602,14 @@ fn run(c: &Json) -> Json {
                 .collect();
             json!({ "results": results })
         }
-        "overlaps_many" => {
-            let (rules, _) = rules(c);
-            let index = index_of(c).unwrap();
-            let results: Vec<Json> = c["queries"]
-                .as_array()
-                .unwrap()
+        "overlaps_many" => per_query(c, |index, segments| {
+            json!(index
+                .overlaps(segments)
                 .iter()
-                .map(|q| match series_segments_of(q, &rules) {
-                    Ok(segments) => json!(index
-                        .overlaps(&segments)
-                        .iter()
-                        .map(|x| json!([x.id.to_string(), x.start, x.end, x.count.to_string()]))
-                        .collect::<Vec<_>>()),
-                    Err(issues) => error(&issues),
-                })
-                .collect();
-            json!({ "results": results })
-        }
-        "plan_many" => {
-            let (rules, _) = rules(c);
-            let index = index_of(c).unwrap();
-            let results: Vec<Json> = c["queries"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|q| match series_segments_of(q, &rules) {
-                    Ok(segments) => {
-                        let p = index.plan(&segments);
-                        json!({
-                            "created": p.created.to_string(), "requested": p.requested.to_string(),
-                            "create": p.create.iter().map(|x| json!([x.start, x.end])).collect::<Vec<_>>(),
-                            "skipped": p.skipped.iter().map(|x| json!([x.id.to_string(), x.start, x.end])).collect::<Vec<_>>(),
-                        })
-                    }
-                    Err(issues) => error(&issues),
-                })
-                .collect();
-            json!({ "results": results })
-        }
+                .map(|x| json!([x.id.to_string(), x.start, x.end, x.count.to_string()]))
+                .collect::<Vec<_>>())
+        }),
+        "plan_many" => per_query(c, |index, segments| plan_json(&index.plan(segments))),
         "gaps" => {
             let gaps = index_of(c).unwrap().gaps(&query_segments(c));
             json!({ "pieces": gaps.iter().map(|p| json!([p.start, p.end, p.count.to_string()])).collect::<Vec<_>>() })
@@ -845,14 +839,7 @@ fn run(c: &Json) -> Json {
                 .map(|x| json!([x.id.to_string(), x.start, x.end, x.count.to_string()])).collect::<Vec<_>>() }),
             Err(e) => error(&[e]),
         },
-        "plan" => {
-            let p = index_of(c).unwrap().plan(&query_segments(c));
-            json!({
-                "created": p.created.to_string(), "requested": p.requested.to_string(),
-                "create": p.create.iter().map(|x| json!([x.start, x.end])).collect::<Vec<_>>(),
-                "skipped": p.skipped.iter().map(|x| json!([x.id.to_string(), x.start, x.end])).collect::<Vec<_>>(),
-            })
-        }
+        "plan" => plan_json(&index_of(c).unwrap().plan(&query_segments(c))),
         "allocate" => {
             let p = &c["pool"];
             let pool = PoolValues {
