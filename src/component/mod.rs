@@ -419,13 +419,14 @@ impl inventory::GuestSeriesIndex for Index {
         }
         let items = packed::records(&packed).map(|mut f| {
             let [id, start, end, scope] = [(); 4].map(|_| f.next().unwrap_or_default());
-            let scope = if scope.is_empty() {
-                Value::Absent
-            } else {
-                Value::Text(scope)
-            };
-            let text = |t| Value::Text(t);
-            crate::inventory::series_item(text(id), text(start), text(end), scope, &self.rules)
+            let text = Value::Text;
+            crate::inventory::series_item(
+                text(id),
+                text(start),
+                text(end),
+                packed_scope(scope),
+                &self.rules,
+            )
         });
         self.inventory
             .borrow_mut()
@@ -441,16 +442,11 @@ impl inventory::GuestSeriesIndex for Index {
                 out.push(packed::FS);
             }
             let [start, end, scope] = [(); 3].map(|_| f.next().unwrap_or_default());
-            let scope = if scope.is_empty() {
-                Value::Absent
-            } else {
-                Value::Text(scope)
-            };
             let answer = match self.rule_issues.is_empty() {
                 true => crate::inventory::series_segments(
                     Value::Text(start),
                     Value::Text(end),
-                    scope,
+                    packed_scope(scope),
                     &self.rules,
                 )
                 .map(|segments| index.overlaps(&segments)),
@@ -640,6 +636,15 @@ impl inventory::GuestSeriesIndex for Index {
         let index = Index::with(rules, rule_issues, snapshot.merge_adjacent);
         inventory::GuestSeriesIndex::load_json(&index, snapshot)?;
         Ok(inventory::SeriesIndex::new(index))
+    }
+}
+
+/// A packed record's scope: an empty field is none, as `option<string>`'s none.
+fn packed_scope(scope: &str) -> Value<'_> {
+    if scope.is_empty() {
+        Value::Absent
+    } else {
+        Value::Text(scope)
     }
 }
 
