@@ -39,6 +39,9 @@ type Errors = Vec<SeriesError>;
 use crate::error::{Field, Invalid, SeriesError};
 use crate::formats::Format;
 
+/// Up to this many pools, a pool is found by comparing keys, not by hash.
+const FEW_POOLS: usize = 4;
+
 /// The most ids an overlap error lists; the message says how many more.
 pub const MAX_REPORTED_CONFLICTS: usize = 100;
 /// The most chunks [`split`] produces before refusing.
@@ -156,6 +159,11 @@ impl Inventory {
     }
 
     fn find(&self, key: &KeyRef<'_>) -> Option<usize> {
+        // A few pools (the common case) are compared directly: hashing the
+        // key cost more than the comparisons (measured natively).
+        if self.pools.len() <= FEW_POOLS {
+            return self.pools.iter().position(|p| p.key.as_ref() == *key);
+        }
         let hash = key.hash();
         let from = self.lookup.partition_point(|&(h, _)| h < hash);
         self.lookup
