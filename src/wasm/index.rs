@@ -59,6 +59,18 @@ impl IndexRaw {
         wire::emit(out)
     }
 
+    /// Whether `start..end` in `scope` collides with anything stored;
+    /// `None` when the query is not valid (the general path reports it).
+    fn any_overlap(&self, start: &str, end: &str, scope: Value<'_>) -> Option<bool> {
+        let validation = crate::range::validate(Value::Text(start), Value::Text(end), &self.rules);
+        match (validation.range, inventory::scope_of(scope)) {
+            (Some(range), Ok(scope)) if validation.issues.is_empty() => {
+                Some(self.inventory.borrow().any_overlap_in(&range, scope))
+            }
+            _ => None,
+        }
+    }
+
     /// Emits the conflicts of `start..end` in `scope`, or the issues.
     fn emit_overlaps(&self, start: &str, end: &str, scope: &str) -> u32 {
         let segments = self.segments(Value::Text(start), Value::Text(end), Value::Text(scope));
@@ -170,13 +182,7 @@ impl IndexRaw {
     #[wasm_bindgen(js_name = hasOverlap)]
     pub fn has_overlap(&self, start: &str, end: &str, scope: Option<String>) -> i32 {
         let scope = scope.as_deref().map_or(Value::Absent, Value::Text);
-        let validation = crate::range::validate(Value::Text(start), Value::Text(end), &self.rules);
-        match (validation.range, inventory::scope_of(scope)) {
-            (Some(range), Ok(scope)) if validation.issues.is_empty() => {
-                i32::from(self.inventory.borrow().any_overlap_in(&range, scope))
-            }
-            _ => -1,
-        }
+        self.any_overlap(start, end, scope).map_or(-1, i32::from)
     }
 
     /// [`IndexRaw::has_overlap`] of the start, end and scope the wrapper
@@ -196,14 +202,7 @@ impl IndexRaw {
             } else {
                 Value::Absent
             };
-            let validation =
-                crate::range::validate(Value::Text(start), Value::Text(end), &self.rules);
-            match (validation.range, inventory::scope_of(scope)) {
-                (Some(range), Ok(scope)) if validation.issues.is_empty() => {
-                    u32::from(self.inventory.borrow().any_overlap_in(&range, scope))
-                }
-                _ => 2,
-            }
+            self.any_overlap(start, end, scope).map_or(2, u32::from)
         });
         // 2 (or an unreadable scratch's answer length): the general path reports.
         if answer < 2 {

@@ -62,7 +62,8 @@ pub(crate) fn emit_answer(result: Result<String, SeriesError>) -> u32 {
     })
 }
 
-/// Emits a validation outcome as [`validation_given`] encodes it.
+/// Emits a validation outcome as [`push_validation`] encodes it (start and
+/// end left empty where they equal the `given` strings).
 pub(crate) fn emit_validation(
     range: Option<&SeriesRange<'_>>,
     issues: &[SeriesError],
@@ -90,18 +91,8 @@ pub fn wasm_memory() -> JsValue {
 
 /// Encodes a validation outcome.
 pub(crate) fn validation(range: Option<&SeriesRange<'_>>, issues: &[SeriesError]) -> String {
-    validation_given(range, issues, None)
-}
-
-/// Encodes a validation outcome; start and end are left empty when they
-/// equal the `given` strings (the caller still holds them: less to decode).
-pub(crate) fn validation_given(
-    range: Option<&SeriesRange<'_>>,
-    issues: &[SeriesError],
-    given: Option<(&str, &str)>,
-) -> String {
     let mut out = String::with_capacity(64);
-    push_validation(&mut out, range, issues, given);
+    push_validation(&mut out, range, issues, None);
     out
 }
 
@@ -122,7 +113,7 @@ thread_local! {
 /// Encodes many validations. The common case, valid with untrimmed ends
 /// and a count JS numbers hold exactly, is only its count in [`counts_ptr`]'s
 /// array (no text, no decimal to parse); every other item is -1 there and
-/// its validation ([`validation_given`]) follows GS in the answer, in order.
+/// its validation ([`push_validation`]) follows GS in the answer, in order.
 pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> String {
     let mut out = String::from("1");
     COUNTS.with(|counts| {
