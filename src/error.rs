@@ -57,6 +57,14 @@ pub enum Field {
     ServiceTypes,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
+    /// A pool's policy: cooling, low-stock threshold, quota, blocks.
+    Policy,
+    /// An instant (`at`) or a duration (`ttl`) given by the host.
+    Time,
+    /// A lifecycle request as a whole (its JSON text, its `op`).
+    Request,
+    /// The owner of a reservation, or the actor of a change.
+    Owner,
 }
 
 /// The options of [`crate::range::SeriesRules`], named as in JS.
@@ -110,6 +118,10 @@ impl Field {
             Field::Rules(RuleOption::NumericOnly) => "rules.numericOnly",
             Field::Rules(RuleOption::Scheme) => "rules.scheme",
             Field::Rules(RuleOption::Format) => "rules.format",
+            Field::Policy => "policy",
+            Field::Time => "at",
+            Field::Request => "request",
+            Field::Owner => "owner",
         }
     }
 }
@@ -140,6 +152,10 @@ impl Field {
             Field::Scope => ("SCOPE_INVALID", "SCOPE_INVALID"),
             Field::Store => ("STORE_INVALID", "STORE_INVALID"),
             Field::ServiceTypes => ("SERVICE_TYPES_REQUIRED", "SERVICE_TYPES_INVALID"),
+            Field::Policy => ("POLICY_INVALID", "POLICY_INVALID"),
+            Field::Time => ("TIME_INVALID", "TIME_INVALID"),
+            Field::Request => ("REQUEST_INVALID", "REQUEST_INVALID"),
+            Field::Owner => ("OWNER_INVALID", "OWNER_INVALID"),
         }
     }
 }
@@ -399,6 +415,173 @@ pub enum SeriesError {
         /// The largest count allowed.
         max: u128,
     },
+    /// A number lifecycle operation refused (see [`crate::lifecycle`]).
+    Lifecycle(Refused),
+}
+
+/// Why a lifecycle operation on a pool was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// No pool of that name is declared.
+    PoolUnknown {
+        /// The name asked for.
+        pool: String,
+    },
+    /// No free block holds the quantity asked for.
+    PoolExhausted {
+        /// The pool.
+        pool: String,
+        /// The quantity asked for.
+        wanted: u128,
+        /// The largest free block's size.
+        largest: u128,
+    },
+    /// Part of the range is not available (taken, blocked, or outside the pool).
+    NotAvailable {
+        /// The pool.
+        pool: String,
+        /// The first offending identifier.
+        start: String,
+        /// The last offending identifier.
+        end: String,
+        /// Its state (`reserved`, ..., or `outside the pool`).
+        state: &'static str,
+    },
+    /// Part of the range is not in the state the operation leaves from.
+    StateConflict {
+        /// The pool.
+        pool: String,
+        /// The first offending identifier.
+        start: String,
+        /// The last offending identifier.
+        end: String,
+        /// Its state.
+        state: &'static str,
+        /// The state the operation needs.
+        expected: &'static str,
+    },
+    /// A pool of that name exists already.
+    PoolExists {
+        /// The name.
+        pool: String,
+    },
+    /// A pool's block is part of another pool.
+    PoolsOverlap {
+        /// The pool being declared.
+        pool: String,
+        /// The pool holding part of it.
+        other: String,
+        /// The first shared identifier.
+        start: String,
+        /// The last shared identifier.
+        end: String,
+    },
+    /// No reservation was made under that key.
+    ReservationUnknown {
+        /// The key.
+        key: String,
+    },
+    /// The reservation's time ran out (`at` is its expiry, ISO 8601).
+    ReservationExpired {
+        /// The key.
+        key: String,
+        /// When it expired.
+        at: String,
+    },
+    /// The reservation was confirmed or cancelled already.
+    ReservationClosed {
+        /// The key.
+        key: String,
+        /// `assigned`, `cancelled` or `expired`.
+        status: &'static str,
+    },
+    /// The key was used for a different request.
+    KeyReused {
+        /// The key.
+        key: String,
+    },
+    /// A hand-down would take a child pool past its quota.
+    QuotaExceeded {
+        /// The child pool.
+        pool: String,
+        /// Its quota.
+        quota: u128,
+        /// What it holds already.
+        held: u128,
+        /// What it would receive.
+        wanted: u128,
+    },
+}
+
+impl Refused {
+    fn code(&self) -> &'static str {
+        match self {
+            Refused::PoolUnknown { .. } => "POOL_UNKNOWN",
+            Refused::PoolExhausted { .. } => "POOL_EXHAUSTED",
+            Refused::NotAvailable { .. } => "NOT_AVAILABLE",
+            Refused::StateConflict { .. }
+            | Refused::PoolExists { .. }
+            | Refused::PoolsOverlap { .. }
+            | Refused::ReservationClosed { .. } => "STATE_CONFLICT",
+            Refused::ReservationUnknown { .. } => "RESERVATION_UNKNOWN",
+            Refused::ReservationExpired { .. } => "RESERVATION_EXPIRED",
+            Refused::KeyReused { .. } => "IDEMPOTENCY_KEY_REUSED",
+            Refused::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
+        }
+    }
+
+    fn field(&self) -> Field {
+        match self {
+            Refused::ReservationUnknown { .. }
+            | Refused::ReservationExpired { .. }
+            | Refused::ReservationClosed { .. }
+            | Refused::KeyReused { .. } => Field::Key,
+            Refused::PoolExhausted { .. } | Refused::QuotaExceeded { .. } => Field::Quantity,
+            _ => Field::Pool,
+        }
+    }
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refused::PoolUnknown { pool } => write!(f, "no pool \"{pool}\" is declared"),
+            Refused::PoolExhausted { pool, wanted, largest } => write!(
+                f,
+                "pool \"{pool}\" has no free block of {wanted} numbers (the largest holds {largest})"
+            ),
+            Refused::NotAvailable { pool, start, end, state } => write!(
+                f,
+                "{start}..{end} in pool \"{pool}\" is {state}, not available"
+            ),
+            Refused::StateConflict { pool, start, end, state, expected } => write!(
+                f,
+                "{start}..{end} in pool \"{pool}\" is {state}, not {expected}"
+            ),
+            Refused::PoolExists { pool } => write!(f, "pool \"{pool}\" is already declared"),
+            Refused::PoolsOverlap { pool, other, start, end } => write!(
+                f,
+                "{start}..{end} of pool \"{pool}\" belongs to pool \"{other}\""
+            ),
+            Refused::ReservationUnknown { key } => {
+                write!(f, "no reservation was made under key \"{key}\"")
+            }
+            Refused::ReservationExpired { key, at } => {
+                write!(f, "reservation \"{key}\" expired at {at}")
+            }
+            Refused::ReservationClosed { key, status } => {
+                write!(f, "reservation \"{key}\" is {status} already")
+            }
+            Refused::KeyReused { key } => write!(
+                f,
+                "key \"{key}\" was used for a different reservation"
+            ),
+            Refused::QuotaExceeded { pool, quota, held, wanted } => write!(
+                f,
+                "pool \"{pool}\" holds {held} of its quota of {quota}; {wanted} more would exceed it"
+            ),
+        }
+    }
 }
 
 impl SeriesError {
@@ -418,6 +601,7 @@ impl SeriesError {
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
             SeriesError::PrefixUndeclared { .. } => "PREFIX_UNDECLARED",
             SeriesError::RulesMismatch { .. } => "RULES_MISMATCH",
+            SeriesError::Lifecycle(refused) => refused.code(),
         }
     }
 
@@ -436,6 +620,7 @@ impl SeriesError {
             SeriesError::Overlap { .. } => Field::Series,
             SeriesError::StoreFailed { .. } => Field::Store,
             SeriesError::Defined(definition) => definition.field,
+            SeriesError::Lifecycle(refused) => refused.field(),
         }
     }
 }
@@ -565,6 +750,7 @@ impl fmt::Display for SeriesError {
                 f,
                 "the series has {count} numbers; at most {max} are allowed"
             ),
+            SeriesError::Lifecycle(refused) => refused.fmt(f),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod formats;
 pub mod input;
 pub mod inventory;
 pub mod json;
+pub mod lifecycle;
 pub mod packed;
 pub mod profiles;
 pub mod range;

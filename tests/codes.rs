@@ -15,14 +15,14 @@ use std::collections::BTreeSet;
 
 use seriesguard::book::store_failed;
 use seriesguard::check_digit::Scheme;
-use seriesguard::error::{Because, Field, Invalid, RuleOption};
+use seriesguard::error::{Because, Field, Invalid, Refused, RuleOption};
 use seriesguard::profiles::{crm, shipsy};
 use seriesguard::SeriesError;
 
 /// One value of every variant (an exhaustive match in `variant` checks it).
 fn samples() -> Vec<SeriesError> {
     let field = Field::Start;
-    vec![
+    let mut all = vec![
         SeriesError::Required { field },
         SeriesError::Invalid {
             field,
@@ -72,7 +72,75 @@ fn samples() -> Vec<SeriesError> {
             given: String::new(),
         },
         SeriesError::RangeTooLarge { count: 2, max: 1 },
-    ]
+    ];
+    let (pool, key, start, end) = (String::new(), String::new(), String::new(), String::new());
+    let refusals = vec![
+        Refused::PoolUnknown { pool: pool.clone() },
+        Refused::PoolExhausted {
+            pool: pool.clone(),
+            wanted: 1,
+            largest: 0,
+        },
+        Refused::NotAvailable {
+            pool: pool.clone(),
+            start: start.clone(),
+            end: end.clone(),
+            state: "",
+        },
+        Refused::StateConflict {
+            pool: pool.clone(),
+            start: start.clone(),
+            end: end.clone(),
+            state: "",
+            expected: "",
+        },
+        Refused::PoolExists { pool: pool.clone() },
+        Refused::PoolsOverlap {
+            pool: pool.clone(),
+            other: pool.clone(),
+            start,
+            end,
+        },
+        Refused::ReservationUnknown { key: key.clone() },
+        Refused::ReservationExpired {
+            key: key.clone(),
+            at: String::new(),
+        },
+        Refused::ReservationClosed {
+            key: key.clone(),
+            status: "",
+        },
+        Refused::KeyReused { key },
+        Refused::QuotaExceeded {
+            pool,
+            quota: 1,
+            held: 1,
+            wanted: 1,
+        },
+    ];
+    assert_eq!(
+        refusals.iter().map(refusal).collect::<BTreeSet<_>>().len(),
+        11,
+        "one sample per refusal"
+    );
+    all.extend(refusals.into_iter().map(SeriesError::Lifecycle));
+    all
+}
+
+fn refusal(refused: &Refused) -> usize {
+    match refused {
+        Refused::PoolUnknown { .. } => 0,
+        Refused::PoolExhausted { .. } => 1,
+        Refused::NotAvailable { .. } => 2,
+        Refused::StateConflict { .. } => 3,
+        Refused::PoolExists { .. } => 4,
+        Refused::PoolsOverlap { .. } => 5,
+        Refused::ReservationUnknown { .. } => 6,
+        Refused::ReservationExpired { .. } => 7,
+        Refused::ReservationClosed { .. } => 8,
+        Refused::KeyReused { .. } => 9,
+        Refused::QuotaExceeded { .. } => 10,
+    }
 }
 
 fn variant(error: &SeriesError) -> usize {
@@ -90,6 +158,7 @@ fn variant(error: &SeriesError) -> usize {
         SeriesError::PrefixUndeclared { .. } => 10,
         SeriesError::RulesMismatch { .. } => 11,
         SeriesError::RangeTooLarge { .. } => 12,
+        SeriesError::Lifecycle(_) => 13,
     }
 }
 
@@ -118,6 +187,10 @@ fn fields() -> Vec<Field> {
         Scope,
         Store,
         ServiceTypes,
+        Policy,
+        Time,
+        Request,
+        Owner,
     ];
     all.extend(
         [
@@ -159,6 +232,10 @@ fn field_index(field: Field) -> usize {
         Store => 19,
         ServiceTypes => 20,
         Rules(_) => 21,
+        Policy => 22,
+        Time => 23,
+        Request => 24,
+        Owner => 25,
     }
 }
 
@@ -166,7 +243,7 @@ fn field_index(field: Field) -> usize {
 fn core_codes() -> BTreeSet<&'static str> {
     let samples = samples();
     let variants: BTreeSet<usize> = samples.iter().map(variant).collect();
-    assert_eq!(variants.len(), 13, "one sample per variant");
+    assert_eq!(variants.len(), 14, "one sample per variant");
     let fields = fields();
     assert_eq!(
         fields
@@ -174,7 +251,7 @@ fn core_codes() -> BTreeSet<&'static str> {
             .map(|f| field_index(*f))
             .collect::<BTreeSet<_>>()
             .len(),
-        22,
+        26,
         "every field"
     );
     let mut codes: BTreeSet<&'static str> = samples.iter().map(SeriesError::code).collect();

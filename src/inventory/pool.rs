@@ -13,7 +13,7 @@ use crate::range::{Padding, SeriesRange};
 use crate::serial;
 
 /// What makes identifiers comparable: their pool.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct PoolKey {
     /// Text before the digits.
     pub prefix: String,
