@@ -581,9 +581,67 @@ fn scripted_book<'a>(
     }
 }
 
+/// Where `got` differs from `expected`, read as a subset: every member an
+/// expected object names must match (arrays element by element, same length).
+fn differences(path: &str, got: &Json, expected: &Json, out: &mut Vec<String>) {
+    match (got, expected) {
+        (Json::Object(g), Json::Object(e)) => {
+            for (k, v) in e {
+                differences(
+                    &format!("{path}.{k}"),
+                    g.get(k).unwrap_or(&Json::Null),
+                    v,
+                    out,
+                );
+            }
+        }
+        (Json::Array(g), Json::Array(e)) if g.len() == e.len() => {
+            for (i, (g, e)) in g.iter().zip(e).enumerate() {
+                differences(&format!("{path}[{i}]"), g, e, out);
+            }
+        }
+        _ if got == expected => {}
+        _ => out.push(format!("{path}: got {got}, expected {expected}")),
+    }
+}
+
+/// A lifecycle case: every step's answer against its expectation, then
+/// (with `replay`) the declarations and events replayed into new pools
+/// must give the same state.
+fn lifecycle(c: &Json) -> Json {
+    let (rules, _) = rules(c);
+    let mut pools = seriesguard::lifecycle::Pools::default();
+    let (mut out, mut declared, mut events) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, step) in c["steps"].as_array().unwrap().iter().enumerate() {
+        let request = &step["request"];
+        let got = match pools.run(&request.to_string(), &rules) {
+            Ok(text) => serde_json::from_str(&text).unwrap(),
+            Err(e) => json!({ "error": e.code(), "message": e.to_string() }),
+        };
+        if got.get("error").is_none() {
+            if request["op"] == "declare" {
+                declared.push(request.clone());
+            }
+            events.extend(got["events"].as_array().cloned().unwrap_or_default());
+        }
+        differences(&format!("step {i}"), &got, &step["expect"], &mut out);
+    }
+    if c["replay"] == true {
+        let state = pools.run(r#"{"op":"state"}"#, &rules).unwrap();
+        let replay = json!({ "op": "replay", "pools": declared, "events": events });
+        let mut fresh = seriesguard::lifecycle::Pools::default();
+        match fresh.run(&replay.to_string(), &rules) {
+            Ok(replayed) if replayed == state => {}
+            other => out.push(format!("replay: {other:?} instead of {state}")),
+        }
+    }
+    json!({ "differences": out })
+}
+
 fn run(c: &Json) -> Json {
     let op = c["op"].as_str().unwrap();
     match op {
+        "lifecycle" => lifecycle(c),
         "flow" => scripted_flow(c),
         "platform_flow" => platform_flow(c),
         "validate_many" => {

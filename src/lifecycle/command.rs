@@ -256,6 +256,7 @@ impl Pools {
             "expire" => self.expire(r.at()?, r.actor()?)?,
             "handDown" => {
                 let (parent, child, at, actor) = (r.pool("parent")?, r.pool("child")?, r.at()?, r.actor()?);
+                self.child_of(parent, child)?;
                 let (first, last) = self.take(parent, self.take_of(&r, parent, rules)?)?;
                 taken = Some((child, first, last));
                 self.hand_down(parent, child, Take::Range(first, last), at, actor)?

@@ -1032,20 +1032,7 @@ impl Pools {
         at: Millis,
         actor: &str,
     ) -> Result<Answer, SeriesError> {
-        let c = self.get(child)?;
-        if c.parent.as_deref() != Some(parent) {
-            return Err(refused(Refused::StateConflict {
-                pool: child.to_owned(),
-                start: String::new(),
-                end: String::new(),
-                state: "not a child",
-                expected: "a child of the pool handing down",
-            }));
-        }
-        let (quota, held) = (
-            c.policy.quota,
-            c.runs.iter().map(|r| r.last - r.first + 1).sum::<u128>(),
-        );
+        let (quota, held) = self.child_of(parent, child)?;
         let (first, last) = self.take(parent, take)?;
         let wanted = last - first + 1;
         if let Some(quota) =
@@ -1074,6 +1061,24 @@ impl Pools {
             "",
         )?;
         Ok(self.finish(change))
+    }
+
+    /// The quota of `child` and what it holds, when it is `parent`'s child.
+    fn child_of(&self, parent: &str, child: &str) -> Result<(Option<u128>, u128), SeriesError> {
+        let c = self.get(child)?;
+        if c.parent.as_deref() != Some(parent) {
+            return Err(refused(Refused::StateConflict {
+                pool: child.to_owned(),
+                start: String::new(),
+                end: String::new(),
+                state: "not a child",
+                expected: "a child of the pool handing down",
+            }));
+        }
+        Ok((
+            c.policy.quota,
+            c.runs.iter().map(|r| r.last - r.first + 1).sum(),
+        ))
     }
 
     /// Gives a child pool's available numbers back to its parent: those in
