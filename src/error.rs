@@ -57,12 +57,16 @@ pub enum Field {
     ServiceTypes,
     /// The rules object as a whole, or one of its options.
     Rules(RuleOption),
+    #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
     /// A pool's policy: cooling, low-stock threshold, quota, blocks.
     Policy,
+    #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
     /// An instant (`at`) or a duration (`ttl`) given by the host.
     Time,
+    #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
     /// A lifecycle request as a whole (its JSON text, its `op`).
     Request,
+    #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
     /// The owner of a reservation, or the actor of a change.
     Owner,
 }
@@ -118,9 +122,13 @@ impl Field {
             Field::Rules(RuleOption::NumericOnly) => "rules.numericOnly",
             Field::Rules(RuleOption::Scheme) => "rules.scheme",
             Field::Rules(RuleOption::Format) => "rules.format",
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Policy => "policy",
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Time => "at",
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Request => "request",
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Owner => "owner",
         }
     }
@@ -152,9 +160,13 @@ impl Field {
             Field::Scope => ("SCOPE_INVALID", "SCOPE_INVALID"),
             Field::Store => ("STORE_INVALID", "STORE_INVALID"),
             Field::ServiceTypes => ("SERVICE_TYPES_REQUIRED", "SERVICE_TYPES_INVALID"),
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Policy => ("POLICY_INVALID", "POLICY_INVALID"),
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Time => ("TIME_INVALID", "TIME_INVALID"),
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Request => ("REQUEST_INVALID", "REQUEST_INVALID"),
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Owner => ("OWNER_INVALID", "OWNER_INVALID"),
         }
     }
@@ -415,10 +427,12 @@ pub enum SeriesError {
         /// The largest count allowed.
         max: u128,
     },
+    #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
     /// A number lifecycle operation refused (see [`crate::lifecycle`]).
     Lifecycle(Refused),
 }
 
+#[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
 /// Why a lifecycle operation on a pool was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
@@ -513,6 +527,7 @@ pub enum Refused {
     },
 }
 
+#[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
 impl Refused {
     fn code(&self) -> &'static str {
         match self {
@@ -542,6 +557,7 @@ impl Refused {
     }
 }
 
+#[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -601,6 +617,7 @@ impl SeriesError {
             SeriesError::RangeTooLarge { .. } => "RANGE_TOO_LARGE",
             SeriesError::PrefixUndeclared { .. } => "PREFIX_UNDECLARED",
             SeriesError::RulesMismatch { .. } => "RULES_MISMATCH",
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             SeriesError::Lifecycle(refused) => refused.code(),
         }
     }
@@ -620,6 +637,7 @@ impl SeriesError {
             SeriesError::Overlap { .. } => Field::Series,
             SeriesError::StoreFailed { .. } => Field::Store,
             SeriesError::Defined(definition) => definition.field,
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             SeriesError::Lifecycle(refused) => refused.field(),
         }
     }
@@ -750,6 +768,7 @@ impl fmt::Display for SeriesError {
                 f,
                 "the series has {count} numbers; at most {max} are allowed"
             ),
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             SeriesError::Lifecycle(refused) => refused.fmt(f),
         }
     }

@@ -24,6 +24,7 @@ pub mod formats;
 pub mod input;
 pub mod inventory;
 pub mod json;
+#[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
 pub mod lifecycle;
 pub mod packed;
 pub mod profiles;

@@ -17,6 +17,8 @@ use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
 use crate::inventory::{self, Head, Inventory, Item, KeyRef, Segment, SeriesId};
+#[cfg(feature = "lifecycle")]
+use crate::lifecycle::Pools;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
@@ -27,6 +29,8 @@ type Segments<'a> = Result<Vec<Segment<'a>>, Vec<SeriesError>>;
 #[wasm_bindgen(js_name = IndexRaw)]
 pub struct IndexRaw {
     inventory: RefCell<Inventory>,
+    #[cfg(feature = "lifecycle")]
+    pools: RefCell<Pools>,
     rules: SeriesRules,
     rule_issues: Vec<SeriesError>,
 }
@@ -93,6 +97,8 @@ impl IndexRaw {
         let (rules, rule_issues) = read_rules(rules);
         IndexRaw {
             inventory: RefCell::new(Inventory::new(merge_adjacent).with_format(rules.format)),
+            #[cfg(feature = "lifecycle")]
+            pools: RefCell::default(),
             rules,
             rule_issues,
         }
@@ -389,9 +395,19 @@ impl IndexRaw {
         }
         IndexRaw {
             inventory: RefCell::new(inventory),
+            #[cfg(feature = "lifecycle")]
+            pools: RefCell::default(),
             rules: held,
             rule_issues: issues,
         }
+    }
+
+    #[cfg(feature = "lifecycle")]
+    /// Runs one lifecycle request (JSON text) on the index's pools:
+    /// `1 US answer` (JSON text), or the refusal.
+    pub fn lifecycle(&self, request: &str) -> u32 {
+        let answer = self.pools.borrow_mut().run(request, &self.rules);
+        wire::emit_answer(answer)
     }
 
     /// The snapshot as JSON text.

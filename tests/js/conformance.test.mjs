@@ -43,6 +43,20 @@ function scriptedStore(answers, asked) {
   };
 }
 
+// Where `got` differs from `expected`, read as a subset (as tests/conformance.rs
+// reads it): named members match, arrays element by element, same length.
+// Counts arrive as bigint and compare as the corpus writes them, decimal strings.
+function differences(path, got, expected, out) {
+  if (typeof got === 'bigint') got = String(got);
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && got !== null && typeof got === 'object' && !Array.isArray(got)) {
+    for (const [k, v] of Object.entries(expected)) differences(`${path}.${k}`, got[k] ?? null, v, out);
+  } else if (Array.isArray(expected) && Array.isArray(got) && got.length === expected.length) {
+    expected.forEach((v, i) => differences(`${path}[${i}]`, got[i], v, out));
+  } else if (JSON.stringify(got) !== JSON.stringify(expected)) {
+    out.push(`${path}: got ${JSON.stringify(got, (k, v) => (typeof v === 'bigint' ? String(v) : v))}, expected ${JSON.stringify(expected)}`);
+  }
+}
+
 const entriesOf = (index) => index.entries().map((e) => [String(e.id), e.start, e.end, String(e.count), e.scope]);
 
 // The ops over one entry (the server's, the main one or the form's): each
@@ -272,6 +286,31 @@ const opsOf = ({
   mor_scope(c) {
     return { scope: profiles.mor.scope(c.group_id) };
   },
+  lifecycle(c) {
+    const index = new SeriesIndex(c.rules);
+    const out = [];
+    const declared = [];
+    const events = [];
+    c.steps.forEach((step, i) => {
+      let got;
+      try {
+        got = index.lifecycle(step.request);
+        if (step.request.op === 'declare') declared.push(step.request);
+        events.push(...(got.events ?? []));
+      } catch (error) {
+        if (!(error instanceof SeriesError)) throw error;
+        got = { error: error.code, message: error.message };
+      }
+      differences(`step ${i}`, got, step.expect, out);
+    });
+    if (c.replay) {
+      const fresh = new SeriesIndex(c.rules);
+      const text = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? String(x) : x));
+      const replayed = attempt(() => fresh.replayPools(declared, events));
+      if (text(replayed) !== text(index.poolState())) out.push(`replay: ${text(replayed)}`);
+    }
+    return { differences: out };
+  },
   async abillity(c) {
     const index = new SeriesIndex();
     const area = c.body.AreaCode;
@@ -285,8 +324,8 @@ const opsOf = ({
 const ops = opsOf(server);
 const mainOps = opsOf(main);
 const formOps = opsOf(form);
-// What only the server entry holds: the platform create flows.
-const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity'];
+// What only the server entry holds: the platform create flows and the number lifecycle.
+const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
 const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many'];
 
