@@ -306,6 +306,7 @@ impl signing::Guest for Component {
 /// The `series-index` resource: an [`Inventory`] and the rules its series follow.
 pub struct Index {
     inventory: RefCell<Inventory>,
+    pools: RefCell<crate::lifecycle::Pools>,
     rules: SeriesRules,
     rule_issues: Vec<SeriesError>,
 }
@@ -355,6 +356,7 @@ impl Index {
     fn with(rules: SeriesRules, rule_issues: Vec<SeriesError>, merge_adjacent: bool) -> Index {
         Index {
             inventory: RefCell::new(Inventory::new(merge_adjacent).with_format(rules.format)),
+            pools: RefCell::default(),
             rules,
             rule_issues,
         }
@@ -602,6 +604,16 @@ impl inventory::GuestSeriesIndex for Index {
         self.inventory.borrow().to_bytes()
     }
 
+    fn lifecycle(&self, request: String) -> Result<String, wit::SeriesError> {
+        if !self.rule_issues.is_empty() {
+            return Err(refusal(&self.rule_issues));
+        }
+        self.pools
+            .borrow_mut()
+            .run(&request, &self.rules)
+            .map_err(|e| refusal(&[e]))
+    }
+
     fn from_bytes(
         bytes: Vec<u8>,
         rules: Option<wit::Rules>,
@@ -616,6 +628,7 @@ impl inventory::GuestSeriesIndex for Index {
         let (held, rules) = Inventory::from_bytes(&bytes, given).map_err(|e| refusal(&e))?;
         Ok(inventory::SeriesIndex::new(Index {
             inventory: RefCell::new(held),
+            pools: RefCell::default(),
             rules,
             rule_issues: Vec::new(),
         }))

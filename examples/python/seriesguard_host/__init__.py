@@ -20,6 +20,8 @@ failing: the platform's failure reply follows.
 
 from __future__ import annotations
 
+import json
+
 import contextlib
 import gc
 import os
@@ -497,6 +499,41 @@ class Index:
     def to_bytes(self) -> bytes:
         """The binary snapshot, byte for byte as the npm package's toBytes() writes it."""
         return bytes(self._owner._call("inventory", "[method]series-index.to-bytes", self._resource))
+
+    def lifecycle(self, request: dict) -> dict:
+        """Runs one number-lifecycle request ({"op": ..., ...}, as the npm package's
+        SeriesIndex.lifecycle() takes it) on the index's pools; counts come back as int.
+        Raises SeriesError (POOL_UNKNOWN, NOT_AVAILABLE, IDEMPOTENCY_KEY_REUSED, ...)."""
+        text = json.dumps(_finite(request), default=_json_default)
+        return json.loads(self._method("lifecycle", text), object_hook=_counts)
+
+
+# The lifecycle's answers write counts as decimal strings under these keys.
+_COUNT_KEYS = frozenset(["count", "capacity", "available", "reserved", "assigned", "cooling", "blocked",
+                         "handedDown", "threshold"])
+
+
+def _counts(obj: dict) -> dict:
+    return {k: int(v) if k in _COUNT_KEYS and isinstance(v, str) and v.isdigit() and v.isascii() else v
+            for k, v in obj.items()}
+
+
+def _finite(value: Any) -> Any:
+    """NaN and the infinities as their names (JSON has none): the core refuses them by field."""
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    # Instants as ISO 8601; anything else JSON cannot write goes as its text, for the core to refuse by field.
+    if hasattr(value, "isoformat") and getattr(value, "tzinfo", None) is not None:
+        return value.isoformat()
+    return str(value)
 
 
 def _snapshot(s: dict) -> _Record:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+import json
 from typing import Iterator, Optional
 
 from . import Seriesguard, StoreOverlap
@@ -42,6 +43,17 @@ CREATE TABLE IF NOT EXISTS segment (
   CHECK (first <= last)
 );
 CREATE INDEX IF NOT EXISTS segment_by_pool ON segment (pool, first);
+-- The number lifecycle (SQLitePools): each pool's declaration, and the
+-- append-only trail of events every change yields, replayed on open.
+CREATE TABLE IF NOT EXISTS pool (
+  name        TEXT PRIMARY KEY,
+  declaration TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pool_event (
+  seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+  pool  TEXT NOT NULL,
+  event TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS series_by_scope ON series (scope);
 """
 
@@ -122,6 +134,54 @@ class SQLiteBook:
     def create(self, request: dict) -> dict:
         with self.store.transaction():
             return self.guard.create(request, self.rules)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class SQLitePools:
+    """Number pools through the component over a SQLite file. The component decides every
+    change; this host appends each declaration and each event to SQLite in the same write
+    transaction, and rebuilds the pools by replaying them: on open, and whenever another
+    process has appended since (each change runs inside BEGIN IMMEDIATE, so writers are
+    serialized and every change is made on the latest state)."""
+
+    def __init__(self, path: str, rules: Optional[dict] = None, timeout: float = 30.0):
+        self.store = SQLiteStore(path, timeout)
+        self.guard = Seriesguard()
+        self.rules = rules
+        self.index = None
+        self.seen = -1
+
+    def _current(self):
+        """The pools as the database holds them (replayed when another writer appended)."""
+        last = self.store.db.execute("SELECT coalesce(max(seq), 0) FROM pool_event").fetchone()[0]
+        if self.index is None or last != self.seen:
+            declarations = [json.loads(d) for (d,) in self.store.db.execute("SELECT declaration FROM pool ORDER BY rowid")]
+            events = [json.loads(e) for (e,) in self.store.db.execute("SELECT event FROM pool_event ORDER BY seq")]
+            self.index = self.guard.index(self.rules)
+            self.index.lifecycle({"op": "replay", "pools": declarations, "events": events})
+            self.seen = last
+        return self.index
+
+    def run(self, request: dict) -> dict:
+        """One lifecycle request; a change is stored with its events, atomically."""
+        with self.store.transaction():
+            answer = self._current().lifecycle(request)
+            if request.get("op") == "declare":
+                # Accepted, so its name is a text the core read trimmed.
+                self.store.db.execute("INSERT INTO pool (name, declaration) VALUES (?, ?)",
+                                      (request["pool"].strip(), json.dumps(request)))
+            for event in answer.get("events", []):
+                cursor = self.store.db.execute("INSERT INTO pool_event (pool, event) VALUES (?, ?)",
+                                               (event["pool"], json.dumps(event, default=str)))
+                self.seen = cursor.lastrowid
+            return answer
+
+    def events(self, pool: Optional[str] = None) -> list:
+        """The audit trail, oldest first (one pool's, or every pool's)."""
+        query = "SELECT event FROM pool_event" + (" WHERE pool = ?" if pool else "") + " ORDER BY seq"
+        return [json.loads(e) for (e,) in self.store.db.execute(query, (pool,) if pool else ())]
 
     def close(self) -> None:
         self.store.close()

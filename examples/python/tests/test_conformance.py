@@ -116,6 +116,20 @@ class AcceptingHost:
         pass
 
 
+def differences(path, got, expected, out):
+    """Where got differs from expected, read as a subset (as tests/conformance.rs reads it)."""
+    if isinstance(got, int) and not isinstance(got, bool) and isinstance(expected, str):
+        got = str(got)
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for k, v in expected.items():
+            differences(f"{path}.{k}", got.get(k), v, out)
+    elif isinstance(expected, list) and isinstance(got, list) and len(got) == len(expected):
+        for i, (g, e) in enumerate(zip(got, expected)):
+            differences(f"{path}[{i}]", g, e, out)
+    elif got != expected or type(got) is not type(expected):
+        out.append(f"{path}: got {got!r}, expected {expected!r}")
+
+
 class Runner:
     def __init__(self):
         self.sg = Seriesguard()
@@ -342,6 +356,25 @@ class Runner:
         host = AcceptingHost(is_quote=c["is_quote"], stock_number_id=c["stock_number_id"], held=c["stored"])
         reply = Seriesguard(host=host).abillity_stock_number("1", c["body"], c["pools"], c.get("max_quantity"))
         return {"status": reply["status"], "body": reply["body"]}
+
+    def lifecycle(self, c):
+        index = self.sg.index(c.get("rules"))
+        out, declared, events = [], [], []
+        for i, step in enumerate(c["steps"]):
+            try:
+                got = index.lifecycle(step["request"])
+                if step["request"].get("op") == "declare":
+                    declared.append(step["request"])
+                events.extend(got.get("events", []))
+            except SeriesError as error:
+                got = {"error": error.code, "message": error.message}
+            differences(f"step {i}", got, step["expect"], out)
+        if c.get("replay"):
+            fresh = self.sg.index(c.get("rules"))
+            replayed = attempt(lambda: fresh.lifecycle({"op": "replay", "pools": declared, "events": events}))
+            if replayed != index.lifecycle({"op": "state"}):
+                out.append(f"replay: {replayed!r}")
+        return {"differences": out}
 
 
 class Conformance(unittest.TestCase):
