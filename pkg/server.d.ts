@@ -54,7 +54,8 @@ export interface HandBackRequest extends ChangeRequest, Partial<IdRange> { child
 export interface CountedRange { start: string; end: string; count: bigint }
 /** One change of one range, for the host to append to its trail; replayPools() rebuilds from them. */
 export interface PoolEvent {
-  at: string; pool: string; op: PoolOp; start: string; end: string; count: bigint;
+  /** first and last: the serials of start and end (decimal strings), for a store to index. */
+  at: string; pool: string; op: PoolOp; start: string; end: string; first: string; last: string; count: bigint;
   /** null: it entered the pool. */
   from: PoolState | null;
   /** null: it left the pool. */
@@ -88,7 +89,8 @@ export interface PoolReport {
   freeFragments: number;
   nextExpiries: { at: string; state: 'reserved' | 'cooling'; key: string; range: CountedRange }[];
 }
-export interface PoolRun extends CountedRange { state: PoolState; until: string | null; holder: string }
+/** A range of one state; `first` and `last` are its serials (decimal strings). */
+export interface PoolRun extends CountedRange { first: string; last: string; state: PoolState; until: string | null; holder: string }
 
 /**
  * The main SeriesIndex with the number lifecycle: pools with a capacity whose every number is
@@ -120,8 +122,11 @@ export class SeriesIndex extends BaseIndex {
   poolReport(pool: string): PoolReport;
   reservation(key: string): Reservation;
   poolState(): { pools: Record<string, PoolRun[]> };
-  /** Rebuilds pools from their declare requests and events, in order; answers poolState(). */
-  replayPools(pools: DeclarePoolRequest[], events: PoolEvent[]): { pools: Record<string, PoolRun[]> };
+  /**
+   * Adds pools from their declare requests (none already held) and applies events in order:
+   * rebuilds pools from their trail, or brings them up to date. Answers how many of each it applied.
+   */
+  replayPools(pools: DeclarePoolRequest[], events: PoolEvent[]): { pools: number; events: number };
 }
 /** The codes a lifecycle refusal throws with. */
 export type LifecycleCode = Extract<IssueCode, 'POOL_UNKNOWN' | 'POOL_EXHAUSTED' | 'NOT_AVAILABLE' | 'RESERVATION_UNKNOWN'

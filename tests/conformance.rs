@@ -630,7 +630,10 @@ fn lifecycle(c: &Json) -> Json {
         let state = pools.run(r#"{"op":"state"}"#, &rules).unwrap();
         let replay = json!({ "op": "replay", "pools": declared, "events": events });
         let mut fresh = seriesguard::lifecycle::Pools::default();
-        match fresh.run(&replay.to_string(), &rules) {
+        let replayed = fresh
+            .run(&replay.to_string(), &rules)
+            .and_then(|_| fresh.run(r#"{"op":"state"}"#, &rules));
+        match replayed {
             Ok(replayed) if replayed == state => {}
             other => out.push(format!("replay: {other:?} instead of {state}")),
         }

@@ -273,7 +273,7 @@ export function indexes(raw, wire) {
       reservation(key) { return run(this, requestText({ op: 'reservation', key })); },
       /** Every pool's ranges and their states. */
       poolState() { return run(this, requestText({ op: 'state' })); },
-      /** Rebuilds pools from their declare requests and their events, in order. */
+      /** Adds pools from their declare requests and applies events, in order: { pools, events } applied. */
       replayPools(pools, events) { return run(this, requestText({ op: 'replay', pools, events })); },
     };
     for (const [method, op] of Object.entries(LIFECYCLE_OPS)) {

@@ -180,7 +180,8 @@ impl Pools {
     /// Ops: `declare`, `reserve`, `extend`, `confirm`, `cancel`, `assign`,
     /// `release`, `block`, `unblock`, `expire`, `handDown`, `handBack`
     /// (each answers `{events, warnings, ...}`), `report`, `reservation`,
-    /// `state`, and `replay` (`{pools: [declare requests], events}`).
+    /// `state` (`{pool?, first?, last?}`), and `replay` (`{pools: [declare
+    /// requests], events}`, answering how many of each it applied).
     pub fn run(&mut self, text: &str, rules: &SeriesRules) -> Result<String, SeriesError> {
         let json = parse(text).map_err(|_| invalid(Field::Request, "must be JSON text"))?;
         if !matches!(json, Json::Object(_)) {
@@ -212,7 +213,7 @@ impl Pools {
                     .map(|held| reservation_json(key, held, self.pool(&held.pool)))
                     .ok_or_else(|| SeriesError::Lifecycle(Refused::ReservationUnknown { key: key.to_owned() }));
             }
-            "state" => return Ok(self.state_json()),
+            "state" => return self.state_of(&r),
             "replay" => return self.replay(&r, rules),
             "declare" => {
                 let (name, at, actor) = (r.pool("pool")?, r.at()?, r.actor()?);
@@ -398,7 +399,9 @@ impl Pools {
         Ok((key.unwrap_or_default(), out, policy, None))
     }
 
-    /// Rebuilds pools from their declarations and events (into an empty set).
+    /// Adds pools from their declarations (none already held) and applies
+    /// events in order: rebuilds pools from their trail, or brings them up
+    /// to date with the declarations and events appended since.
     fn replay(&mut self, r: &Request<'_>, rules: &SeriesRules) -> Result<String, SeriesError> {
         let (Some(Json::Array(pools)), Some(Json::Array(events))) =
             (r.json.get("pools"), r.json.get("events"))
@@ -464,7 +467,11 @@ impl Pools {
                 until,
             })?;
         }
-        Ok(self.state_json())
+        Ok(format!(
+            "{{\"pools\":{},\"events\":{}}}",
+            pools.len(),
+            events.len()
+        ))
     }
 
     fn answer_json(&self, out: &mut String, answer: &Answer) {
@@ -547,16 +554,60 @@ impl Pools {
         Ok(out)
     }
 
-    /// Every pool's runs: `{pools: {name: [{start, end, count, state, until, holder}]}}`.
-    fn state_json(&self) -> String {
+    /// A `state` request: every pool, or `pool`'s runs, or those of its
+    /// runs touching serials `first..=last` (decimal strings, as events give them).
+    fn state_of(&self, r: &Request<'_>) -> Result<String, SeriesError> {
+        let pool = match r.value("pool") {
+            Value::Absent => None,
+            _ => Some(r.pool("pool")?),
+        };
+        let serial = |name| match r.value(name) {
+            Value::Absent => Ok(None),
+            v => v.as_exact_u128().map(Some).ok_or_else(|| {
+                invalid(
+                    Field::Request,
+                    "first and last must be serials (decimal strings)",
+                )
+            }),
+        };
+        let span = match (serial("first")?, serial("last")?) {
+            (Some(first), Some(last)) if first <= last => Some((first, last)),
+            (None, None) => None,
+            _ => {
+                return Err(invalid(
+                    Field::Request,
+                    "give first and last together, first not after last",
+                ))
+            }
+        };
+        if let Some(name) = pool {
+            if self.pool(name).is_none() {
+                return Err(SeriesError::Lifecycle(Refused::PoolUnknown {
+                    pool: name.to_owned(),
+                }));
+            }
+        }
+        Ok(self.state_json(pool, span))
+    }
+
+    /// Pools' runs: `{pools: {name: [{start, end, first, last, count, state, until, holder}]}}`.
+    fn state_json(&self, only: Option<&str>, span: Option<(u128, u128)>) -> String {
         let mut out = String::from("{\"pools\":{");
-        for (i, (name, pool)) in self.pools().enumerate() {
+        let pools = self
+            .pools()
+            .filter(|(name, _)| only.map_or(true, |o| o == name.as_str()));
+        for (i, (name, pool)) in pools.enumerate() {
             if i > 0 {
                 out.push(',');
             }
             out.push_str(&json_string(name));
             out.push_str(":[");
-            for (j, run) in pool.runs.iter().enumerate() {
+            let (from, to) = span.unwrap_or((0, u128::MAX));
+            let runs = pool
+                .runs
+                .iter()
+                .filter(|run| run.last >= from && run.first <= to);
+            for (j, run) in runs.enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
@@ -586,9 +637,11 @@ fn until_json(until: Option<Millis>) -> String {
 fn run_json(out: &mut String, pool: &Pool, run: &Run) {
     let _ = write!(
         out,
-        "{{\"start\":{},\"end\":{},\"count\":\"{}\",\"state\":\"{}\",\"until\":{},\"holder\":{}}}",
+        "{{\"start\":{},\"end\":{},\"first\":\"{}\",\"last\":\"{}\",\"count\":\"{}\",\"state\":\"{}\",\"until\":{},\"holder\":{}}}",
         json_string(&pool.key.identifier(run.first)),
         json_string(&pool.key.identifier(run.last)),
+        run.first,
+        run.last,
         run.last - run.first + 1,
         run.mark.state.name(),
         until_json(run.mark.until),
@@ -601,12 +654,14 @@ fn event_json(out: &mut String, e: &Event, key: Option<&PoolKey>) {
     let id = |n: u128| json_string(&key.map_or_else(|| n.to_string(), |k| k.identifier(n)));
     let _ = write!(
         out,
-        "{{\"at\":\"{}\",\"pool\":{},\"op\":\"{}\",\"start\":{},\"end\":{},\"count\":\"{}\",\"from\":{},\"to\":{},\"actor\":{},\"key\":{},\"owner\":{},\"until\":{}}}",
+        "{{\"at\":\"{}\",\"pool\":{},\"op\":\"{}\",\"start\":{},\"end\":{},\"first\":\"{}\",\"last\":\"{}\",\"count\":\"{}\",\"from\":{},\"to\":{},\"actor\":{},\"key\":{},\"owner\":{},\"until\":{}}}",
         time::iso(e.at),
         json_string(&e.pool),
         e.op.name(),
         id(e.first),
         id(e.last),
+        e.first,
+        e.last,
         e.last - e.first + 1,
         name(e.from),
         name(e.to),

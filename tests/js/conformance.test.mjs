@@ -306,7 +306,7 @@ const opsOf = ({
     if (c.replay) {
       const fresh = new SeriesIndex(c.rules);
       const text = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? String(x) : x));
-      const replayed = attempt(() => fresh.replayPools(declared, events));
+      const replayed = attempt(() => { fresh.replayPools(declared, events); return fresh.poolState(); });
       if (text(replayed) !== text(index.poolState())) out.push(`replay: ${text(replayed)}`);
     }
     return { differences: out };

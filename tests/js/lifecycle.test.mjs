@@ -89,9 +89,13 @@ test('replayPools rebuilds the same state from the declarations and the events',
     fresh.expire({ at: '2026-11-27T19:00:01Z' }),
     fresh.block({ pool: 'HQ', start: 'V0050', end: 'V0060', at }),
   ]) events.push(...change.events);
-  const replayed = new SeriesIndex().replayPools(declared, events);
-  assert.deepEqual(replayed, fresh.poolState());
-  assert.notDeepEqual(replayed, index.poolState());
+  const rebuilt = new SeriesIndex();
+  assert.deepEqual(rebuilt.replayPools(declared, events), { pools: 1, events: events.length });
+  assert.deepEqual(rebuilt.poolState(), fresh.poolState());
+  assert.notDeepEqual(rebuilt.poolState(), index.poolState());
+  // Only HQ's runs touching V0007..V0008 (serials 7..8): the assigned run, whole.
+  assert.deepEqual(fresh.lifecycle({ op: 'state', pool: 'HQ', first: '7', last: '8' }).pools.HQ.map((r) => [r.start, r.end, r.state]),
+    [['V0006', 'V0008', 'assigned']]);
 });
 
 test('the lifecycle is in seriesguard/server only', () => {

@@ -371,7 +371,8 @@ class Runner:
             differences(f"step {i}", got, step["expect"], out)
         if c.get("replay"):
             fresh = self.sg.index(c.get("rules"))
-            replayed = attempt(lambda: fresh.lifecycle({"op": "replay", "pools": declared, "events": events}))
+            replayed = attempt(lambda: fresh.lifecycle({"op": "replay", "pools": declared, "events": events})
+                               and fresh.lifecycle({"op": "state"}))
             if replayed != index.lifecycle({"op": "state"}):
                 out.append(f"replay: {replayed!r}")
         return {"differences": out}
