@@ -6,6 +6,7 @@ import { pgStore } from './store.mjs';
 import { transaction, isUnavailable, databaseError, storable } from './db.mjs';
 import { HttpError, readBody, mediaType, parseJson, parseFlatXml, send, errorBody, JSON_TYPE } from './http.mjs';
 import { idempotency, requestKey, requestHash, fingerprintKey, Refused } from './idempotency.mjs';
+import { lifecycle } from './pools.mjs';
 
 const XML_TYPE = 'application/xml; charset=utf-8';
 
@@ -271,6 +272,41 @@ export function createApp({ db, config, log }) {
     send(res, 200, page);
   }
 
+  // The number lifecycle (./pools.mjs). The HTTP status of a refusal: the
+  // reference server's own API, one table (the codes are seriesguard's).
+  const pools = lifecycle(db, { log });
+  const POOL_STATUS = {
+    POOL_UNKNOWN: 404, RESERVATION_UNKNOWN: 404,
+    NOT_AVAILABLE: 409, STATE_CONFLICT: 409, POOL_EXHAUSTED: 409, QUOTA_EXCEEDED: 409,
+    IDEMPOTENCY_KEY_REUSED: 409, RESERVATION_EXPIRED: 409,
+  };
+  const poolReply = (res, status, work) => work.then(
+    (answer) => send(res, status, JSON.stringify(answer, (k, v) => (typeof v === 'bigint' ? String(v) : v))),
+    (error) => {
+      if (!(error instanceof SeriesError)) throw error;
+      send(res, POOL_STATUS[error.code] ?? 400, errorBody(error.code, error.message));
+    },
+  );
+  // A change: the body's fields, the op and names from the path (the server sets `at`).
+  const poolChange = (op, names = () => ({})) => async (req, res, url, m) => {
+    const body = parseJson(await readBody(req, config.bodyLimit));
+    const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
+    await poolReply(res, op === 'declare' ? 201 : 200, pools.change({ ...fields, ...names(m), op }));
+  };
+  const poolRead = (request) => (req, res, url, m) => poolReply(res, 200, pools.read(request(m, url)));
+
+  // A pool's audit trail, oldest first, a page at a time (`after` a seq).
+  async function poolEvents(res, url, pool) {
+    const q = url.searchParams;
+    const limit = Math.min(Number(q.get('limit') ?? LIST_LIMIT), MAX_LIST_LIMIT);
+    const after = q.get('after') ?? '0';
+    if (!Number.isSafeInteger(limit) || limit < 1 || !/^\d{1,18}$/.test(after) || !storable(pool)) {
+      return send(res, 400, errorBody('QUERY_INVALID', 'limit must be 1..1000 and after a cursor from `next`'));
+    }
+    const { rows } = await db.query('SELECT seq::text, event FROM pool_event WHERE pool = $1 AND seq > $2 ORDER BY seq LIMIT $3', [pool, after, limit]);
+    send(res, 200, { events: rows.map((r) => r.event), next: rows.length === limit ? rows.at(-1).seq : null });
+  }
+
   async function health(res) {
     await db.query('SELECT 1');
     send(res, 200, { status: 'ok' });
@@ -284,9 +320,22 @@ export function createApp({ db, config, log }) {
     ['POST', /^\/api\/order\/Service\/([^/]+)\/StockNumber$/i, create('abillity', (req, text, url, m) => stockNumber(req, text, pathSegment(m[1])))],
     ['GET', /^\/api\/series$/, (req, res, url) => listSeries(res, url)],
     ['GET', /^\/healthz$/, (req, res) => health(res)],
+    ['POST', /^\/api\/pools$/, poolChange('declare')],
+    ['GET', /^\/api\/pools\/([^/]+)$/, poolRead((m) => ({ op: 'report', pool: pathSegment(m[1]) }))],
+    ['GET', /^\/api\/pools\/([^/]+)\/segments$/, poolRead((m, url) => ({
+      op: 'state', pool: pathSegment(m[1]), first: url.searchParams.get('first') ?? undefined, last: url.searchParams.get('last') ?? undefined,
+    }))],
+    ['GET', /^\/api\/pools\/([^/]+)\/events$/, (req, res, url, m) => poolEvents(res, url, pathSegment(m[1]))],
+    ...['reserve', 'assign', 'release', 'block', 'unblock'].map((op) =>
+      ['POST', new RegExp(`^/api/pools/([^/]+)/${op}$`), poolChange(op, (m) => ({ pool: pathSegment(m[1]) }))]),
+    ['POST', /^\/api\/pools\/([^/]+)\/hand-down$/, poolChange('handDown', (m) => ({ parent: pathSegment(m[1]) }))],
+    ['POST', /^\/api\/pools\/([^/]+)\/hand-back$/, poolChange('handBack', (m) => ({ child: pathSegment(m[1]) }))],
+    ['GET', /^\/api\/reservations\/([^/]+)$/, poolRead((m) => ({ op: 'reservation', key: pathSegment(m[1]) }))],
+    ...['extend', 'confirm', 'cancel'].map((op) =>
+      ['POST', new RegExp(`^/api/reservations/([^/]+)/${op}$`), poolChange(op, (m) => ({ key: pathSegment(m[1]) }))]),
   ];
 
-  return async function handle(req, res) {
+  async function handle(req, res) {
     const started = process.hrtime.bigint();
     let url;
     try {
@@ -324,7 +373,10 @@ export function createApp({ db, config, log }) {
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       });
     }
-  };
+  }
+  // The server runs the lifecycle's sweep (./main.mjs).
+  handle.pools = pools;
+  return handle;
 }
 
 /** A path segment decoded, or as sent when its percent-encoding is broken. */

@@ -17,6 +17,7 @@
 //   LOCK_TIMEOUT_MS PostgreSQL lock_timeout (2000)
 //   IDEMPOTENCY_TTL_S  how long a create's reply is replayed for its Idempotency-Key (86400)
 //   SHUTDOWN_MS     how long shutdown waits for requests in flight (15000)
+//   POOL_SWEEP_MS   how often expired reservations and coolings return to available (1000)
 //   LOG_LEVEL       debug, info, warn, error or silent (info)
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
@@ -46,6 +47,7 @@ function readConfig(env) {
     statementMs: number('STATEMENT_TIMEOUT_MS', 5000, 1, 600_000),
     lockMs: number('LOCK_TIMEOUT_MS', 2000, 1, 600_000),
     idempotencyTtlS: number('IDEMPOTENCY_TTL_S', 86_400, 1, 30 * 86_400),
+    poolSweepMs: number('POOL_SWEEP_MS', 1000, 10, 3_600_000),
     // Longer than a statement may run, so work in flight can finish.
     shutdownMs: number('SHUTDOWN_MS', 15_000, 0, 600_000),
   };
@@ -72,12 +74,22 @@ export async function serve(config) {
     server.listen(config.port, config.host, resolve);
   });
   log.info('listening', { host: config.host, port: server.address().port });
+  // The lifecycle's sweep: one at a time, a failed one logged and tried again next tick.
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    handle.pools.sweep()
+      .catch((error) => log.warn('pool sweep failed', { error: error.message, code: error.code }))
+      .finally(() => { sweeping = false; });
+  }, config.poolSweepMs);
 
   let closing = null;
   const close = () => {
     closing ??= (async () => {
       log.info('shutting down');
       draining = true;
+      clearInterval(sweeper);
       for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
       const done = new Promise((resolve) => server.close(resolve));
       // Kept-alive connections become idle as their requests finish: close
