@@ -101,6 +101,15 @@ impl<'a> Request<'a> {
     }
 }
 
+/// A request's text parsed, refused unless it is a JSON object.
+pub(super) fn request_json(text: &str) -> Result<Json<'_>, SeriesError> {
+    let json = parse(text).map_err(|_| invalid(Field::Request, "must be JSON text"))?;
+    match json {
+        Json::Object(_) => Ok(json),
+        _ => Err(invalid(Field::Request, "must be a JSON object")),
+    }
+}
+
 /// Reads `start..end` under `rules` as serials of `key`; `outside` words
 /// the refusal when the identifiers are of another format.
 fn serials(
@@ -183,11 +192,18 @@ impl Pools {
     /// `state` (`{pool?, first?, last?}`), and `replay` (`{pools: [declare
     /// requests], events}`, answering how many of each it applied).
     pub fn run(&mut self, text: &str, rules: &SeriesRules) -> Result<String, SeriesError> {
-        let json = parse(text).map_err(|_| invalid(Field::Request, "must be JSON text"))?;
-        if !matches!(json, Json::Object(_)) {
-            return Err(invalid(Field::Request, "must be a JSON object"));
-        }
-        let r = Request { json: &json };
+        let json = request_json(text)?;
+        self.execute(&json, rules).map(|(answer, _)| answer)
+    }
+
+    /// Runs a parsed request: its answer as JSON text, and for a change
+    /// what it did (its events), for a host store to keep.
+    pub(super) fn execute(
+        &mut self,
+        json: &Json<'_>,
+        rules: &SeriesRules,
+    ) -> Result<(String, Option<Answer>), SeriesError> {
+        let r = Request { json };
         let op = match r.value("op") {
             Value::Text(name) => name,
             Value::Absent => {
@@ -205,16 +221,16 @@ impl Pools {
         let mut taken = None;
         let mut reservation = None;
         let answer = match op {
-            "report" => return self.report_json(r.pool("pool")?),
+            "report" => return Ok((self.report_json(r.pool("pool")?)?, None)),
             "reservation" => {
                 let key = r.key()?;
-                return self
-                    .reservation(key)
-                    .map(|held| reservation_json(key, held, self.pool(&held.pool)))
-                    .ok_or_else(|| SeriesError::Lifecycle(Refused::ReservationUnknown { key: key.to_owned() }));
+                let held = self.reservation(key).ok_or_else(|| {
+                    SeriesError::Lifecycle(Refused::ReservationUnknown { key: key.to_owned() })
+                })?;
+                return Ok((reservation_json(key, held, self.pool(&held.pool)), None));
             }
-            "state" => return self.state_of(&r),
-            "replay" => return self.replay(&r, rules),
+            "state" => return Ok((self.state_of(&r)?, None)),
+            "replay" => return Ok((self.replay(&r, rules)?, None)),
             "declare" => {
                 let (name, at, actor) = (r.pool("pool")?, r.at()?, r.actor()?);
                 let (key, blocks, policy, parent) = self.declaration(&r, rules)?;
@@ -292,7 +308,7 @@ impl Pools {
             out.push_str(&reservation_json(held.0, held.1, self.pool(&held.1.pool)));
         }
         out.push('}');
-        Ok(out)
+        Ok((out, Some(answer)))
     }
 
     /// The format, blocks, policy and parent of a `declare` request.
@@ -411,6 +427,21 @@ impl Pools {
                 "replay needs pools (declare requests) and events (lists)",
             ));
         };
+        self.replay_items(pools.iter(), events.iter(), rules)?;
+        Ok(format!(
+            "{{\"pools\":{},\"events\":{}}}",
+            pools.len(),
+            events.len()
+        ))
+    }
+
+    /// Adds the declared pools and applies the events, in order.
+    pub(super) fn replay_items<'j>(
+        &mut self,
+        pools: impl Iterator<Item = &'j Json<'j>>,
+        events: impl Iterator<Item = &'j Json<'j>>,
+        rules: &SeriesRules,
+    ) -> Result<(), SeriesError> {
         for declaration in pools {
             let d = Request { json: declaration };
             let name = d.pool("pool")?;
@@ -467,11 +498,7 @@ impl Pools {
                 until,
             })?;
         }
-        Ok(format!(
-            "{{\"pools\":{},\"events\":{}}}",
-            pools.len(),
-            events.len()
-        ))
+        Ok(())
     }
 
     fn answer_json(&self, out: &mut String, answer: &Answer) {
@@ -634,7 +661,7 @@ fn until_json(until: Option<Millis>) -> String {
     until.map_or("null".into(), |u| format!("\"{}\"", time::iso(u)))
 }
 
-fn run_json(out: &mut String, pool: &Pool, run: &Run) {
+pub(super) fn run_json(out: &mut String, pool: &Pool, run: &Run) {
     let _ = write!(
         out,
         "{{\"start\":{},\"end\":{},\"first\":\"{}\",\"last\":\"{}\",\"count\":\"{}\",\"state\":\"{}\",\"until\":{},\"holder\":{}}}",
@@ -649,7 +676,7 @@ fn run_json(out: &mut String, pool: &Pool, run: &Run) {
     );
 }
 
-fn event_json(out: &mut String, e: &Event, key: Option<&PoolKey>) {
+pub(super) fn event_json(out: &mut String, e: &Event, key: Option<&PoolKey>) {
     let name = |s: Option<State>| s.map_or("null".into(), |s| format!("\"{}\"", s.name()));
     let id = |n: u128| json_string(&key.map_or_else(|| n.to_string(), |k| k.identifier(n)));
     let _ = write!(

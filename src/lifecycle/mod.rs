@@ -20,6 +20,7 @@
 //! assert_eq!(pools.reservation("order-1").map(|r| (r.first, r.last)), Some((1, 10)));
 //! ```
 
+pub mod book;
 pub mod command;
 pub mod time;
 
