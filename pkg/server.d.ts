@@ -3,7 +3,7 @@
 // here: it is one wasm instance, separate from `seriesguard`'s, and a
 // SeriesIndex of one cannot be handed to the other. In Node it is ready on
 // import; the ES module over the web build (Deno, workers) needs `init()`.
-import type { ServerProfiles, SeriesRules, SeriesIndex as BaseIndex, IssueCode } from './index.js';
+import type { ServerProfiles, SeriesRules, SeriesIndex as BaseIndex, SeriesBook as BaseBook, MemoryStore as BaseMemory, SeriesStore, IssueCode } from './index.js';
 
 export * from './index.js';
 
@@ -121,13 +121,70 @@ export class SeriesIndex extends BaseIndex {
   handBack(request: HandBackRequest): PoolChange;
   poolReport(pool: string): PoolReport;
   reservation(key: string): Reservation;
-  poolState(): { pools: Record<string, PoolRun[]> };
+  poolState(which?: { pool?: string; first?: string; last?: string }): { pools: Record<string, PoolRun[]> };
   /**
    * Adds pools from their declare requests (none already held) and applies events in order:
    * rebuilds pools from their trail, or brings them up to date. Answers how many of each it applied.
    */
   replayPools(pools: DeclarePoolRequest[], events: PoolEvent[]): { pools: number; events: number };
 }
+/** A trail's head: the last declaration's and event's seq (decimal strings; "0": none). */
+export interface PoolHead { declarations: string; events: string }
+/** What a pool store answers for poolTrail(after). */
+export interface PoolTrail {
+  declarations: { seq: string | number; declaration: DeclarePoolRequest }[];
+  events: { seq: string | number; event: PoolEvent | Record<string, unknown> }[];
+  head: PoolHead;
+}
+/** A change for the store to append, as the book decided it. */
+export interface PoolChangeRecord {
+  /** The head the change was decided on: append only if the store's head is still this one. */
+  after: PoolHead;
+  declaration: DeclarePoolRequest | null;
+  /** Counts as decimal strings (stored as they come). */
+  events: Record<string, unknown>[];
+  /** For a store keeping states as rows: replace `pool`'s rows touching serials first..last with `runs`. */
+  segments: { pool: string; root: string; first: string; last: string; runs: Record<string, unknown>[] }[];
+}
+/**
+ * A store for the number lifecycle: it keeps the pools' trail, numbered by seq. appendPool must
+ * be atomic and compare-and-append: when its head is past `change.after`, throw an error with
+ * `code: 'STALE'` (the book decides again on the whole trail).
+ */
+export interface PoolStore {
+  poolTrail(after: PoolHead): PoolTrail | Promise<PoolTrail>;
+  appendPool(change: PoolChangeRecord): PoolHead | Promise<PoolHead>;
+}
+/** The lifecycle over a store: the same requests as SeriesIndex, answered once the change is appended. */
+export class SeriesBook extends BaseBook {
+  constructor(store: SeriesStore | PoolStore | (SeriesStore & PoolStore), rules?: SeriesRules);
+  lifecycle(request: { op: string; [field: string]: unknown }): Promise<unknown>;
+  declarePool(request: DeclarePoolRequest): Promise<PoolChange>;
+  reserve(request: ReserveRequest): Promise<PoolChange & { reservation: Reservation }>;
+  extend(request: ExtendRequest): Promise<PoolChange & { reservation: Reservation }>;
+  confirm(request: KeyRequest): Promise<PoolChange & { reservation: Reservation }>;
+  cancel(request: KeyRequest): Promise<PoolChange & { reservation: Reservation }>;
+  assign(request: AssignRequest): Promise<PoolChange & { range: CountedRange }>;
+  release(request: RangeRequest): Promise<PoolChange>;
+  block(request: RangeRequest): Promise<PoolChange>;
+  unblock(request: RangeRequest): Promise<PoolChange>;
+  expire(request: ChangeRequest): Promise<PoolChange>;
+  handDown(request: HandDownRequest): Promise<PoolChange & { range: CountedRange }>;
+  handBack(request: HandBackRequest): Promise<PoolChange>;
+  poolReport(pool: string): Promise<PoolReport>;
+  reservation(key: string): Promise<Reservation>;
+  poolState(which?: { pool?: string; first?: string; last?: string }): Promise<{ pools: Record<string, PoolRun[]> }>;
+}
+/** The in-memory store, with the pools' trail too. */
+export class MemoryStore extends BaseMemory implements PoolStore {
+  poolTrail(after: PoolHead): PoolTrail;
+  appendPool(change: PoolChangeRecord): PoolHead;
+}
+/** A store in a Web Storage, the pools' trail under `${key}.pools`. Browser only. */
+export function localStorageStore(storage?: Storage, key?: string): SeriesStore & PoolStore;
+/** A store in IndexedDB (version 2 adds the pools' trail). Browser only. */
+export function indexedDbStore(name?: string, factory?: IDBFactory): SeriesStore & PoolStore;
+
 /** The codes a lifecycle refusal throws with. */
 export type LifecycleCode = Extract<IssueCode, 'POOL_UNKNOWN' | 'POOL_EXHAUSTED' | 'NOT_AVAILABLE' | 'RESERVATION_UNKNOWN'
   | 'RESERVATION_EXPIRED' | 'IDEMPOTENCY_KEY_REUSED' | 'QUOTA_EXCEEDED' | 'STATE_CONFLICT' | 'POLICY_INVALID' | 'TIME_INVALID'>;

@@ -1,6 +1,7 @@
 // SeriesBook: the core's book flows (src/flow.rs) driven over a host's store.
 
 import { RS, US, Packer, read, decodeConflicts, decodePlan, decodeId, failure, records } from './wire.js';
+import { readAnswer, installLifecycle, requestText } from './lifecycle.js';
 
 /** The SeriesBook class of one instance, and what the stores and profiles share with it. */
 export function books(raw, wire) {
@@ -39,6 +40,9 @@ export function books(raw, wire) {
     return packer.done();
   }
 
+  // A book's lifecycle request, queued behind its other calls.
+  let poolsOf;
+
   /**
    * The library's rules over a host's store. The store is an object of
    * callbacks, each returning a value or a Promise:
@@ -48,6 +52,14 @@ export function books(raw, wire) {
    *     format than the request's is RULES_MISMATCH
    *   insert(series)                                         store the created series
    *   remove?(id) -> boolean, list?(poolKey) -> series[]
+   * For the number lifecycle (seriesguard/server), a store keeps the pools'
+   * trail instead of (or as well as) series:
+   *   poolTrail(after) -> { declarations: [{ seq, declaration }], events: [{ seq, event }], head }
+   *     what was appended after `after` ({ declarations, events }: seqs), and the head
+   *   appendPool(change) -> head   append { declaration, events } atomically unless the
+   *     store's head has moved past change.after (then throw an error with code 'STALE');
+   *     change.segments, for a store keeping states as rows, are each pool's runs over
+   *     the spans the change touched (replace the rows there with them)
    * Creates on one book run one at a time, so two overlapping creates can
    * never both pass the check. A callback may use the library, even this
    * book's prepare(), but must not await this book's create() (it would
@@ -61,7 +73,8 @@ export function books(raw, wire) {
 
     constructor(store, rules) {
       const inner = new raw.BookRaw(rules);
-      const callable = typeof read(store, 'overlapping') === 'function' && typeof read(store, 'insert') === 'function';
+      const has = (name) => typeof read(store, name) === 'function';
+      const callable = (has('overlapping') && has('insert')) || (has('poolTrail') && has('appendPool'));
       const answer = take(inner.setupIssues(callable));
       if (answer !== '1') {
         inner.free();
@@ -112,6 +125,41 @@ export function books(raw, wire) {
     /** The store's list(poolKey). */
     list(poolKey) {
       return this.#call('list', poolKey);
+    }
+
+    static {
+      poolsOf = (book, text) => book.#serially(() => book.#pools(text));
+    }
+
+    // Drives the core's pool book (src/lifecycle/book.rs) over the store:
+    // the trail caught up, the request decided, the change appended.
+    async #pools(text) {
+      let cause;
+      let step = take(this.#raw.poolsStart(text));
+      while (step.charCodeAt(0) === 78 /* 'N': a need */) {
+        const trail = step.charCodeAt(2) === 84 /* 'T' */;
+        const reply = await this.#ask(trail ? 'poolTrail' : 'appendPool', [JSON.parse(step.slice(4))]);
+        let kind;
+        let answer = '';
+        if (reply.missing) kind = 4;
+        else if (reply.threw) {
+          cause = reply.cause;
+          kind = !trail && read(cause, 'code') === 'STALE' ? 2 : 3;
+        } else {
+          kind = trail ? 0 : 1;
+          answer = requestText(reply.value);
+        }
+        step = take(this.#raw.poolsResume(kind, answer));
+      }
+      if (step.charCodeAt(0) !== 49 /* '1' */) {
+        const error = failure(step);
+        if (error.code === 'STORE_FAILED' && cause !== undefined) {
+          error.cause = cause;
+          error.details.cause = cause;
+        }
+        throw error;
+      }
+      return readAnswer(step.slice(2));
     }
 
     #serially(work) {
@@ -203,6 +251,9 @@ export function books(raw, wire) {
       this.#raw = null;
     }
   }
+
+  // The number lifecycle over the store, where the build has it (seriesguard/server).
+  if (typeof raw.BookRaw.prototype.poolsStart === 'function') installLifecycle(SeriesBook, (book, text) => poolsOf(book, text));
 
   return { SeriesBook, storeFailure, packSegments };
 }

@@ -1,36 +1,9 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
+import { readAnswer, installLifecycle } from './lifecycle.js';
 import { RS, US, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packFields, packSeries, packSnapshot } from './wire.js';
 
 const QUERY_KEYS = ['start', 'end', 'scope'];
-
-// The lifecycle's answers write counts as decimal strings under these
-// keys; they arrive as bigint, exact at 38 digits.
-const COUNT_KEYS = new Set(['count', 'capacity', 'available', 'reserved', 'assigned', 'cooling', 'blocked', 'handedDown', 'threshold']);
-const reviveCounts = (key, value) => (typeof value === 'string' && COUNT_KEYS.has(key) && /^\d+$/.test(value) ? BigInt(value) : value);
-
-// A request as JSON text, `op` set when given: bigints as decimal strings,
-// and numbers JSON cannot hold (NaN, Infinity) as their names, for the core
-// to refuse by field. What is no object goes as JSON of itself, and what
-// cannot be written (a cycle, a throwing getter) as empty text: the core
-// answers REQUEST_INVALID for both.
-function requestText(request, op) {
-  try {
-    const plain = typeof request === 'object' && request !== null && !Array.isArray(request);
-    const value = plain && op !== undefined ? { ...request, op } : request ?? null;
-    return JSON.stringify(value, (key, v) =>
-      typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) ? String(v) : v) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-// SeriesIndex methods that are one lifecycle operation each, by core op name.
-const LIFECYCLE_OPS = {
-  declarePool: 'declare', reserve: 'reserve', extend: 'extend', confirm: 'confirm', cancel: 'cancel',
-  assign: 'assign', release: 'release', block: 'block', unblock: 'unblock', expire: 'expire',
-  handDown: 'handDown', handBack: 'handBack',
-};
 
 // Bytes as the binding takes them: a Uint8Array (or any view or buffer);
 // anything else is no snapshot, which the core refuses as SNAPSHOT_INVALID.
@@ -260,28 +233,16 @@ export function indexes(raw, wire) {
     return decodePieces(records(take(raw.splitRaw(start, end, maxPerChunk, rules))));
   }
 
-  // The number lifecycle, where the build has it (seriesguard/server): one
-  // request protocol (JSON text both ways), run by the core on the index's pools.
+  // The number lifecycle, where the build has it (seriesguard/server): the
+  // index's own pools, in memory.
   if (typeof raw.IndexRaw.prototype.lifecycle === 'function') {
-    const run = (index, text) => JSON.parse(records(take(indexRaw(index).lifecycle(text))).slice(2), reviveCounts);
-    const methods = {
-      /** Runs one lifecycle request ({ op, ... }); answers its JSON, counts as bigint. Throws SeriesError. */
-      lifecycle(request) { return run(this, requestText(request)); },
-      /** A pool's utilization: counts per state, largest free block, fragments, next expiries. */
-      poolReport(pool) { return run(this, requestText({ op: 'report', pool })); },
-      /** The reservation made under an idempotency key. */
-      reservation(key) { return run(this, requestText({ op: 'reservation', key })); },
-      /** Every pool's ranges and their states. */
-      poolState() { return run(this, requestText({ op: 'state' })); },
+    installLifecycle(SeriesIndex, (index, text) => readAnswer(records(take(indexRaw(index).lifecycle(text))).slice(2)));
+    Object.defineProperty(SeriesIndex.prototype, 'replayPools', {
       /** Adds pools from their declare requests and applies events, in order: { pools, events } applied. */
-      replayPools(pools, events) { return run(this, requestText({ op: 'replay', pools, events })); },
-    };
-    for (const [method, op] of Object.entries(LIFECYCLE_OPS)) {
-      methods[method] = { [method](request) { return run(this, requestText(request, op)); } }[method];
-    }
-    for (const [name, value] of Object.entries(methods)) {
-      Object.defineProperty(SeriesIndex.prototype, name, { value, writable: true, configurable: true });
-    }
+      value(pools, events) { return this.lifecycle({ op: 'replay', pools, events }); },
+      writable: true,
+      configurable: true,
+    });
   }
 
   return { SeriesIndex, indexRaw, splitSeries };

@@ -17,11 +17,57 @@ use crate::inventory::PoolKey;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
-/// Rules a book applies to every request.
+/// Rules a book applies to every request, and its pools (the lifecycle
+/// kept in the host's store).
 #[wasm_bindgen(js_name = BookRaw)]
 pub struct BookRaw {
     rules: SeriesRules,
     rule_issues: Vec<SeriesError>,
+    #[cfg(feature = "lifecycle")]
+    pools: RefCell<crate::lifecycle::book::PoolBook>,
+}
+
+/// A pool step as the wrapper reads it: `N US T US head` (the store's
+/// poolTrail(after)), `N US A US change` (its appendPool(change)), `1 US
+/// answer`, or the refusal.
+#[cfg(feature = "lifecycle")]
+fn pool_step_text(step: crate::lifecycle::book::PoolStep) -> u32 {
+    use crate::lifecycle::book::{PoolNeed, PoolStep};
+    match step {
+        PoolStep::Need(PoolNeed::Trail(head)) => wire::emit(format!(
+            "N\u{1f}T\u{1f}{{\"declarations\":\"{}\",\"events\":\"{}\"}}",
+            head.declarations, head.events
+        )),
+        PoolStep::Need(PoolNeed::Append(change)) => wire::emit(format!("N\u{1f}A\u{1f}{change}")),
+        PoolStep::Done(result) => wire::emit_answer(result),
+    }
+}
+
+#[cfg(feature = "lifecycle")]
+#[wasm_bindgen(js_class = BookRaw)]
+impl BookRaw {
+    /// Starts a lifecycle request (JSON text) over the store.
+    #[wasm_bindgen(js_name = poolsStart)]
+    pub fn pools_start(&self, request: &str) -> u32 {
+        let step = self.pools.borrow_mut().start(request);
+        pool_step_text(step)
+    }
+
+    /// Feeds the store's answer: `kind` 0 a trail (`text`), 1 appended
+    /// (`text`: the new head), 2 stale, 3 the callback failed, 4 it is missing.
+    #[wasm_bindgen(js_name = poolsResume)]
+    pub fn pools_resume(&self, kind: u8, text: &str) -> u32 {
+        use crate::lifecycle::book::PoolAnswer;
+        let answer = match kind {
+            0 => PoolAnswer::Trail(text),
+            1 => PoolAnswer::Appended(text),
+            2 => PoolAnswer::Stale,
+            4 => PoolAnswer::Failed { missing: true },
+            _ => PoolAnswer::Failed { missing: false },
+        };
+        let step = self.pools.borrow_mut().resume(answer, &self.rules);
+        pool_step_text(step)
+    }
 }
 
 /// A record: `US id US start US end US count US fingerprint US scope US
@@ -178,7 +224,12 @@ impl BookRaw {
     #[wasm_bindgen(constructor)]
     pub fn new(rules: &JsValue) -> BookRaw {
         let (rules, rule_issues) = read_rules(rules);
-        BookRaw { rules, rule_issues }
+        BookRaw {
+            rules,
+            rule_issues,
+            #[cfg(feature = "lifecycle")]
+            pools: RefCell::default(),
+        }
     }
 
     /// `1`, or the issues of the rules, or `STORE_INVALID` when `store`

@@ -105,3 +105,46 @@ test('the lifecycle is in seriesguard/server only', () => {
     assert.equal(typeof new SeriesIndex()[name], 'function', name);
   }
 });
+
+test('SeriesBook runs the lifecycle over a store that keeps the trail: two books, one store', async () => {
+  const { SeriesBook, MemoryStore } = await import('seriesguard/server');
+  const store = new MemoryStore();
+  const [a, b] = [new SeriesBook(store), new SeriesBook(store)];
+  await a.declarePool({ pool: 'HQ', at, blocks: [{ start: 'V0001', end: 'V0100' }] });
+  const reserve = (book, key) => book.reserve({ pool: 'HQ', quantity: 10, ttl: 60_000, key, at });
+  assert.equal((await reserve(a, 'a1')).reservation.start, 'V0001');
+  // b catches up on the trail; a's next change is decided on a stale picture, refused, decided again.
+  assert.equal((await reserve(b, 'b1')).reservation.start, 'V0011');
+  assert.equal((await reserve(a, 'a2')).reservation.start, 'V0021');
+  // Both books at once: one store, no number twice.
+  const many = await Promise.all(Array.from({ length: 6 }, (_, i) => reserve(i % 2 ? a : b, `m${i}`)));
+  const starts = many.map((r) => r.reservation.start);
+  assert.equal(new Set(starts).size, 6);
+  assert.equal((await b.poolReport('HQ')).counts.reserved, 90n);
+  const trail = store.poolTrail({ declarations: '0', events: '0' });
+  assert.equal(trail.head.events, String(trail.events.length));
+  const fresh = new SeriesBook(store);
+  assert.deepEqual(await fresh.poolState(), await a.poolState());
+});
+
+test('a pool store that fails is STORE_FAILED with its cause, and the book rebuilds afterwards', async () => {
+  const { SeriesBook, MemoryStore } = await import('seriesguard/server');
+  const memory = new MemoryStore();
+  let failing = false;
+  const store = {
+    poolTrail: (after) => memory.poolTrail(after),
+    appendPool: (change) => {
+      if (failing) throw new Error('disk full');
+      return memory.appendPool(change);
+    },
+  };
+  const book = new SeriesBook(store);
+  await book.declarePool({ pool: 'HQ', at, blocks: [{ start: 'V0001', end: 'V0100' }] });
+  failing = true;
+  await assert.rejects(book.assign({ pool: 'HQ', quantity: 5, at }), (e) => e.code === 'STORE_FAILED' && e.cause.message === 'disk full');
+  failing = false;
+  assert.equal((await book.assign({ pool: 'HQ', quantity: 5, at })).range.start, 'V0001');
+  await assert.rejects(new SeriesBook({ poolTrail: () => ({}) , appendPool: () => null }).poolReport('HQ'), (e) => e.code === 'STORE_FAILED');
+  await assert.rejects(new SeriesBook({ overlapping: () => [], insert() {} }).poolReport('HQ'), (e) => e.code === 'STORE_FAILED' && /poolTrail\(\) is missing/.test(e.message));
+  assert.throws(() => new SeriesBook({}), (e) => e.code === 'STORE_INVALID');
+});

@@ -2,7 +2,7 @@
 // from the documented API, this file stops type-checking.
 import { validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, type ProfileReply, type SeriesStore, type CreatedSeries, SeriesError, type Conflict, type Plan, type Piece, type Scheme, type Format, type Validation, type Issue, type SeriesRules, type Serial } from 'seriesguard';
 import init, { initSync, validateSeries as validateInBrowser } from 'seriesguard/web';
-import { profiles as serverProfiles, SeriesBook as ServerBook, SeriesIndex as ServerIndex, type ServerProfiles, type PoolReport } from 'seriesguard/server';
+import { profiles as serverProfiles, SeriesBook as ServerBook, SeriesIndex as ServerIndex, MemoryStore as ServerMemory, type ServerProfiles, type PoolReport } from 'seriesguard/server';
 import initForm, { validateSeries as validateInForm, countSeries as countInForm, checkDigit as checkInForm, SeriesError as FormError, type Validation as FormValidation } from 'seriesguard/form';
 
 const rules: SeriesRules = { width: 8, prefix: 'V', maxCount: 1000n, numericOnly: false };
@@ -88,7 +88,9 @@ const available: bigint = report.counts.available;
 pools.reserve({ pool: 'HQ', quantity: 1, ttl: 1, at: 0 });
 // @ts-expect-error: the lifecycle is in seriesguard/server only
 new SeriesIndex().declarePool({ pool: 'HQ', at: 0 });
-void expires; void available;
+const poolBook = new ServerBook(new ServerMemory());
+const booked: Promise<string> = poolBook.reserve({ pool: 'HQ', start: 'V0001', end: 'V0005', ttl: 1000, key: 'k', at: 0 }).then((r) => r.reservation.status);
+void expires; void available; void booked;
 void stock; void serverValidate; void customer; void withExtra; void freePart; void bookPlan; void shipsyReply; void traceable; void book; void created; void browserStores; void conflicts; void yes; void plan; void block; void chunks; void bytes; void hashOk; void macOk; void key; void many; void count; void check; void digit; void valid; void firstCode; void exact; void width; void browser; void wrong;
 
 // The form entry: the same signatures, its own init.
