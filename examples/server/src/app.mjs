@@ -283,7 +283,8 @@ export function createApp({ db, config, log }) {
   const poolReply = (res, status, work) => work.then(
     (answer) => send(res, status, JSON.stringify(answer, (k, v) => (typeof v === 'bigint' ? String(v) : v))),
     (error) => {
-      if (!(error instanceof SeriesError)) throw error;
+      // The database failing (STORE_FAILED, with its cause) is the server's: 503 or 500.
+      if (!(error instanceof SeriesError) || error.code === 'STORE_FAILED') throw error;
       send(res, POOL_STATUS[error.code] ?? 400, errorBody(error.code, error.message));
     },
   );
@@ -303,7 +304,7 @@ export function createApp({ db, config, log }) {
     if (!Number.isSafeInteger(limit) || limit < 1 || !/^\d{1,18}$/.test(after) || !storable(pool)) {
       return send(res, 400, errorBody('QUERY_INVALID', 'limit must be 1..1000 and after a cursor from `next`'));
     }
-    const { rows } = await db.query('SELECT seq::text, event FROM pool_event WHERE pool = $1 AND seq > $2 ORDER BY seq LIMIT $3', [pool, after, limit]);
+    const { rows } = await db.query('SELECT e.seq::text, e.event FROM pool_event e WHERE e.pool = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3', [pool, after, limit]);
     send(res, 200, { events: rows.map((r) => r.event), next: rows.length === limit ? rows.at(-1).seq : null });
   }
 

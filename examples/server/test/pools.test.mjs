@@ -92,6 +92,17 @@ test('200 concurrent reservations of one pool never hand out one number twice', 
   assert.deepEqual([report.counts.reserved, report.counts.available], ['600', '0']);
   const { rows } = await stack.db.query("SELECT count(*)::int AS n, sum(upper(span) - lower(span))::text AS held FROM pool_segment WHERE pool = 'RACE' AND state = 'reserved'");
   assert.equal(rows[0].held, '600');
+  // The trail, a page at a time, in the order it was written.
+  const trail = [];
+  for (let after = '0'; after !== null;) {
+    const page = (await get(`/api/pools/RACE/events?limit=64&after=${after}`)).body;
+    trail.push(...page.events);
+    after = page.next;
+  }
+  assert.equal(trail.length, 201);
+  assert.equal(trail[0].op, 'declare');
+  const firsts = trail.slice(1).map((e) => Number(e.first));
+  assert.deepEqual(firsts, [...firsts].sort((x, y) => x - y), 'first fit in the order the changes were made');
 });
 
 test('hand-down within a quota, and seriesguard\'s refusals as HTTP errors', async () => {
