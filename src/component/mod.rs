@@ -769,7 +769,37 @@ fn refusal_of(e: store::StoreError) -> Refusal {
         store::StoreError::Overlap => Refusal::Overlap,
         store::StoreError::Failed(_) => Refusal::Failed,
         store::StoreError::NotRows(_) => Refusal::NotRows,
+        store::StoreError::Stale => Refusal::Failed,
     }
+}
+
+/// The imported store, for the lifecycle's pool book.
+struct HostPools;
+
+impl crate::lifecycle::book::SyncPoolStore for HostPools {
+    fn trail(
+        &mut self,
+        after: crate::lifecycle::book::Head,
+    ) -> Result<String, crate::lifecycle::book::StoreRefusal> {
+        let after = format!(
+            "{{\"declarations\":\"{}\",\"events\":\"{}\"}}",
+            after.declarations, after.events
+        );
+        store::pool_trail(&after).map_err(|_| crate::lifecycle::book::StoreRefusal::Failed)
+    }
+
+    fn append(&mut self, change: &str) -> Result<String, crate::lifecycle::book::StoreRefusal> {
+        use crate::lifecycle::book::StoreRefusal;
+        store::append_pool(change).map_err(|e| match e {
+            store::StoreError::Stale => StoreRefusal::Stale,
+            _ => StoreRefusal::Failed,
+        })
+    }
+}
+
+thread_local! {
+    /// The pools this instance keeps in step with the host's store.
+    static POOL_BOOK: RefCell<crate::lifecycle::book::PoolBook> = RefCell::default();
 }
 
 /// Runs a book flow over the imported store.
@@ -809,6 +839,17 @@ fn request(r: &book::CreateRequest) -> Request<'_> {
 }
 
 impl book::Guest for Component {
+    fn lifecycle(request: String, rules: Option<wit::Rules>) -> Result<String, wit::SeriesError> {
+        let rules = rules_or_refusal(&rules)?;
+        // A store callback calling back in finds the book busy: refused, not a trap.
+        POOL_BOOK
+            .with(|book| match book.try_borrow_mut() {
+                Ok(mut book) => book.run(&request, &rules, &mut HostPools),
+                Err(_) => Err(crate::book::store_failed("callback", false)),
+            })
+            .map_err(|e| refusal(&[e]))
+    }
+
     fn prepare(
         request: book::CreateRequest,
         rules: Option<wit::Rules>,

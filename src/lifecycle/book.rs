@@ -382,3 +382,48 @@ impl PoolBook {
         spans
     }
 }
+
+/// Why a store did not do what a book asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreRefusal {
+    /// The trail moved past the change's `after`: nothing appended.
+    Stale,
+    /// The store failed (the book reports `STORE_FAILED`).
+    Failed,
+}
+
+/// A store a book asks synchronously (the component's imported one).
+pub trait SyncPoolStore {
+    /// `poolTrail(after)`: the trail as JSON text.
+    fn trail(&mut self, after: Head) -> Result<String, StoreRefusal>;
+    /// `appendPool(change)`: the new head as JSON text.
+    fn append(&mut self, change: &str) -> Result<String, StoreRefusal>;
+}
+
+impl PoolBook {
+    /// Runs one request to its end over a synchronous store.
+    pub fn run(
+        &mut self,
+        request: &str,
+        rules: &SeriesRules,
+        store: &mut impl SyncPoolStore,
+    ) -> Result<String, SeriesError> {
+        let mut step = self.start(request);
+        loop {
+            step = match step {
+                PoolStep::Done(result) => return result,
+                PoolStep::Need(PoolNeed::Trail(after)) => match store.trail(after) {
+                    Ok(text) => self.resume(PoolAnswer::Trail(&text), rules),
+                    Err(_) => self.resume(PoolAnswer::Failed { missing: false }, rules),
+                },
+                PoolStep::Need(PoolNeed::Append(change)) => match store.append(&change) {
+                    Ok(head) => self.resume(PoolAnswer::Appended(&head), rules),
+                    Err(StoreRefusal::Stale) => self.resume(PoolAnswer::Stale, rules),
+                    Err(StoreRefusal::Failed) => {
+                        self.resume(PoolAnswer::Failed { missing: false }, rules)
+                    }
+                },
+            };
+        }
+    }
+}

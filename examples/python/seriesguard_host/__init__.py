@@ -57,6 +57,10 @@ class SeriesError(Exception):
         self.conflicts = conflicts
 
 
+class StalePools(Exception):
+    """A store's append_pool() refusing a change: its trail moved past the change's `after`."""
+
+
 class StoreOverlap(Exception):
     """Raised by a store's insert() when its own check saw an overlap (another writer won)."""
 
@@ -149,6 +153,8 @@ class Seriesguard:
                 imported.add_func("overlapping", self._overlapping)
                 imported.add_func("insert", self._insert)
                 imported.add_func("remove", self._remove)
+                imported.add_func("pool-trail", self._pool_trail)
+                imported.add_func("append-pool", self._append_pool)
             with root.add_instance(f"{PACKAGE}/host@{VERSION}") as imported:
                 for name in ("api-key-valid", "card-group-cards", "service-found", "is-quote", "stock-number-id",
                              "reserved"):
@@ -183,6 +189,22 @@ class Seriesguard:
             return bool(self.store.remove(id))
         except Exception as error:
             return f"{type(error).__name__}: {error}"
+
+    # The number lifecycle's trail: JSON text both ways (the book decides; the store keeps).
+
+    def _pool_trail(self, _ctx: Any, after: str) -> Any:
+        try:
+            return json.dumps(self.store.pool_trail(json.loads(after)))
+        except Exception as error:
+            return Variant("failed", f"{type(error).__name__}: {error}")
+
+    def _append_pool(self, _ctx: Any, change: str) -> Any:
+        try:
+            return json.dumps(self.store.append_pool(json.loads(change)))
+        except StalePools:
+            return Variant("stale")
+        except Exception as error:
+            return Variant("failed", f"{type(error).__name__}: {error}")
 
     # ----- the imported host facts: result<T, string> -----
 
@@ -298,6 +320,12 @@ class Seriesguard:
         return self._result("signing", "fingerprint", start, end, item_code, kind, _rules(rules))
 
     # ----- inventory -----
+
+    def lifecycle(self, request: dict, rules: Optional[dict] = None) -> dict:
+        """One number-lifecycle request over the host store (its pool_trail and append_pool):
+        this instance keeps the pools it has read and catches up on what others appended."""
+        text = json.dumps(_finite(request), default=_json_default)
+        return json.loads(self._result("book", "lifecycle", text, _rules(rules)), object_hook=_counts)
 
     def index(self, rules: Optional[dict] = None, merge_adjacent: bool = False) -> "Index":
         return Index(self, self._call("inventory", "[constructor]series-index", _rules(rules), merge_adjacent))

@@ -12,12 +12,12 @@ looks again and answers OVERLAP with the exact conflicts).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import contextmanager
-import json
 from typing import Iterator, Optional
 
-from . import Seriesguard, StoreOverlap
+from . import Seriesguard, StalePools, StoreOverlap
 
 PAD = 39
 
@@ -119,6 +119,37 @@ class SQLiteStore:
         keys = ["id", "start", "end", "count", "scope", "item_code", "kind", "format", "created_at"]
         return [dict(zip(keys, r)) for r in rows]
 
+    # The number lifecycle's trail (the component's book decides everything).
+
+    def _head(self) -> dict:
+        d, e = self.db.execute("SELECT (SELECT coalesce(max(rowid), 0) FROM pool),"
+                               " (SELECT coalesce(max(seq), 0) FROM pool_event)").fetchone()
+        return {"declarations": str(d), "events": str(e)}
+
+    def pool_trail(self, after: dict) -> dict:
+        declarations = self.db.execute("SELECT rowid, declaration FROM pool WHERE rowid > ? ORDER BY rowid",
+                                       (int(after["declarations"]),)).fetchall()
+        events = self.db.execute("SELECT seq, event FROM pool_event WHERE seq > ? ORDER BY seq",
+                                 (int(after["events"]),)).fetchall()
+        return {"declarations": [{"seq": str(s), "declaration": json.loads(d)} for s, d in declarations],
+                "events": [{"seq": str(s), "event": json.loads(e)} for s, e in events], "head": self._head()}
+
+    def append_pool(self, change: dict) -> dict:
+        if self._head() != change["after"]:
+            raise StalePools()
+        declaration = change["declaration"]
+        if declaration is not None:
+            self.db.execute("INSERT INTO pool (name, declaration) VALUES (?, ?)",
+                            (str(declaration["pool"]).strip(), json.dumps(declaration)))
+        self.db.executemany("INSERT INTO pool_event (pool, event) VALUES (?, ?)",
+                            [(e["pool"], json.dumps(e)) for e in change["events"]])
+        return self._head()
+
+    def pool_events(self, pool: Optional[str] = None) -> list:
+        """The audit trail, oldest first (one pool's, or every pool's)."""
+        query = "SELECT event FROM pool_event" + (" WHERE pool = ?" if pool else "") + " ORDER BY seq"
+        return [json.loads(e) for (e,) in self.db.execute(query, (pool,) if pool else ())]
+
     def close(self) -> None:
         self.db.close()
 
@@ -140,48 +171,23 @@ class SQLiteBook:
 
 
 class SQLitePools:
-    """Number pools through the component over a SQLite file. The component decides every
-    change; this host appends each declaration and each event to SQLite in the same write
-    transaction, and rebuilds the pools by replaying them: on open, and whenever another
-    process has appended since (each change runs inside BEGIN IMMEDIATE, so writers are
-    serialized and every change is made on the latest state)."""
+    """Number pools through the component over a SQLite file: each request is one write
+    transaction (BEGIN IMMEDIATE), so writers in several processes are serialized; the
+    component's book catches up on the trail, decides, and appends through the store."""
 
     def __init__(self, path: str, rules: Optional[dict] = None, timeout: float = 30.0):
         self.store = SQLiteStore(path, timeout)
-        self.guard = Seriesguard()
+        self.guard = Seriesguard(store=self.store)
         self.rules = rules
-        self.index = None
-        self.seen = -1
-
-    def _current(self):
-        """The pools as the database holds them (replayed when another writer appended)."""
-        last = self.store.db.execute("SELECT coalesce(max(seq), 0) FROM pool_event").fetchone()[0]
-        if self.index is None or last != self.seen:
-            declarations = [json.loads(d) for (d,) in self.store.db.execute("SELECT declaration FROM pool ORDER BY rowid")]
-            events = [json.loads(e) for (e,) in self.store.db.execute("SELECT event FROM pool_event ORDER BY seq")]
-            self.index = self.guard.index(self.rules)
-            self.index.lifecycle({"op": "replay", "pools": declarations, "events": events})
-            self.seen = last
-        return self.index
 
     def run(self, request: dict) -> dict:
         """One lifecycle request; a change is stored with its events, atomically."""
         with self.store.transaction():
-            answer = self._current().lifecycle(request)
-            if request.get("op") == "declare":
-                # Accepted, so its name is a text the core read trimmed.
-                self.store.db.execute("INSERT INTO pool (name, declaration) VALUES (?, ?)",
-                                      (request["pool"].strip(), json.dumps(request)))
-            for event in answer.get("events", []):
-                cursor = self.store.db.execute("INSERT INTO pool_event (pool, event) VALUES (?, ?)",
-                                               (event["pool"], json.dumps(event, default=str)))
-                self.seen = cursor.lastrowid
-            return answer
+            return self.guard.lifecycle(request, self.rules)
 
     def events(self, pool: Optional[str] = None) -> list:
         """The audit trail, oldest first (one pool's, or every pool's)."""
-        query = "SELECT event FROM pool_event" + (" WHERE pool = ?" if pool else "") + " ORDER BY seq"
-        return [json.loads(e) for (e,) in self.store.db.execute(query, (pool,) if pool else ())]
+        return self.store.pool_events(pool)
 
     def close(self) -> None:
         self.store.close()
