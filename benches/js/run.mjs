@@ -14,8 +14,11 @@ const suites = ['./validation.mjs', './overlap.mjs', './hashing.mjs'];
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 400);
 const SIZE_BUDGET_GZ = 100 * 1024;
 const FORM_BUDGET_GZ = 35 * 1024;
-// seriesguard/server: the main build plus the platform create flows (Node backends).
-const SERVER_BUDGET_GZ = 120 * 1024;
+// seriesguard/server: the main build plus the platform create flows and the
+// number lifecycle (Node backends, and a page managing pools itself): the
+// lifecycle measured 35 KB gzipped here (111 -> 146 KB), none of it in the
+// main or the form build.
+const SERVER_BUDGET_GZ = 150 * 1024;
 
 function version(cmd, args) {
   try {

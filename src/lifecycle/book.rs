@@ -355,28 +355,36 @@ impl PoolBook {
     /// come whole, and the stored runs being replaced end inside it); spans
     /// that meet are one.
     fn spans(&self, change: &Answer) -> Vec<(String, u128, u128)> {
-        let mut touched: Vec<(&str, u128, u128)> = change
-            .events
-            .iter()
-            .map(|e| {
-                let (from, to) = (e.first.saturating_sub(1), e.last.saturating_add(1));
-                let (mut a, mut b) = (from, to);
-                if let Some(p) = self.pools.pool(&e.pool) {
-                    for run in p.runs.iter().filter(|r| r.last >= from && r.first <= to) {
+        let mut pools: Vec<&str> = Vec::new();
+        for e in &change.events {
+            if !pools.contains(&e.pool.as_str()) {
+                pools.push(&e.pool);
+            }
+        }
+        let mut spans: Vec<(String, u128, u128)> = Vec::new();
+        for pool in pools {
+            let runs = self.pools.pool(pool).map_or(&[][..], |p| &p.runs[..]);
+            let mut touched: Vec<(u128, u128)> = change
+                .events
+                .iter()
+                .filter(|e| e.pool == pool)
+                .map(|e| {
+                    let (from, to) = (e.first.saturating_sub(1), e.last.saturating_add(1));
+                    let (mut a, mut b) = (from, to);
+                    for run in runs.iter().filter(|r| r.last >= from && r.first <= to) {
                         (a, b) = (a.min(run.first), b.max(run.last));
                     }
+                    (a, b)
+                })
+                .collect();
+            // The same sort as a declaration's blocks (one instance in the wasm).
+            touched.sort_unstable();
+            let first = spans.len();
+            for (a, b) in touched {
+                match spans.get_mut(first..).and_then(<[_]>::last_mut) {
+                    Some(last) if a <= last.2.saturating_add(1) => last.2 = last.2.max(b),
+                    _ => spans.push((pool.to_owned(), a, b)),
                 }
-                (e.pool.as_str(), a, b)
-            })
-            .collect();
-        touched.sort_unstable();
-        let mut spans: Vec<(String, u128, u128)> = Vec::new();
-        for (pool, a, b) in touched {
-            match spans.last_mut() {
-                Some(last) if last.0 == pool && a <= last.2.saturating_add(1) => {
-                    last.2 = last.2.max(b)
-                }
-                _ => spans.push((pool.to_owned(), a, b)),
             }
         }
         spans

@@ -476,14 +476,22 @@ impl Pool {
     /// Its utilization report.
     pub fn report(&self) -> Report {
         let counts = self.counts();
-        let mut next: Vec<(Millis, Run)> = self
-            .runs
-            .iter()
-            .filter(|r| matches!(r.mark.state, State::Reserved | State::Cooling))
-            .filter_map(|r| r.mark.until.map(|u| (u, r.clone())))
-            .collect();
-        next.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.first.cmp(&b.1.first)));
-        next.truncate(REPORT_EXPIRIES);
+        // The soonest few, kept in order as the runs go by (runs are in
+        // serial order, so ties stay in it): no sort of every run.
+        let mut next: Vec<(Millis, Run)> = Vec::with_capacity(REPORT_EXPIRIES + 1);
+        for run in &self.runs {
+            let Some(until) = run.mark.until else {
+                continue;
+            };
+            if !matches!(run.mark.state, State::Reserved | State::Cooling) {
+                continue;
+            }
+            let at = next.partition_point(|(u, _)| *u <= until);
+            if at < REPORT_EXPIRIES {
+                next.insert(at, (until, run.clone()));
+                next.truncate(REPORT_EXPIRIES);
+            }
+        }
         Report {
             capacity: counts.iter().sum(),
             counts,
@@ -1179,9 +1187,12 @@ impl Pools {
     /// The answer of a change: its events and the warnings of every pool it touched.
     fn finish(&self, change: Change<'_>) -> Answer {
         let mut answer = change.answer;
-        let mut touched: Vec<&str> = answer.events.iter().map(|e| e.pool.as_str()).collect();
-        touched.sort_unstable();
-        touched.dedup();
+        let mut touched: Vec<&str> = Vec::new();
+        for e in &answer.events {
+            if !touched.contains(&e.pool.as_str()) {
+                touched.push(&e.pool);
+            }
+        }
         answer.warnings = touched
             .into_iter()
             .filter_map(|name| self.pools.get(name).and_then(|p| p.warning(name)))
