@@ -17,6 +17,18 @@ export function books(raw, wire) {
     return error;
   }
 
+  // A flow's last answer, or its refusal thrown (a store failure with the
+  // callback's error as its cause).
+  function done(text, cause) {
+    if (text.charCodeAt(0) === 49 /* '1' */) return text;
+    const error = failure(text);
+    if (error.code === 'STORE_FAILED' && cause !== undefined) {
+      error.cause = cause;
+      error.details.cause = cause;
+    }
+    throw error;
+  }
+
   function decodePrepared(text) {
     const list = records(text).split(RS);
     const [, id, start, end, count, fingerprint, scope, itemCode, type, format] = list[0].split(US);
@@ -151,15 +163,7 @@ export function books(raw, wire) {
         }
         step = take(this.#raw.poolsResume(kind, answer));
       }
-      if (step.charCodeAt(0) !== 49 /* '1' */) {
-        const error = failure(step);
-        if (error.code === 'STORE_FAILED' && cause !== undefined) {
-          error.cause = cause;
-          error.details.cause = cause;
-        }
-        throw error;
-      }
-      return readAnswer(step.slice(2));
+      return readAnswer(done(step, cause).slice(2));
     }
 
     #serially(work) {
@@ -227,14 +231,7 @@ export function books(raw, wire) {
           }
           text = take(flow.resume(answer.done()));
         }
-        if (text.charCodeAt(0) !== 49 /* '1' */) {
-          const error = failure(text);
-          if (error.code === 'STORE_FAILED' && cause !== undefined) {
-            error.cause = cause;
-            error.details.cause = cause;
-          }
-          throw error;
-        }
+        done(text, cause);
         switch (text.charCodeAt(2)) {
           case 67 /* 'C' */: return inserted;
           case 75 /* 'K' */: return decodeConflicts(text);

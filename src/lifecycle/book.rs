@@ -24,7 +24,7 @@
 //! A store that fails after the book decided makes the book forget its
 //! pools: they are rebuilt from the trail on the next request.
 
-use super::command::{event_json, request_json, run_json};
+use super::command::{event_json, request_json, runs_json};
 use super::{Answer, Pools};
 use crate::error::SeriesError;
 use crate::json::{json_string, parse, Json};
@@ -325,13 +325,7 @@ impl PoolBook {
                 json_string(&pool),
                 json_string(self.root(&pool))
             ));
-            let runs = p.runs.iter().filter(|r| r.last >= first && r.first <= last);
-            for (j, run) in runs.enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                run_json(&mut out, p, run);
-            }
+            runs_json(&mut out, p, first, last);
             out.push_str("]}");
         }
         out.push_str("]}");

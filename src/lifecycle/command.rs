@@ -630,16 +630,7 @@ impl Pools {
             out.push_str(&json_string(name));
             out.push_str(":[");
             let (from, to) = span.unwrap_or((0, u128::MAX));
-            let runs = pool
-                .runs
-                .iter()
-                .filter(|run| run.last >= from && run.first <= to);
-            for (j, run) in runs.enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                run_json(&mut out, pool, run);
-            }
+            runs_json(&mut out, pool, from, to);
             out.push(']');
         }
         out.push_str("}}");
@@ -661,7 +652,21 @@ fn until_json(until: Option<Millis>) -> String {
     until.map_or("null".into(), |u| format!("\"{}\"", time::iso(u)))
 }
 
-pub(super) fn run_json(out: &mut String, pool: &Pool, run: &Run) {
+/// The runs of `pool` touching serials `from..=to`, comma-separated.
+pub(super) fn runs_json(out: &mut String, pool: &Pool, from: u128, to: u128) {
+    let runs = pool
+        .runs
+        .iter()
+        .filter(|run| run.last >= from && run.first <= to);
+    for (j, run) in runs.enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        run_json(out, pool, run);
+    }
+}
+
+fn run_json(out: &mut String, pool: &Pool, run: &Run) {
     let _ = write!(
         out,
         "{{\"start\":{},\"end\":{},\"first\":\"{}\",\"last\":\"{}\",\"count\":\"{}\",\"state\":\"{}\",\"until\":{},\"holder\":{}}}",

@@ -879,16 +879,14 @@ impl Pools {
         actor: &str,
     ) -> Result<Answer, SeriesError> {
         let (first, last) = self.take(pool, take)?;
-        let mut change = Change::new(Op::Assign, at, actor, "");
-        self.mark(
-            &mut change,
+        self.change_one(
+            Op::Assign,
             pool,
-            first,
-            last,
-            Some(Mark::plain(State::Assigned)),
-            "",
-        )?;
-        Ok(self.finish(change))
+            (first, last),
+            Mark::plain(State::Assigned),
+            at,
+            actor,
+        )
     }
 
     /// Checks that every serial of `first..=last` is in one of `from`.
@@ -940,7 +938,20 @@ impl Pools {
             },
             Cooling::Never => Mark::plain(State::Cooling),
         };
-        let mut change = Change::new(Op::Release, at, actor, "");
+        self.change_one(Op::Release, pool, (first, last), mark, at, actor)
+    }
+
+    /// One range of one pool put in `mark` by `op`, answered.
+    fn change_one(
+        &mut self,
+        op: Op,
+        pool: &str,
+        (first, last): (u128, u128),
+        mark: Mark,
+        at: Millis,
+        actor: &str,
+    ) -> Result<Answer, SeriesError> {
+        let mut change = Change::new(op, at, actor, "");
         self.mark(&mut change, pool, first, last, Some(mark), "")?;
         Ok(self.finish(change))
     }
@@ -961,16 +972,14 @@ impl Pools {
             &[State::Available, State::Cooling, State::Blocked],
             "available or cooling",
         )?;
-        let mut change = Change::new(Op::Block, at, actor, "");
-        self.mark(
-            &mut change,
+        self.change_one(
+            Op::Block,
             pool,
-            first,
-            last,
-            Some(Mark::plain(State::Blocked)),
-            "",
-        )?;
-        Ok(self.finish(change))
+            (first, last),
+            Mark::plain(State::Blocked),
+            at,
+            actor,
+        )
     }
 
     /// Makes blocked numbers available.
@@ -983,16 +992,14 @@ impl Pools {
         actor: &str,
     ) -> Result<Answer, SeriesError> {
         self.expect(pool, first, last, &[State::Blocked], "blocked")?;
-        let mut change = Change::new(Op::Unblock, at, actor, "");
-        self.mark(
-            &mut change,
+        self.change_one(
+            Op::Unblock,
             pool,
-            first,
-            last,
-            Some(Mark::plain(State::Available)),
-            "",
-        )?;
-        Ok(self.finish(change))
+            (first, last),
+            Mark::plain(State::Available),
+            at,
+            actor,
+        )
     }
 
     /// Returns every reservation past its expiry and every cooling past its
