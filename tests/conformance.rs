@@ -12,6 +12,8 @@
 )]
 
 use serde_json::{json, Value as Json};
+
+mod common;
 use seriesguard::book;
 use seriesguard::flow;
 use seriesguard::input::Value;
@@ -641,9 +643,32 @@ fn lifecycle(c: &Json) -> Json {
     json!({ "differences": out })
 }
 
+/// A pool-book case: books over one in-memory trail store, each step's
+/// answer against its expectation; `append` makes the store fail or answer
+/// stale once.
+fn pool_book(c: &Json) -> Json {
+    let (rules, _) = rules(c);
+    let mut store = common::TrailStore::default();
+    let mut books: Vec<seriesguard::lifecycle::book::PoolBook> =
+        (0..2).map(|_| Default::default()).collect();
+    let mut out = Vec::new();
+    for (i, step) in c["steps"].as_array().unwrap().iter().enumerate() {
+        store.fail = step["append"] == "fails";
+        store.stale = step["append"] == "stale";
+        let book = &mut books[step["book"].as_u64().unwrap() as usize];
+        let got = match common::drive(book, &mut store, step["request"].clone(), &rules) {
+            Ok(answer) => answer,
+            Err(code) => json!({ "error": code }),
+        };
+        differences(&format!("step {i}"), &got, &step["expect"], &mut out);
+    }
+    json!({ "differences": out, "store": { "declarations": store.declarations.len(), "events": store.events.len() } })
+}
+
 fn run(c: &Json) -> Json {
     let op = c["op"].as_str().unwrap();
     match op {
+        "pool_book" => pool_book(c),
         "lifecycle" => lifecycle(c),
         "flow" => scripted_flow(c),
         "platform_flow" => platform_flow(c),

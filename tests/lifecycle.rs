@@ -16,6 +16,18 @@ use seriesguard::lifecycle::{
 };
 use seriesguard::range::SeriesRules;
 
+mod common;
+use common::TrailStore;
+
+/// A request through a book over the test store, under the default rules.
+fn drive_(
+    book: &mut seriesguard::lifecycle::book::PoolBook,
+    store: &mut TrailStore,
+    request: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    common::drive(book, store, request, &SeriesRules::default())
+}
+
 /// The root pool holds 0..=15 and 20..=39; 16..=19 are outside it.
 const BLOCKS: [(u128, u128); 2] = [(0, 15), (20, 39)];
 const SIZE: usize = 40;
@@ -606,120 +618,6 @@ fn the_command_protocol_answers_the_issue_story() {
     assert_eq!(bad["error"], "TIME_INVALID");
 }
 
-/// A host's store for pool books, in memory: the trail with its seqs, a
-/// compare-and-append, and the segment table (rows of runs) as the
-/// reference server keeps it. `fail` makes the next append fail; `lose`
-/// makes it succeed and then be lost (a commit that never happened).
-#[derive(Default)]
-struct TrailStore {
-    declarations: Vec<(u64, serde_json::Value)>,
-    events: Vec<(u64, serde_json::Value)>,
-    seq: u64,
-    rows: BTreeMap<(String, u128), serde_json::Value>,
-    fail: bool,
-    lose: bool,
-}
-
-impl TrailStore {
-    fn head(&self) -> serde_json::Value {
-        let last = |list: &Vec<(u64, serde_json::Value)>| list.last().map_or(0, |x| x.0);
-        serde_json::json!({ "declarations": last(&self.declarations).to_string(), "events": last(&self.events).to_string() })
-    }
-
-    fn trail(&self, after: seriesguard::lifecycle::book::Head) -> String {
-        let after_of = |list: &Vec<(u64, serde_json::Value)>,
-                        seq: u64,
-                        name: &str|
-         -> Vec<serde_json::Value> {
-            list.iter()
-                .filter(|x| x.0 > seq)
-                .map(|(s, v)| serde_json::json!({ "seq": s.to_string(), name: v }))
-                .collect()
-        };
-        serde_json::json!({
-            "declarations": after_of(&self.declarations, after.declarations, "declaration"),
-            "events": after_of(&self.events, after.events, "event"),
-            "head": self.head(),
-        })
-        .to_string()
-    }
-
-    /// `Some(new head)`, or `None` when stale.
-    fn append(&mut self, change: &str) -> Option<String> {
-        let change: serde_json::Value = serde_json::from_str(change).unwrap();
-        let after = &change["after"];
-        let head = self.head();
-        if after["declarations"] != head["declarations"] || after["events"] != head["events"] {
-            return None;
-        }
-        if !change["declaration"].is_null() {
-            self.seq += 1;
-            self.declarations
-                .push((self.seq, change["declaration"].clone()));
-        }
-        for e in change["events"].as_array().unwrap() {
-            self.seq += 1;
-            self.events.push((self.seq, e.clone()));
-        }
-        for s in change["segments"].as_array().unwrap() {
-            let pool = s["pool"].as_str().unwrap().to_owned();
-            let (a, b): (u128, u128) = (
-                s["first"].as_str().unwrap().parse().unwrap(),
-                s["last"].as_str().unwrap().parse().unwrap(),
-            );
-            self.rows.retain(|(p, first), row| {
-                let last: u128 = row["last"].as_str().unwrap().parse().unwrap();
-                !(p == &pool && *first <= b && last >= a)
-            });
-            for run in s["runs"].as_array().unwrap() {
-                let first: u128 = run["first"].as_str().unwrap().parse().unwrap();
-                self.rows.insert((pool.clone(), first), run.clone());
-            }
-        }
-        Some(self.head().to_string())
-    }
-}
-
-/// Runs one request through `book` over `store`, as a binding drives it.
-fn drive(
-    book: &mut seriesguard::lifecycle::book::PoolBook,
-    store: &mut TrailStore,
-    request: serde_json::Value,
-) -> Result<serde_json::Value, String> {
-    use seriesguard::lifecycle::book::{PoolAnswer, PoolNeed, PoolStep};
-    let rules = SeriesRules::default();
-    let mut step = book.start(&request.to_string());
-    loop {
-        step = match step {
-            PoolStep::Done(Ok(text)) => return Ok(serde_json::from_str(&text).unwrap()),
-            PoolStep::Done(Err(e)) => return Err(e.code().to_owned()),
-            PoolStep::Need(PoolNeed::Trail(after)) => {
-                let trail = store.trail(after);
-                book.resume(PoolAnswer::Trail(&trail), &rules)
-            }
-            PoolStep::Need(PoolNeed::Append(change)) => {
-                if std::mem::take(&mut store.fail) {
-                    book.resume(PoolAnswer::Failed { missing: false }, &rules)
-                } else {
-                    let saved = (
-                        store.declarations.clone(),
-                        store.events.clone(),
-                        store.rows.clone(),
-                    );
-                    let answer = store.append(&change);
-                    if std::mem::take(&mut store.lose) {
-                        (store.declarations, store.events, store.rows) = saved;
-                    }
-                    match answer {
-                        Some(head) => book.resume(PoolAnswer::Appended(&head), &rules),
-                        None => book.resume(PoolAnswer::Stale, &rules),
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// The store's segment rows as the core's runs of every pool.
 fn rows_as_state(store: &TrailStore) -> serde_json::Value {
     let mut pools = serde_json::Map::new();
@@ -741,43 +639,43 @@ fn two_books_over_one_store_never_reserve_a_number_twice_and_recover_from_lost_c
     let mut store = TrailStore::default();
     let (mut a, mut b) = (PoolBook::default(), PoolBook::default());
     let declare = serde_json::json!({ "op": "declare", "pool": "HQ", "at": at, "blocks": [{ "start": "V0001", "end": "V0100" }] });
-    drive(&mut a, &mut store, declare).unwrap();
+    drive_(&mut a, &mut store, declare).unwrap();
     // Book b has never seen HQ: it catches up from the trail, then reserves after a's block.
     let reserve = |key: &str| serde_json::json!({ "op": "reserve", "pool": "HQ", "quantity": 10, "ttl": 60_000, "key": key, "at": at });
     assert_eq!(
-        drive(&mut a, &mut store, reserve("a1")).unwrap()["reservation"]["start"],
+        drive_(&mut a, &mut store, reserve("a1")).unwrap()["reservation"]["start"],
         "V0001"
     );
     assert_eq!(
-        drive(&mut b, &mut store, reserve("b1")).unwrap()["reservation"]["start"],
+        drive_(&mut b, &mut store, reserve("b1")).unwrap()["reservation"]["start"],
         "V0011"
     );
     // a decides on its stale picture, the store refuses it as stale, a decides again on the whole trail.
     assert_eq!(
-        drive(&mut a, &mut store, reserve("a2")).unwrap()["reservation"]["start"],
+        drive_(&mut a, &mut store, reserve("a2")).unwrap()["reservation"]["start"],
         "V0021"
     );
     // A failed append: nothing stored, the book forgets and rebuilds.
     store.fail = true;
     assert_eq!(
-        drive(&mut b, &mut store, reserve("b2")),
+        drive_(&mut b, &mut store, reserve("b2")),
         Err("STORE_FAILED".to_owned())
     );
     assert_eq!(
-        drive(&mut b, &mut store, reserve("b2")).unwrap()["reservation"]["start"],
+        drive_(&mut b, &mut store, reserve("b2")).unwrap()["reservation"]["start"],
         "V0031"
     );
     // A lost commit: the book answered, the store does not hold it; the next request sees the head behind.
     store.lose = true;
     assert_eq!(
-        drive(&mut a, &mut store, reserve("a3")).unwrap()["reservation"]["start"],
+        drive_(&mut a, &mut store, reserve("a3")).unwrap()["reservation"]["start"],
         "V0041"
     );
     assert_eq!(
-        drive(&mut a, &mut store, reserve("a4")).unwrap()["reservation"]["start"],
+        drive_(&mut a, &mut store, reserve("a4")).unwrap()["reservation"]["start"],
         "V0041"
     );
-    let report = drive(
+    let report = drive_(
         &mut b,
         &mut store,
         serde_json::json!({ "op": "report", "pool": "HQ" }),
@@ -786,12 +684,12 @@ fn two_books_over_one_store_never_reserve_a_number_twice_and_recover_from_lost_c
     assert_eq!(report["counts"]["reserved"], "50");
     // Reads and refusals append nothing; a repeated key appends nothing.
     let before = store.events.len();
-    assert!(drive(&mut a, &mut store, reserve("a1")).unwrap()["events"]
+    assert!(drive_(&mut a, &mut store, reserve("a1")).unwrap()["events"]
         .as_array()
         .unwrap()
         .is_empty());
     assert_eq!(
-        drive(
+        drive_(
             &mut a,
             &mut store,
             serde_json::json!({ "op": "reserve", "pool": "HQ", "quantity": 999, "ttl": 1, "key": "x", "at": at })
@@ -800,10 +698,10 @@ fn two_books_over_one_store_never_reserve_a_number_twice_and_recover_from_lost_c
     );
     assert_eq!(store.events.len(), before);
     // The segment rows equal the pools' state, and a fresh book rebuilt from the trail agrees.
-    let state = drive(&mut a, &mut store, serde_json::json!({ "op": "state" })).unwrap();
+    let state = drive_(&mut a, &mut store, serde_json::json!({ "op": "state" })).unwrap();
     assert_eq!(rows_as_state(&store), state);
     assert_eq!(
-        drive(
+        drive_(
             &mut PoolBook::default(),
             &mut store,
             serde_json::json!({ "op": "state" })
@@ -812,7 +710,7 @@ fn two_books_over_one_store_never_reserve_a_number_twice_and_recover_from_lost_c
         state
     );
     assert_eq!(
-        drive(
+        drive_(
             &mut a,
             &mut store,
             serde_json::json!({ "op": "replay", "pools": [], "events": [] })
@@ -832,8 +730,8 @@ proptest! {
         let mut books = [PoolBook::default(), PoolBook::default()];
         let root = serde_json::json!({ "op": "declare", "pool": "root", "at": 0, "cooling": 1,
             "blocks": [{ "start": "V0000", "end": "V0015" }, { "start": "V0020", "end": "V0039" }] });
-        drive(&mut books[0], &mut store, root).unwrap();
-        drive(&mut books[1], &mut store, serde_json::json!({ "op": "declare", "pool": "child", "parent": "root", "quota": 12, "at": 0 })).unwrap();
+        drive_(&mut books[0], &mut store, root).unwrap();
+        drive_(&mut books[1], &mut store, serde_json::json!({ "op": "declare", "pool": "child", "parent": "root", "quota": 12, "at": 0 })).unwrap();
         let mut at = 0;
         for (which, step, dt) in steps {
             at += dt;
@@ -857,8 +755,8 @@ proptest! {
                 Step::HandBack => serde_json::json!({ "op": "handBack", "child": "child" }).as_object().unwrap().clone(),
             };
             request.insert("at".into(), serde_json::json!(at));
-            let _ = drive(&mut books[usize::from(which)], &mut store, serde_json::Value::Object(request));
-            let mut state = drive(&mut books[usize::from(!which)], &mut store, serde_json::json!({ "op": "state" })).unwrap();
+            let _ = drive_(&mut books[usize::from(which)], &mut store, serde_json::Value::Object(request));
+            let mut state = drive_(&mut books[usize::from(!which)], &mut store, serde_json::json!({ "op": "state" })).unwrap();
             // A pool with no numbers (a child before its first hand-down) has no rows.
             state["pools"].as_object_mut().unwrap().retain(|_, runs| !runs.as_array().unwrap().is_empty());
             prop_assert_eq!(rows_as_state(&store), state);

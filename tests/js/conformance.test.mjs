@@ -286,6 +286,36 @@ const opsOf = ({
   mor_scope(c) {
     return { scope: profiles.mor.scope(c.group_id) };
   },
+  async pool_book(c) {
+    // Two books over one store keeping the trail; `append` makes it fail or answer stale once.
+    const memory = new MemoryStore();
+    let next = null;
+    const store = {
+      poolTrail: (after) => memory.poolTrail(after),
+      appendPool(change) {
+        const mode = next;
+        next = null;
+        if (mode === 'fails') throw new Error('the store failed');
+        if (mode === 'stale') throw Object.assign(new Error('stale'), { code: 'STALE' });
+        return memory.appendPool(change);
+      },
+    };
+    const books = [new SeriesBook(store, c.rules), new SeriesBook(store, c.rules)];
+    const out = [];
+    for (const [i, step] of c.steps.entries()) {
+      next = step.append ?? null;
+      let got;
+      try {
+        got = await books[step.book].lifecycle(step.request);
+      } catch (error) {
+        if (!(error instanceof SeriesError)) throw error;
+        got = { error: error.code };
+      }
+      differences(`step ${i}`, got, step.expect, out);
+    }
+    const trail = memory.poolTrail({ declarations: '0', events: '0' });
+    return { differences: out, store: { declarations: trail.declarations.length, events: trail.events.length } };
+  },
   lifecycle(c) {
     const index = new SeriesIndex(c.rules);
     const out = [];
@@ -325,7 +355,7 @@ const ops = opsOf(server);
 const mainOps = opsOf(main);
 const formOps = opsOf(form);
 // What only the server entry holds: the platform create flows and the number lifecycle.
-const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle'];
+const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle', 'pool_book'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
 const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many'];
 

@@ -5,7 +5,7 @@ import json
 import unittest
 from pathlib import Path
 
-from seriesguard_host import Reply, Seriesguard, SeriesError, StoreOverlap
+from seriesguard_host import Reply, Seriesguard, SeriesError, StalePools, StoreOverlap
 from seriesguard_host.store import SQLiteStore
 
 CASES = Path(__file__).resolve().parents[3] / "tests" / "cases"
@@ -356,6 +356,46 @@ class Runner:
         host = AcceptingHost(is_quote=c["is_quote"], stock_number_id=c["stock_number_id"], held=c["stored"])
         reply = Seriesguard(host=host).abillity_stock_number("1", c["body"], c["pools"], c.get("max_quantity"))
         return {"status": reply["status"], "body": reply["body"]}
+
+    def pool_book(self, c):
+        """Two component instances (two books) over one store keeping the trail in memory;
+        `append` makes it fail or answer stale once."""
+
+        class Trail:
+            def __init__(self):
+                self.declarations, self.events, self.next = [], [], None
+
+            def head(self):
+                return {"declarations": str(len(self.declarations)), "events": str(len(self.events))}
+
+            def pool_trail(self, after):
+                d, e = int(after["declarations"]), int(after["events"])
+                return {"declarations": [{"seq": str(d + i + 1), "declaration": x} for i, x in enumerate(self.declarations[d:])],
+                        "events": [{"seq": str(e + i + 1), "event": x} for i, x in enumerate(self.events[e:])],
+                        "head": self.head()}
+
+            def append_pool(self, change):
+                mode, self.next = self.next, None
+                if mode == "fails":
+                    raise RuntimeError("the store failed")
+                if mode == "stale" or change["after"] != self.head():
+                    raise StalePools()
+                if change["declaration"] is not None:
+                    self.declarations.append(change["declaration"])
+                self.events.extend(change["events"])
+                return self.head()
+
+        trail = Trail()
+        books = [Seriesguard(store=trail), Seriesguard(store=trail)]
+        out = []
+        for i, step in enumerate(c["steps"]):
+            trail.next = step.get("append")
+            try:
+                got = books[step["book"]].lifecycle(step["request"], c.get("rules"))
+            except SeriesError as error:
+                got = {"error": error.code}
+            differences(f"step {i}", got, step["expect"], out)
+        return {"differences": out, "store": {"declarations": len(trail.declarations), "events": len(trail.events)}}
 
     def lifecycle(self, c):
         index = self.sg.index(c.get("rules"))
