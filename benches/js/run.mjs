@@ -261,7 +261,7 @@ every library. Numbers move with the machine: compare ratios, not absolutes.
 | --- | ---: | ---: | ---: |
 | \`seriesguard_bg.wasm\` (release, wasm-opt -Oz) | ${wasm.length} B | ${gz} B | ${SIZE_BUDGET_GZ} B gzipped |
 | \`form-web/seriesguard_bg.wasm\` (\`seriesguard/form\`: validation, counts, parsing, check digits) | ${formWasm.length} B | ${formGz} B | ${FORM_BUDGET_GZ} B gzipped |
-| \`server-web/seriesguard_bg.wasm\` (\`seriesguard/server\`: the above and the platform create flows, for backends) | ${serverWasm.length} B | ${serverGz} B | ${SERVER_BUDGET_GZ} B gzipped |
+| \`server-web/seriesguard_bg.wasm\` (\`seriesguard/server\`: the above, the platform create flows and the number lifecycle) | ${serverWasm.length} B | ${serverGz} B | ${SERVER_BUDGET_GZ} B gzipped |
 | the form entry's JS (form.js, lib/form, wire, validation, trap, the wasm-bindgen glue), concatenated | ${formJs.length} B | ${formJsGz} B | — |
 | the form entry as Vite 8 ships a page using it (tree-shaken, minified): its JS, its .wasm | — | ${shipped.js} B + ${shipped.wasm} B | ${FORM_BUDGET_GZ} B gzipped together |
 ${componentRow}

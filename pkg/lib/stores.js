@@ -21,7 +21,7 @@ function appendTo(trail, change) {
     throw Object.assign(new Error('the pools changed since this book looked'), { code: 'STALE' });
   }
   if (change.declaration !== null) trail.declarations.push(change.declaration);
-  trail.events.push(...change.events);
+  for (const event of change.events) trail.events.push(event);
   return headOf(trail);
 }
 

@@ -781,11 +781,7 @@ impl crate::lifecycle::book::SyncPoolStore for HostPools {
         &mut self,
         after: crate::lifecycle::book::Head,
     ) -> Result<String, crate::lifecycle::book::StoreRefusal> {
-        let after = format!(
-            "{{\"declarations\":\"{}\",\"events\":\"{}\"}}",
-            after.declarations, after.events
-        );
-        store::pool_trail(&after).map_err(|_| crate::lifecycle::book::StoreRefusal::Failed)
+        store::pool_trail(&after.json()).map_err(|_| crate::lifecycle::book::StoreRefusal::Failed)
     }
 
     fn append(&mut self, change: &str) -> Result<String, crate::lifecycle::book::StoreRefusal> {

@@ -43,7 +43,8 @@ pub struct Head {
 }
 
 impl Head {
-    fn json(self) -> String {
+    /// As JSON text, seqs as decimal strings (what a store is asked with).
+    pub fn json(self) -> String {
         format!(
             "{{\"declarations\":\"{}\",\"events\":\"{}\"}}",
             self.declarations, self.events

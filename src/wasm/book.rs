@@ -34,10 +34,9 @@ pub struct BookRaw {
 fn pool_step_text(step: crate::lifecycle::book::PoolStep) -> u32 {
     use crate::lifecycle::book::{PoolNeed, PoolStep};
     match step {
-        PoolStep::Need(PoolNeed::Trail(head)) => wire::emit(format!(
-            "N\u{1f}T\u{1f}{{\"declarations\":\"{}\",\"events\":\"{}\"}}",
-            head.declarations, head.events
-        )),
+        PoolStep::Need(PoolNeed::Trail(head)) => {
+            wire::emit(format!("N\u{1f}T\u{1f}{}", head.json()))
+        }
         PoolStep::Need(PoolNeed::Append(change)) => wire::emit(format!("N\u{1f}A\u{1f}{change}")),
         PoolStep::Done(result) => wire::emit_answer(result),
     }
