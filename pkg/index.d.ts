@@ -503,12 +503,12 @@ export type ReserveRequest = ChangeRequest & Take & {
   pool: string;
   /** The idempotency key: the same key and request answers the same reservation. */
   key: string;
-  /** Milliseconds until it expires. */
-  ttl: number | bigint;
+  /** Until it expires: milliseconds, or an ISO 8601 duration ('PT30M', 'P1DT12H'). */
+  ttl: number | bigint | string;
   owner?: string;
 };
 export interface KeyRequest extends ChangeRequest { key: string }
-export interface ExtendRequest extends KeyRequest { ttl: number | bigint }
+export interface ExtendRequest extends KeyRequest { ttl: number | bigint | string }
 export type AssignRequest = ChangeRequest & Take & { pool: string };
 export interface RangeRequest extends ChangeRequest, IdRange { pool: string }
 export type HandDownRequest = ChangeRequest & Take & { parent: string; child: string };
@@ -549,6 +549,8 @@ export interface PoolChange {
 export interface PoolReport {
   pool: string; parent: string | null; capacity: bigint;
   counts: Record<PoolState, bigint>;
+  /** Each state's share of the capacity in percent, two decimals, rounded down (for drawing). */
+  percent: Record<PoolState, number>;
   largestFree: CountedRange | null;
   freeFragments: number;
   nextExpiries: { at: string; state: 'reserved' | 'cooling'; key: string; range: CountedRange }[];

@@ -61,8 +61,11 @@ pub enum Field {
     /// A pool's policy: cooling, low-stock threshold, quota, blocks.
     Policy,
     #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
-    /// An instant (`at`) or a duration (`ttl`) given by the host.
+    /// An instant (`at`) given by the host.
     Time,
+    #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
+    /// A duration (`ttl`) given by the host.
+    Ttl,
     #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
     /// A lifecycle request as a whole (its JSON text, its `op`).
     Request,
@@ -127,6 +130,8 @@ impl Field {
             #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Time => "at",
             #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
+            Field::Ttl => "ttl",
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Request => "request",
             #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Owner => "owner",
@@ -164,6 +169,8 @@ impl Field {
             Field::Policy => ("POLICY_INVALID", "POLICY_INVALID"),
             #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Time => ("TIME_INVALID", "TIME_INVALID"),
+            #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
+            Field::Ttl => ("TIME_INVALID", "TIME_INVALID"),
             #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]
             Field::Request => ("REQUEST_INVALID", "REQUEST_INVALID"),
             #[cfg(any(feature = "lifecycle", not(target_arch = "wasm32")))]

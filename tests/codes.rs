@@ -189,6 +189,7 @@ fn fields() -> Vec<Field> {
         ServiceTypes,
         Policy,
         Time,
+        Ttl,
         Request,
         Owner,
     ];
@@ -236,6 +237,7 @@ fn field_index(field: Field) -> usize {
         Time => 23,
         Request => 24,
         Owner => 25,
+        Ttl => 26,
     }
 }
 
@@ -251,7 +253,7 @@ fn core_codes() -> BTreeSet<&'static str> {
             .map(|f| field_index(*f))
             .collect::<BTreeSet<_>>()
             .len(),
-        26,
+        27,
         "every field"
     );
     let mut codes: BTreeSet<&'static str> = samples.iter().map(SeriesError::code).collect();

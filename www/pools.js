@@ -51,7 +51,6 @@ function cell(label, value) {
   td.dataset.label = label;
   return td;
 }
-const percent = (part, whole) => (whole === 0n ? 0 : Number((part * 10000n) / whole) / 100);
 
 async function show() {
   const all = await pools();
@@ -63,7 +62,7 @@ async function show() {
     const part = document.createElement('span');
     part.className = `state-${state}`;
     part.dataset.state = state;
-    part.style.width = `${percent(report.counts[state], report.capacity)}%`;
+    part.style.width = `${report.percent[state]}%`;
     part.title = `${LABELS[state]}: ${grouped.format(report.counts[state])}`;
     return part;
   }));
@@ -72,7 +71,7 @@ async function show() {
     const li = document.createElement('li');
     li.dataset.state = state;
     li.innerHTML = `<span class="swatch state-${state}"></span>`;
-    li.append(`${LABELS[state]}: ${grouped.format(report.counts[state])} (${percent(report.counts[state], report.capacity)}%)`);
+    li.append(`${LABELS[state]}: ${grouped.format(report.counts[state])} (${report.percent[state]}%)`);
     return li;
   }));
   const free = report.largestFree;
@@ -82,7 +81,7 @@ async function show() {
   const open = runs.filter((r) => r.state === 'reserved');
   $('reservations').querySelector('tbody').replaceChildren(...open.map((r) => {
     const tr = document.createElement('tr');
-    for (const [label, value] of [['Range', `${r.start}..${r.end}`], ['Count', grouped.format(BigInt(r.count))], ['Expires', new Date(r.until).toLocaleString()]]) {
+    for (const [label, value] of [['Range', `${r.start}..${r.end}`], ['Count', grouped.format(r.count)], ['Expires', new Date(r.until).toLocaleString()]]) {
       tr.append(cell(label, value));
     }
     const td = document.createElement('td');
@@ -99,7 +98,7 @@ async function show() {
   $('runs').querySelector('tbody').replaceChildren(...runs.map((r) => {
     const tr = document.createElement('tr');
     tr.dataset.state = r.state;
-    for (const [label, value] of [['Range', `${r.start}..${r.end}`], ['Count', grouped.format(BigInt(r.count))], ['State', LABELS[r.state]], ['Until', r.until ? new Date(r.until).toLocaleString() : '']]) {
+    for (const [label, value] of [['Range', `${r.start}..${r.end}`], ['Count', grouped.format(r.count)], ['State', LABELS[r.state]], ['Until', r.until ? new Date(r.until).toLocaleString() : '']]) {
       tr.append(cell(label, value));
     }
     return tr;
@@ -126,7 +125,8 @@ $('declare').addEventListener('submit', (event) => {
   const data = new FormData(event.target);
   const field = (name) => String(data.get(name) ?? '').trim();
   const request = { pool: field('pool'), at: now(), blocks: [{ start: field('start'), end: field('end') }] };
-  if (field('cooling') !== '') request.cooling = /^\d+$/.test(field('cooling')) ? Number(field('cooling')) : field('cooling');
+  // As typed: the library reads "30", "never", "10%" or "50" and refuses anything else in words.
+  if (field('cooling') !== '') request.cooling = field('cooling');
   if (field('lowAt') !== '') request.lowAt = field('lowAt');
   act(async () => {
     const answer = await book.declarePool(request);
@@ -140,11 +140,10 @@ $('declare').addEventListener('submit', (event) => {
 $('reserve').addEventListener('submit', (event) => {
   event.preventDefault();
   const data = new FormData(event.target);
-  const minutes = String(data.get('ttl') ?? '').trim();
   const request = {
     pool: current(), quantity: String(data.get('quantity') ?? '').trim(), owner: String(data.get('owner') ?? ''),
-    // Milliseconds as the library takes them (a wrong entry is refused, in words, by the library).
-    ttl: /^\d+$/.test(minutes) ? Number(minutes) * 60_000 : minutes,
+    // Minutes as an ISO 8601 duration; the library reads it (or refuses it, in words).
+    ttl: `PT${String(data.get('ttl') ?? '').trim()}M`,
     key: crypto.randomUUID(), at: now(),
   };
   act(() => book.reserve(request), (a) => `Reserved ${a.reservation.start}..${a.reservation.end} until ${new Date(a.reservation.expiresAt).toLocaleString()}.`);

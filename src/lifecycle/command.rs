@@ -95,8 +95,8 @@ impl<'a> Request<'a> {
 
     fn ttl(&self) -> Result<Millis, SeriesError> {
         match self.value("ttl") {
-            Value::Absent => Err(invalid(Field::Time, "ttl is required (milliseconds)")),
-            v => time::duration(v, Field::Time),
+            Value::Absent => Err(SeriesError::Required { field: Field::Ttl }),
+            v => time::duration(v, Field::Ttl),
         }
     }
 }
@@ -552,6 +552,29 @@ impl Pools {
                 if i > 0 { "," } else { "" },
                 state.name()
             );
+        }
+        // Each state's share of the capacity, in percent to two decimals
+        // (rounded down), for drawing: a bar needs no big-number division.
+        out.push_str("},\"percent\":{");
+        for (i, (state, n)) in STATES.iter().zip(report.counts).enumerate() {
+            let basis = super::basis_points(n, report.capacity);
+            let _ = write!(
+                out,
+                "{}\"{}\":{}",
+                if i > 0 { "," } else { "" },
+                state.name(),
+                basis / 100
+            );
+            // The shortest decimals (50, 5.5, 49.99), as JSON writes numbers.
+            match basis % 100 {
+                0 => {}
+                r if r % 10 == 0 => {
+                    let _ = write!(out, ".{}", r / 10);
+                }
+                r => {
+                    let _ = write!(out, ".{r:02}");
+                }
+            }
         }
         out.push_str("},\"largestFree\":");
         match report.largest_free {

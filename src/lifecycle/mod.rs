@@ -545,6 +545,16 @@ fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     (high, low)
 }
 
+/// `part` of `whole` in hundredths of a percent, rounded down (0 of nothing).
+pub fn basis_points(part: u128, whole: u128) -> u128 {
+    match whole {
+        0 => 0,
+        // part * 10_000 fits u128 up to 3.4e34; past that, divide first.
+        w if part <= u128::MAX / 10_000 => part * 10_000 / w,
+        w => part / (w / 10_000).max(1),
+    }
+}
+
 /// `capacity * percent / 100`, rounded up (the count below which a pool is low).
 fn percent_of(capacity: u128, percent: u8) -> u128 {
     let p = u128::from(percent);

@@ -51,18 +51,66 @@ pub fn instant(value: Value<'_>) -> Result<Millis, SeriesError> {
         .ok_or_else(|| invalid(Field::Time, WHY))
 }
 
-/// Reads a duration in milliseconds, at least 1 and at most ten years.
+/// Reads a duration, at least 1 ms and at most ten years: milliseconds,
+/// or an ISO 8601 duration of whole days, hours, minutes and seconds.
+///
+/// ```
+/// use seriesguard::{error::Field, input::Value, lifecycle::time::duration};
+/// assert_eq!(duration(Value::Text("PT30M"), Field::Ttl), Ok(1_800_000));
+/// assert_eq!(duration(Value::Text("P1DT2H"), Field::Ttl), Ok(93_600_000));
+/// assert_eq!(duration(Value::Number(1500.0), Field::Ttl), Ok(1500));
+/// assert_eq!(duration(Value::Text("PT"), Field::Ttl).unwrap_err().to_string(),
+///     "ttl must be milliseconds or an ISO 8601 duration (PT30M, P1DT12H) from 1 ms to ten years");
+/// ```
 pub fn duration(value: Value<'_>, field: Field) -> Result<Millis, SeriesError> {
-    value
-        .as_exact_u128()
-        .filter(|ms| (1..=3_660 * DAY as u128).contains(ms))
+    let ms = match value {
+        Value::Text(text) if text.trim().starts_with(['P', 'p']) => iso_duration(text.trim()),
+        other => other.as_exact_u128(),
+    };
+    ms.filter(|ms| (1..=3_660 * DAY as u128).contains(ms))
         .map(|ms| ms as Millis)
         .ok_or_else(|| {
             invalid(
                 field,
-                "must be a whole number of milliseconds from 1 to ten years",
+                "must be milliseconds or an ISO 8601 duration (PT30M, P1DT12H) from 1 ms to ten years",
             )
         })
+}
+
+/// `P[nD][T[nH][nM][nS]]` in milliseconds (at least one part).
+fn iso_duration(text: &str) -> Option<u128> {
+    let rest = text.get(1..)?.to_ascii_uppercase();
+    let (date, time) = match rest.split_once('T') {
+        Some((date, time)) if !time.is_empty() => (date.to_owned(), Some(time.to_owned())),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let mut total: u128 = 0;
+    let mut parts = 0;
+    let mut add = |part: &str, units: &[(char, u128)]| -> Option<()> {
+        let mut rest = part;
+        let mut unit_index = 0;
+        while !rest.is_empty() {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let number = crate::serial::parse_digits(rest.get(..digits)?.as_bytes())?;
+            let unit = rest.get(digits..)?.chars().next()?;
+            let offset = units
+                .get(unit_index..)?
+                .iter()
+                .position(|(u, _)| *u == unit)?;
+            let (_, size) = units.get(unit_index + offset)?;
+            total = total.checked_add(number.checked_mul(*size)?)?;
+            parts += 1;
+            unit_index += offset + 1;
+            rest = rest.get(digits + 1..)?;
+        }
+        Some(())
+    };
+    add(&date, &[('D', DAY as u128)])?;
+    if let Some(time) = time {
+        add(&time, &[('H', 3_600_000), ('M', 60_000), ('S', 1000)])?;
+    }
+    (parts > 0).then_some(total)
 }
 
 /// `at + span`, refused past the last instant.

@@ -92,7 +92,17 @@ test('declare, reserve, confirm, release and block from the page; the bar follow
     ['V0001..V0049', 'cooling'], ['V0050..V0060', 'blocked'], ['V0061..V0100', 'cooling'],
     ['V0101..V0250', 'assigned'], ['V0251..V0550', 'reserved'], ['V0551..V1000', 'available'],
   ]);
+  // A wrong hold time is the library's refusal, in words.
+  await page.fill('#reserve-ttl', 'soon');
+  await page.click('#reserve-button');
+  await settled(() => document.getElementById('error').textContent !== '');
+  assert.equal(await page.textContent('#error'), 'ttl must be milliseconds or an ISO 8601 duration (PT30M, P1DT12H) from 1 ms to ten years');
   await page.setViewportSize({ width: 375, height: 800 });
   await page.screenshot({ path: `${shots}pools-375.png`, fullPage: true });
   assert.deepEqual(ui.pageErrors, []);
+});
+
+test("the pool page's script holds no rule: no patterns, no digit arithmetic", async () => {
+  const source = await (await fetch(`${ui.url}pools.js`)).text();
+  assert.doesNotMatch(source, /RegExp|\/\^|\\d|charCodeAt|parseInt|Number\(|BigInt\((?!r\.count)/, 'every rule lives in the library');
 });
