@@ -4,7 +4,17 @@
 // IndexedDB. There is no validation logic here to drift from the server's.
 import init, { profiles, SeriesBook, indexedDbStore } from '/pkg/web.js';
 
-await init();
+const form = document.getElementById('series');
+const $ = (id) => document.getElementById(id);
+try {
+  await init();
+} catch (error) {
+  // Without the library nothing on the form can be checked: say so, and
+  // leave nothing that looks usable.
+  $('load-error').textContent = `The page could not load its number library (${error.message}). Reload the page; until it loads, nothing can be checked or added.`;
+  for (const control of form.elements) control.disabled = true;
+  throw error;
+}
 // One store, one book per number format: a series is validated, counted,
 // fingerprinted and stored under the rules of its format, and the store
 // keeps the format with it (a pool never mixes two).
@@ -15,8 +25,6 @@ function book() {
   if (!books.has(format)) books.set(format, new SeriesBook(store, rules()));
   return books.get(format);
 }
-const form = document.getElementById('series');
-const $ = (id) => document.getElementById(id);
 const grouped = new Intl.NumberFormat('en-US');
 // Where each issue field is shown; anything else goes to the general line.
 const places = { scope: ['client_code', 'hub_code'], service_types: ['service_types'], type: [], start: ['start'], end: ['end'], item_code: ['item_code'] };
@@ -55,28 +63,68 @@ function show(validation) {
   $('count').textContent = validation.count === null ? '–' : grouped.format(validation.count);
 }
 
+// The overlap check needs only the customer and the range: it runs as soon
+// as the library finds nothing wrong with those, whatever the other fields hold.
+const RANGE_FIELDS = ['scope', 'start', 'end'];
+const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
+
 async function refresh() {
   const e = entry();
   const validation = profiles.shipsy.validate(e, rules());
-  last = { entry: e, validation, conflicts: [] };
+  last = { entry: e, validation, plan: null };
   show(validation);
   $('add').disabled = !validation.ok;
-  if (!validation.ok) {
+  const rangeReady = validation.customer !== null && validation.count !== null
+    && !validation.issues.some((i) => RANGE_FIELDS.includes(i.field));
+  if (!rangeReady) {
+    checking++;
+    $('conflicts').hidden = true;
+    $('check-error').textContent = '';
+    return;
+  }
+  // Ask the store before submit: what is taken, and what only the free part would create.
+  const ticket = ++checking;
+  let plan;
+  let failed = null;
+  try {
+    plan = await book().plan(request(e, validation));
+  } catch (error) {
+    failed = error;
+  }
+  if (ticket !== checking) return;
+  // A store that cannot answer is not "no conflicts".
+  $('check-error').textContent = failed ? `Could not check this range against the stored series: ${failed.message}` : '';
+  if (failed) {
+    $('add').disabled = true;
     $('conflicts').hidden = true;
     return;
   }
-  // Ask the store before submit: the exact sub-ranges already allotted.
-  const ticket = ++checking;
-  const conflicts = await book().conflicts(request(e, validation)).catch(() => []);
+  last.plan = plan;
+  if (plan.skipped.length === 0) {
+    $('conflicts').hidden = true;
+    return;
+  }
+  $('add').disabled = true;
+  // A success line never stands next to new conflicts.
+  $('notification').textContent = '';
+  const stored = new Map((await book().list()).map((s) => [s.id, s]));
   if (ticket !== checking) return;
-  last.conflicts = conflicts;
+  $('conflicts-list').replaceChildren(...plan.skipped.map((c) => {
+    const holder = stored.get(c.id);
+    const li = document.createElement('li');
+    const item = holder?.item_code ? `item ${holder.item_code}` : 'no item code';
+    const added = holder?.created_at ? `, added ${day.format(new Date(holder.created_at))}` : '';
+    li.textContent = `${c.start}..${c.end} (${grouped.format(c.count)}) is taken: ${item}${added}.`;
+    return li;
+  }));
+  const free = plan.create.map((p) => `${p.start}..${p.end}`).join(' and ');
+  $('free-part').textContent = plan.created > 0n
+    ? `"Create only the free part" adds ${free}: ${grouped.format(plan.created)} of the ${grouped.format(plan.requested)} numbers, as one series.`
+    : 'Nothing in this range is free.';
+  $('create-free').hidden = plan.created === 0n;
   // The box changes only once the answer is known, so it never vanishes
   // under a pointer on its way to "Create only the free part".
-  $('conflicts').hidden = conflicts.length === 0;
-  if (conflicts.length > 0) {
-    $('conflicts-text').textContent = `Already allotted: ${conflicts.map((c) => `${c.start}..${c.end} (${grouped.format(c.count)})`).join(', ')}.`;
-    $('add').disabled = true;
-  }
+  $('conflicts').hidden = false;
 }
 
 async function submit(onlyFree) {
@@ -85,19 +133,23 @@ async function submit(onlyFree) {
   const { entry: e, validation } = last;
   if (!validation.ok) return;
   $('notification').textContent = '';
+  $('action-error').textContent = '';
+  let added = false;
   try {
     const extra = { service_types: e.service_types, created_at: new Date().toISOString() };
     // The free part is one series, created in one atomic insert.
     if (onlyFree) await book().createFree(request(e, validation), extra);
     else await book().create(request(e, validation), extra);
-    $('notification').textContent = 'series added successfully';
+    added = true;
     for (const id of ['start', 'end', 'item_code']) $(id).value = '';
     touched = new Set(['scope']);
     delete form.dataset.submitted;
   } catch (error) {
-    $('general-error').textContent = error.message;
+    $('action-error').textContent = error.message;
   }
   await refresh();
+  // Said only when something was created, and after the check that follows it.
+  if (added) $('notification').textContent = 'series added successfully';
   await list();
 }
 
@@ -119,6 +171,7 @@ async function list() {
     button.setAttribute('aria-label', `Delete ${s.start}..${s.end}`);
     button.addEventListener('click', async () => {
       await book().remove(s.id);
+      $('notification').textContent = '';
       await refresh();
       await list();
     });
@@ -149,8 +202,37 @@ $('export-csv').addEventListener('click', async () => {
   download('series.csv', 'text/csv', [header.join(','), ...lines].join('\n'));
 });
 
+// The customer is in the URL (?client_code= or ?hub_code=), so a reload or a
+// shared link shows the same list; without one, the last customer is taken.
+const CUSTOMER = ['client_code', 'hub_code'];
+function rememberCustomer() {
+  const params = new URLSearchParams(location.search);
+  for (const name of CUSTOMER) {
+    const value = $(name).value;
+    if (value.trim() === '') params.delete(name);
+    else params.set(name, value);
+  }
+  const query = params.toString();
+  history.replaceState(null, '', query ? `?${query}` : location.pathname);
+  localStorage.setItem('seriesguard.customer', JSON.stringify(Object.fromEntries(CUSTOMER.map((n) => [n, $(n).value]))));
+}
+{
+  const params = new URLSearchParams(location.search);
+  let saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem('seriesguard.customer') ?? '{}') ?? {};
+  } catch {
+    saved = {};
+  }
+  const fromUrl = CUSTOMER.some((name) => params.has(name));
+  for (const name of CUSTOMER) $(name).value = (fromUrl ? params.get(name) : saved[name]) ?? '';
+  if (CUSTOMER.some((name) => $(name).value !== '')) touched.add('scope');
+  rememberCustomer();
+}
+
 form.addEventListener('input', (event) => {
   const name = event.target.name;
+  if (CUSTOMER.includes(name)) rememberCustomer();
   touched.add(name === 'client_code' || name === 'hub_code' ? 'scope' : name);
   refresh().then(list);
 });

@@ -49,7 +49,8 @@ test('an overlapping series shows the conflict before submit and is refused', as
   await page.check('input[name="service_types"][value="STANDARD"]');
   await fill({ client_code: 'GL438', start: 'V10000055', end: 'V10000070', item_code: 'P7WJEJANkt' });
   await page.waitForSelector('#conflicts:not([hidden])');
-  assert.match(await page.textContent('#conflicts-text'), /V10000055\.\.V10000060 \(6\)/);
+  assert.match(await page.textContent('#conflicts-list'), /V10000055\.\.V10000060 \(6\) is taken: item P7WJEJANkt, added /);
+  assert.equal(await page.textContent('#free-part'), '"Create only the free part" adds V10000061..V10000070: 10 of the 16 numbers, as one series.');
   assert.equal(await page.isEnabled('#add'), false);
   await page.screenshot({ path: `${shots}overlap.png`, fullPage: true });
   // "Create only the free part" adds V10000061..V10000070.
@@ -120,4 +121,73 @@ test('export JSON and CSV download the listed series; delete removes one', async
 test("the page's script holds no validation rule: no patterns, no digit arithmetic", async () => {
   const source = await (await fetch(`${url}app.js`)).text();
   assert.doesNotMatch(source, /RegExp|\/\^|\\d|charCodeAt|parseInt|Number\(|BigInt\((?!s\.count)/, 'every rule lives in the library');
+});
+
+test('conflicts show as soon as customer, start and end are valid, before service types and item code', async () => {
+  await open();
+  // Nothing but the customer and the range: the other fields are still empty and invalid.
+  await fill({ client_code: 'GL438', start: 'V10000041', end: 'V10000052' });
+  await page.waitForSelector('#conflicts:not([hidden])');
+  assert.match(await page.textContent('#conflicts-list'), /^V10000051\.\.V10000052 \(2\) is taken: item P7WJEJANkt, added .+\.$/);
+  assert.equal(await page.textContent('#free-part'), '"Create only the free part" adds V10000041..V10000050: 10 of the 12 numbers, as one series.');
+  assert.equal(await page.isEnabled('#add'), false);
+});
+
+test('a fully taken range offers no free part, and nothing is announced as added', async () => {
+  await open();
+  await page.check('input[name="service_types"][value="EXPRESS"]');
+  await fill({ client_code: 'GL438', start: 'V10000051', end: 'V10000055', item_code: 'P7WJEJANkt' });
+  await page.waitForSelector('#conflicts:not([hidden])');
+  assert.equal(await page.textContent('#free-part'), 'Nothing in this range is free.');
+  assert.equal(await page.isVisible('#create-free'), false);
+  await page.press('#item_code', 'Enter');
+  await page.waitForTimeout(300);
+  assert.equal(await page.textContent('#notification'), '');
+});
+
+test('the customer is in the URL and remembered: a reload shows the same list', async () => {
+  await open();
+  await fill({ client_code: 'GL438', hub_code: '' });
+  assert.match(page.url(), /\?client_code=GL438$/);
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length > 0);
+  const rows = await page.$$eval('#list tbody tr', (trs) => trs.length);
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.inputValue('#client_code'), 'GL438');
+  await page.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n, rows);
+  // A link naming the customer as typed another way lists the same customer's series.
+  await page.goto(`${url}?client_code=%20gl438%20`);
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n, rows);
+  // Without a URL, the last customer comes back.
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.inputValue('#client_code'), ' gl438 ');
+});
+
+test('a store that fails while checking is an error, not "no conflicts"', async () => {
+  const broken = await page.context().newPage();
+  await broken.addInitScript(() => {
+    IDBIndex.prototype.getAll = function getAll() { throw new DOMException('disk I/O error', 'UnknownError'); };
+  });
+  await broken.goto(url);
+  await broken.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
+  for (const [id, value] of Object.entries({ client_code: 'GL438', start: 'V30000001', end: 'V30000010' })) await broken.fill(`#${id}`, value);
+  await broken.waitForFunction(() => document.getElementById('check-error').textContent !== '');
+  assert.equal(await broken.textContent('#check-error'), "Could not check this range against the stored series: the store's overlapping() failed");
+  assert.equal(await broken.isVisible('#conflicts'), false);
+  assert.equal(await broken.isEnabled('#add'), false);
+  await broken.close();
+});
+
+test('when the wasm cannot load, the page says so and offers nothing to click', async () => {
+  const offline = await page.context().newPage();
+  await offline.route('**/*.wasm', (route) => route.abort());
+  await offline.goto(url);
+  await offline.waitForFunction(() => document.getElementById('load-error').textContent !== '');
+  assert.match(await offline.textContent('#load-error'), /^The page could not load its number library/);
+  assert.equal(await offline.isEnabled('#start'), false);
+  assert.equal(await offline.isEnabled('#add'), false);
+  await offline.screenshot({ path: `${shots}load-error.png` });
+  await offline.close();
 });
