@@ -20,11 +20,15 @@ try {
 // keeps the format with it (a pool never mixes two).
 const store = indexedDbStore('seriesguard-demo');
 const books = new Map();
-function book() {
-  const format = $('format').value;
-  if (!books.has(format)) books.set(format, new SeriesBook(store, rules()));
-  return books.get(format);
+// The book of a number format ('' or 'plain': plain; the form's by default).
+function book(format = $('format').value) {
+  const key = format === 'plain' ? '' : format;
+  if (!books.has(key)) books.set(key, new SeriesBook(store, key ? { format: key } : undefined));
+  return books.get(key);
 }
+// Other tabs of this page hear of every add and delete, and look again.
+const tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel('seriesguard-demo') : null;
+const changed = () => tabs?.postMessage('changed');
 const grouped = new Intl.NumberFormat('en-US');
 // Where each issue field is shown; anything else goes to the general line.
 const places = { scope: ['client_code', 'hub_code'], service_types: ['service_types'], type: [], start: ['start'], end: ['end'], item_code: ['item_code'] };
@@ -141,6 +145,7 @@ async function submit(onlyFree) {
     if (onlyFree) await book().createFree(request(e, validation), extra);
     else await book().create(request(e, validation), extra);
     added = true;
+    changed();
     for (const id of ['start', 'end', 'item_code']) $(id).value = '';
     touched = new Set(['scope']);
     delete form.dataset.submitted;
@@ -157,30 +162,54 @@ async function list() {
   const customer = last?.validation.customer;
   const rows = customer ? (await book().list()).filter((s) => s.scope === customer) : [];
   const body = $('list').querySelector('tbody');
+  const labels = [...$('list').querySelectorAll('thead th')].map((th) => th.textContent);
   body.replaceChildren(...rows.map((s) => {
     const tr = document.createElement('tr');
-    for (const value of [s.start, s.end, grouped.format(BigInt(s.count)), s.format ?? 'plain', s.item_code, (s.service_types ?? []).join(', '), new Date(s.created_at).toLocaleString()]) {
+    const values = [s.start, s.end, grouped.format(BigInt(s.count)), s.format ?? 'plain', s.item_code, (s.service_types ?? []).join(', '), new Date(s.created_at).toLocaleString()];
+    values.forEach((value, i) => {
       const td = document.createElement('td');
       td.textContent = value;
+      // Labelled for narrow screens, where the header row is hidden.
+      td.dataset.label = labels[i];
       tr.append(td);
-    }
+    });
     const td = document.createElement('td');
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = 'Delete';
     button.setAttribute('aria-label', `Delete ${s.start}..${s.end}`);
-    button.addEventListener('click', async () => {
-      await book().remove(s.id);
-      $('notification').textContent = '';
-      await refresh();
-      await list();
-    });
+    button.addEventListener('click', () => remove(s));
     td.append(button);
     tr.append(td);
     return tr;
   }));
   $('empty').hidden = rows.length > 0;
   return rows;
+}
+
+// Deletes a series, with a way back: "Undo" stores it again as it was (the
+// library checks it again, so a range taken meanwhile is refused in words).
+async function remove(series) {
+  $('action-error').textContent = '';
+  await book(series.format).remove(series.id);
+  changed();
+  const undo = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Undo', id: 'undo' });
+  undo.addEventListener('click', async () => {
+    const { id, start, end, scope, item_code: itemCode, type, service_types: serviceTypes, created_at: createdAt } = series;
+    try {
+      await book(series.format).create({ id, start, end, scope, item_code: itemCode, type }, { service_types: serviceTypes, created_at: createdAt });
+      $('notification').textContent = `${start}..${end} restored`;
+      changed();
+    } catch (error) {
+      $('notification').textContent = '';
+      $('action-error').textContent = error.message;
+    }
+    await refresh();
+    await list();
+  });
+  $('notification').replaceChildren(`${series.start}..${series.end} deleted. `, undo);
+  await refresh();
+  await list();
 }
 
 function download(name, type, text) {
@@ -241,6 +270,8 @@ form.addEventListener('submit', (event) => {
   submit(false);
 });
 $('create-free').addEventListener('click', () => submit(true));
+
+tabs?.addEventListener('message', () => refresh().then(list));
 
 await refresh();
 await list();

@@ -191,3 +191,36 @@ test('when the wasm cannot load, the page says so and offers nothing to click', 
   await offline.screenshot({ path: `${shots}load-error.png` });
   await offline.close();
 });
+
+test('delete can be undone, and another tab sees adds and deletes without a reload', async () => {
+  await open();
+  await fill({ client_code: 'GL438', hub_code: '' });
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length > 0);
+  const before = await page.$$eval('#list tbody tr td:first-child', (tds) => tds.map((td) => td.textContent).sort());
+  const other = await page.context().newPage();
+  await other.goto(`${url}?client_code=GL438`);
+  await other.waitForSelector('html[data-ready="true"]');
+  await other.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n, before.length);
+  await page.click('#list tbody tr:first-child button');
+  await page.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n - 1, before.length);
+  assert.match(await page.textContent('#notification'), / deleted\. Undo$/);
+  // The other tab follows.
+  await other.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n - 1, before.length);
+  await page.click('#undo');
+  await page.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n, before.length);
+  assert.match(await page.textContent('#notification'), / restored$/);
+  assert.deepEqual(await page.$$eval('#list tbody tr td:first-child', (tds) => tds.map((td) => td.textContent).sort()), before);
+  await other.waitForFunction((n) => document.querySelectorAll('#list tbody tr').length === n, before.length);
+  await other.close();
+});
+
+test('on a narrow screen each listed value carries its column name', async () => {
+  await open();
+  await fill({ client_code: 'GL438', hub_code: '' });
+  await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length > 0);
+  await page.setViewportSize({ width: 375, height: 800 });
+  const labels = await page.$$eval('#list tbody tr:first-child td', (tds) => tds.slice(0, 3).map((td) => getComputedStyle(td, '::before').content));
+  assert.deepEqual(labels, ['"Start: "', '"End: "', '"Count: "']);
+  await page.screenshot({ path: `${shots}list-375.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
