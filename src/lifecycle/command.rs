@@ -257,9 +257,10 @@ impl Pools {
             }
             "assign" => {
                 let (pool, at, actor) = (r.pool("pool")?, r.at()?, r.actor()?);
-                let (first, last) = self.take(pool, self.take_of(&r, pool, rules)?)?;
-                taken = Some((pool, first, last));
-                self.assign(pool, Take::Range(first, last), at, actor)?
+                let answer = self.assign(pool, self.take_of(&r, pool, rules)?, at, actor)?;
+                // What was taken was available, so one run: the one event's range.
+                taken = answer.events.first().map(|e| (pool, e.first, e.last));
+                answer
             }
             "release" | "block" | "unblock" => {
                 let (pool, at, actor) = (r.pool("pool")?, r.at()?, r.actor()?);
@@ -274,9 +275,10 @@ impl Pools {
             "handDown" => {
                 let (parent, child, at, actor) = (r.pool("parent")?, r.pool("child")?, r.at()?, r.actor()?);
                 self.child_of(parent, child)?;
-                let (first, last) = self.take(parent, self.take_of(&r, parent, rules)?)?;
-                taken = Some((child, first, last));
-                self.hand_down(parent, child, Take::Range(first, last), at, actor)?
+                let answer = self.hand_down(parent, child, self.take_of(&r, parent, rules)?, at, actor)?;
+                // The parent's event: the range handed down.
+                taken = answer.events.first().map(|e| (child, e.first, e.last));
+                answer
             }
             "handBack" => {
                 let (child, at, actor) = (r.pool("child")?, r.at()?, r.actor()?);
