@@ -2,7 +2,7 @@
 // digits; splitSeries is in the main entry), over a small build of the wasm. In a browser, call
 // `init()` (or `initSync`) once first; in Node it is ready on import.
 export {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   memoryBytes, SeriesError,
 } from './index.js';
 export type {

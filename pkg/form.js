@@ -6,7 +6,7 @@ import * as raw from './dist/form-web/seriesguard.js';
 import { bindForm } from './lib/form.js';
 
 export const {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   memoryBytes, SeriesError,
 } = bindForm(raw);
 export { initSync };

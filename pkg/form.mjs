@@ -2,7 +2,7 @@
 import api from './form.cjs';
 
 export const {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   memoryBytes, SeriesError,
 } = api;
 export default api;

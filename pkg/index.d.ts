@@ -117,6 +117,12 @@ export function parseSerial(text: string, rules?: SeriesRules): Serial;
 export function checkDigit(scheme: Scheme | Format, body: string): string;
 /** True when `id` is well formed with the right check digit; throws only for an unknown scheme or a non-string `id`. */
 export function verifyCheckDigit(scheme: Scheme | Format, id: string): boolean;
+/**
+ * An issue's message as a page shows it to people: the field in words ("Item code is
+ * required", not "item_code is required") and API sentences in words ("Give a client code
+ * or a hub code"). The issue's `message`, which APIs answer, is unchanged.
+ */
+export function inWords(issue: Pick<Issue, 'code' | 'field' | 'message'>): string;
 
 /** A MOR request parameter: a string, or a non-negative integer written in decimal. */
 export type MorParam = string | number | bigint;

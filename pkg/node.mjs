@@ -3,7 +3,7 @@
 import api from './node.cjs';
 
 export const {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
   memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
 } = api;

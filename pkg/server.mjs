@@ -2,7 +2,7 @@
 import api from './server.cjs';
 
 export const {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
   memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
 } = api;

@@ -6,7 +6,7 @@ import * as raw from './dist/web/seriesguard.js';
 import { bind } from './api.js';
 
 export const {
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
   memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
 } = bind(raw);

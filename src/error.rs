@@ -782,3 +782,56 @@ impl fmt::Display for SeriesError {
 }
 
 impl std::error::Error for SeriesError {}
+
+/// The names people read for the fields a form shows, by the field's name
+/// in requests (`item_code` is "Item code"); any other field keeps its name.
+const LABELS: &[(&str, &str)] = &[
+    ("start", "Start"),
+    ("end", "End"),
+    ("item_code", "Item code"),
+    ("scope", "Customer"),
+    ("service_types", "Service types"),
+    ("type", "Type"),
+    ("serial", "Serial"),
+    ("quantity", "Quantity"),
+    ("id", "Id"),
+    ("pool", "Pool"),
+];
+
+/// Sentences for people where a code's own message is written for a
+/// platform's API (Shipsy's "hubCode").
+const SENTENCES: &[(&str, &str)] = &[(
+    "CLIENT_HUB_CODE_NOT_PRESENT",
+    "Give a client code or a hub code",
+)];
+
+/// An issue's message as a form shows it to people: the field's name in
+/// words (`item_code is required` is "Item code is required") and the
+/// sentences written for an API in words. The message an API answers is
+/// unchanged; this is for pages.
+///
+/// ```
+/// use seriesguard::error::in_words;
+/// assert_eq!(in_words("ITEM_CODE_REQUIRED", "item_code", "item_code is required"), "Item code is required");
+/// assert_eq!(in_words("CLIENT_HUB_CODE_NOT_PRESENT", "scope", "Either client code or hubCode should be present"), "Give a client code or a hub code");
+/// assert_eq!(in_words("START_AFTER_END", "end", "start V20 is after end V10"), "Start V20 is after end V10");
+/// ```
+pub fn in_words(code: &str, field: &str, message: &str) -> String {
+    if let Some((_, sentence)) = SENTENCES.iter().find(|(c, _)| *c == code) {
+        return (*sentence).to_owned();
+    }
+    let label = LABELS.iter().find(|(name, _)| *name == field);
+    if let Some(rest) = label.and_then(|(name, label)| {
+        let rest = message.strip_prefix(name)?;
+        rest.starts_with(' ').then(|| format!("{label}{rest}"))
+    }) {
+        return rest;
+    }
+    // Otherwise the message itself, begun with a capital (messages begin
+    // in ASCII; Unicode's case tables would cost the build 7 KB).
+    let mut text = message.to_owned();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
+}

@@ -863,6 +863,10 @@ fn run(c: &Json) -> Json {
             Ok(d) => json!({ "digit": d.to_string() }),
             Err(e) => error(&[e]),
         },
+        "in_words" => {
+            let part = |name: &str| c["issue"][name].as_str().unwrap_or_default();
+            json!({ "words": seriesguard::error::in_words(part("code"), part("field"), part("message")) })
+        }
         "verify_check_digit" => match range::verify_check_digit(text(&c["scheme"]), text(&c["id"]))
         {
             Ok(v) => json!({ "valid": v }),

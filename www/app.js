@@ -2,7 +2,7 @@
 // from seriesguard: this file only reads the form, shows the library's
 // issues next to their fields, and stores series through a SeriesBook over
 // IndexedDB. There is no validation logic here to drift from the server's.
-import init, { profiles, SeriesBook, indexedDbStore } from '/pkg/web.js';
+import init, { profiles, SeriesBook, indexedDbStore, inWords } from '/pkg/web.js';
 
 const form = document.getElementById('series');
 const $ = (id) => document.getElementById(id);
@@ -53,18 +53,47 @@ function entry() {
 const rules = () => ($('format').value ? { format: $('format').value } : undefined);
 const request = (e, v) => ({ start: e.start, end: e.end, scope: v.customer ?? '', item_code: e.item_code, type: e.type });
 
+// Messages one per line, in words.
+const lines = (issues) => issues.map((i) => Object.assign(document.createElement('span'), { className: 'line', textContent: inWords(i) }));
+
+// Whether a field's issues are shown yet: once it was left (a range end
+// while it is typed would be wrong at every keystroke), End as soon as it
+// is as long as Start, every field after an attempt to add.
+function visibleNow(field) {
+  if (form.dataset.submitted === 'true') return true;
+  if (field === 'end' && $('end').value.trim().length >= Math.max(1, $('start').value.trim().length)) return true;
+  return touched.has(field);
+}
+
 function show(validation) {
-  const shown = new Set();
   for (const [field, inputs] of Object.entries(places)) {
     const mine = validation.issues.filter((i) => i.field === field);
-    const visible = mine.length > 0 && (touched.has(field) || form.dataset.submitted === 'true');
-    $(`${field}-error`).textContent = visible ? mine.map((i) => i.message).join(' ') : '';
+    const visible = mine.length > 0 && visibleNow(field);
+    $(`${field}-error`).replaceChildren(...(visible ? lines(mine) : []));
     for (const id of inputs) $(id).setAttribute('aria-invalid', String(visible));
-    if (visible) shown.add(field);
   }
   const general = validation.issues.filter((i) => !(i.field in places));
-  $('general-error').textContent = general.map((i) => i.message).join(' ');
+  $('general-error').replaceChildren(...lines(general));
   $('count').textContent = validation.count === null ? '–' : grouped.format(validation.count);
+}
+
+// The one line saying why "Add series" is off, each reason a link to its field.
+const FIRST_INPUT = { scope: 'client_code', service_types: 'service-express', type: 'type-virtual', start: 'start', end: 'end', item_code: 'item_code' };
+function summarize(reasons) {
+  const summary = $('add-summary');
+  if (reasons.length === 0) {
+    summary.replaceChildren();
+    return;
+  }
+  const items = reasons.map(({ text, target }) => {
+    const a = Object.assign(document.createElement('a'), { href: `#${target}`, textContent: text });
+    a.addEventListener('click', (event) => {
+      event.preventDefault();
+      $(target).focus();
+    });
+    return a;
+  });
+  summary.replaceChildren('"Add series" is off until: ', ...items.flatMap((a, i) => (i === 0 ? [a] : ['; ', a])), '.');
 }
 
 // The overlap check needs only the customer and the range: it runs as soon
@@ -78,6 +107,7 @@ async function refresh() {
   last = { entry: e, validation, plan: null };
   show(validation);
   $('add').disabled = !validation.ok;
+  summarize(validation.issues.map((i) => ({ text: inWords(i), target: FIRST_INPUT[i.field] ?? 'start' })));
   const rangeReady = validation.customer !== null && validation.count !== null
     && !validation.issues.some((i) => RANGE_FIELDS.includes(i.field));
   if (!rangeReady) {
@@ -100,6 +130,7 @@ async function refresh() {
   $('check-error').textContent = failed ? `Could not check this range against the stored series: ${failed.message}` : '';
   if (failed) {
     $('add').disabled = true;
+    summarize([{ text: 'the range can be checked against the stored series', target: 'start' }]);
     $('conflicts').hidden = true;
     return;
   }
@@ -109,6 +140,8 @@ async function refresh() {
     return;
   }
   $('add').disabled = true;
+  summarize([...validation.issues.map((i) => ({ text: inWords(i), target: FIRST_INPUT[i.field] ?? 'start' })),
+    { text: 'the range no longer overlaps stored series (see "Already allotted")', target: 'conflicts-list' }]);
   // A success line never stands next to new conflicts.
   $('notification').textContent = '';
   const stored = new Map((await book().list()).map((s) => [s.id, s]));
@@ -259,15 +292,33 @@ function rememberCustomer() {
   rememberCustomer();
 }
 
+const fieldOf = (name) => (CUSTOMER.includes(name) ? 'scope' : name);
 form.addEventListener('input', (event) => {
   const name = event.target.name;
-  if (CUSTOMER.includes(name)) rememberCustomer();
-  touched.add(name === 'client_code' || name === 'hub_code' ? 'scope' : name);
-  refresh().then(list);
+  const customer = CUSTOMER.includes(name);
+  if (customer) rememberCustomer();
+  // A range end's issues wait until it is left; every other field's show as typed.
+  if (name !== 'start' && name !== 'end') touched.add(fieldOf(name));
+  refresh().then(() => (customer ? list() : undefined));
+});
+form.addEventListener('focusout', (event) => {
+  const name = event.target.name;
+  if (!name || touched.has(fieldOf(name)) || event.target.value === '') return;
+  touched.add(fieldOf(name));
+  refresh();
 });
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   submit(false);
+});
+// Enter in a field tries to add, even while "Add series" is off: then every
+// issue is shown and the first field at fault gets the focus.
+form.addEventListener('keydown', async (event) => {
+  if (event.key !== 'Enter' || event.target.tagName !== 'INPUT' || !$('add').disabled) return;
+  event.preventDefault();
+  form.dataset.submitted = 'true';
+  await refresh();
+  $('add-summary').querySelector('a')?.click();
 });
 $('create-free').addEventListener('click', () => submit(true));
 

@@ -122,6 +122,14 @@ export function validation(raw, wire) {
     return answer(take(raw.verifyCheckDigitRaw(scheme, id))) === 'true';
   }
 
+  /**
+   * An issue's message as a page shows it: field names in words ("Item code is
+   * required"), API sentences in words. The API's `message` is unchanged.
+   */
+  function inWords(issue) {
+    return raw.inWordsRaw(read(issue, 'code'), read(issue, 'field'), read(issue, 'message'));
+  }
+
   /** Bytes of wasm memory in use by this instance (it grows, never shrinks). */
   function memoryBytes() {
     return wire.memory().buffer.byteLength;
@@ -136,6 +144,6 @@ export function validation(raw, wire) {
 
   return {
     validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit,
-    memoryBytes, reset,
+    inWords, memoryBytes, reset,
   };
 }

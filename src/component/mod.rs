@@ -224,6 +224,10 @@ impl rules::Guest for Component {
         range::verify_check_digit(text(&scheme), text(&id)).map_err(one)
     }
 
+    fn in_words(code: String, field: String, message: String) -> String {
+        crate::error::in_words(&code, &field, &message)
+    }
+
     fn split_series(
         start: String,
         end: String,

@@ -266,6 +266,14 @@ pub fn verify_check_digit_raw(scheme: &JsValue, id: &JsValue) -> u32 {
     )))
 }
 
+/// An issue's message in words for a page ([`crate::error::in_words`]);
+/// values that are not strings are read as empty. Never throws.
+#[wasm_bindgen(js_name = inWordsRaw)]
+pub fn in_words_raw(code: &JsValue, field: &JsValue, message: &JsValue) -> String {
+    let text = |v: &JsValue| v.as_string().unwrap_or_default();
+    crate::error::in_words(&text(code), &text(field), &text(message))
+}
+
 /// `start..end` in chunks of at most `max` members; never throws. Not in
 /// the form build: a form validates, it does not split (2.1 KB gzipped).
 #[cfg(feature = "full")]

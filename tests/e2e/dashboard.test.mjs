@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { profiles } from 'seriesguard';
+import { profiles, inWords } from 'seriesguard';
 import { dashboard } from './browser.mjs';
 
 const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
@@ -68,8 +68,8 @@ test('a reversed range and a missing item code show the library messages and kee
   await fill({ item_code: '' });
   const entry = { client_code: 'GL438', hub_code: '', service_types: ['EXPRESS'], type: 'virtual', start: 'V20000060', end: 'V20000051', item_code: '' };
   const expected = profiles.shipsy.validate(entry).issues;
-  assert.equal(await page.textContent('#end-error'), expected.find((i) => i.field === 'end').message);
-  assert.equal(await page.textContent('#item_code-error'), expected.find((i) => i.field === 'item_code').message);
+  assert.equal(await page.textContent('#end-error'), inWords(expected.find((i) => i.field === 'end')));
+  assert.equal(await page.textContent('#item_code-error'), 'Item code is required');
   assert.equal(await page.getAttribute('#end', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#item_code', 'aria-invalid'), 'true');
   assert.equal(await page.isEnabled('#add'), false);
@@ -223,4 +223,56 @@ test('on a narrow screen each listed value carries its column name', async () =>
   assert.deepEqual(labels, ['"Start: "', '"End: "', '"Count: "']);
   await page.screenshot({ path: `${shots}list-375.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+test('"Add series" says why it is off, each reason a link to its field; required fields are marked; Enter shows every issue', async () => {
+  await open();
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(url);
+  await page.waitForSelector('html[data-ready="true"]');
+  for (const id of ['start', 'end', 'item_code']) assert.equal(await page.getAttribute(`#${id}`, 'aria-required'), 'true');
+  assert.equal(await page.locator('label[for="item_code"] abbr.required').count(), 1);
+  const reasons = () => page.$$eval('#add-summary a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+  assert.deepEqual(await reasons(), [
+    ['Give a client code or a hub code', '#client_code'], ['Service types is required', '#service-express'],
+    ['Start is required', '#start'], ['End is required', '#end'], ['Item code is required', '#item_code'],
+  ]);
+  // Untouched fields show nothing of their own yet; the summary's link takes the focus to the field.
+  assert.equal(await page.textContent('#item_code-error'), '');
+  await page.click('#add-summary a[href="#item_code"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'item_code');
+  // Enter in a field while Add is off: every issue shows, each on its own line, the first field focused.
+  await page.press('#item_code', 'Enter');
+  await page.waitForFunction(() => document.getElementById('item_code-error').textContent !== '');
+  assert.equal(await page.textContent('#scope-error'), 'Give a client code or a hub code');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'client_code');
+  await page.fill('#client_code', 'GL438');
+  await page.check('#service-express');
+  await page.fill('#item_code', 'P7WJEJANkt');
+  await page.fill('#start', 'V30000010');
+  await page.fill('#end', 'V30000005');
+  await page.waitForFunction(() => document.querySelectorAll('#end-error .line').length === 1);
+  assert.deepEqual(await reasons(), [['Start V30000010 is after end V30000005', '#end']]);
+});
+
+test('range errors wait for the field to be left, or for End to be as long as Start', async () => {
+  await open();
+  await page.fill('#client_code', 'GL438');
+  await page.fill('#start', '');
+  await page.fill('#end', '');
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.focus('#start');
+  await page.keyboard.type('V40000');
+  await page.waitForTimeout(100);
+  assert.equal(await page.textContent('#start-error'), '', 'nothing said while Start is typed');
+  await page.focus('#end');
+  await page.keyboard.type('V3');
+  await page.waitForTimeout(100);
+  assert.equal(await page.textContent('#end-error'), '', 'nothing said while End is shorter than Start');
+  await page.keyboard.type('0000');
+  await page.waitForFunction(() => document.getElementById('end-error').textContent === 'Start V40000 is after end V30000');
+  await page.fill('#end', 'V5');
+  await page.focus('#item_code');
+  await page.waitForFunction(() => document.getElementById('end-error').textContent !== '');
 });

@@ -62,7 +62,7 @@ const entriesOf = (index) => index.entries().map((e) => [String(e.id), e.start, 
 // The ops over one entry (the server's, the main one or the form's): each
 // op calls only that entry's functions and classes (one wasm instance).
 const opsOf = ({
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, splitSeries,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords, splitSeries,
   morHash, hmacSha256, fingerprint, SeriesIndex, SeriesBook, MemoryStore, profiles,
 }) => {
   const indexOf = (c) => {
@@ -83,6 +83,7 @@ const opsOf = ({
     return { prefix: s.prefix, body: s.body, width: s.width, suffix: s.suffix, check_digit: s.checkDigit ?? null };
   }),
   check_digit: (c) => attempt(() => ({ digit: checkDigit(c.scheme, c.body) })),
+  in_words: (c) => ({ words: inWords(c.issue) }),
   verify_check_digit: (c) => attempt(() => ({ valid: verifyCheckDigit(c.scheme, c.id) })),
   split: (c) => attempt(() => ({ pieces: splitSeries(c.start, c.end, BigInt(c.max), c.rules).map((p) => [p.start, p.end, String(p.count)]) })),
   mor_hash: (c) => attempt(() => ({ hash: morHash(c.params, c.secret) })),
@@ -357,7 +358,7 @@ const formOps = opsOf(form);
 // What only the server entry holds: the platform create flows and the number lifecycle.
 const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle', 'pool_book'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
-const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many'];
+const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many', 'in_words'];
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const { cases } = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
@@ -383,7 +384,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 
 test('seriesguard/form holds the validation functions only', () => {
   assert.deepEqual(Object.keys(form).filter((k) => k !== 'default').sort(), [
-    'SeriesError', 'checkDigit', 'countSeries', 'memoryBytes', 'parseSerial',
+    'SeriesError', 'checkDigit', 'countSeries', 'inWords', 'memoryBytes', 'parseSerial',
     'validateMany', 'validateSeries', 'verifyCheckDigit',
   ]);
   assert.equal(form.SeriesError, main.SeriesError, 'one SeriesError class for every entry');

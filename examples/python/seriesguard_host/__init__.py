@@ -297,6 +297,10 @@ class Seriesguard:
     def verify_check_digit(self, scheme: str, identifier: str) -> bool:
         return self._result("rules", "verify-check-digit", scheme, identifier)
 
+    def in_words(self, issue: dict) -> str:
+        """An issue's message as a page shows it: the field in words, API sentences in words."""
+        return self._call("rules", "in-words", issue["code"], issue["field"], issue["message"])
+
     def split(self, start: str, end: str, max_per_chunk: int, rules: Optional[dict] = None) -> list:
         pieces = _plain(self._result("rules", "split-series", start, end, str(max_per_chunk), _rules(rules)))
         return [{**p, "count": int(p["count"])} for p in pieces]

@@ -159,6 +159,9 @@ class Runner:
     def check_digit(self, c):
         return attempt(lambda: {"digit": self.sg.check_digit(c["scheme"], c["body"])})
 
+    def in_words(self, c):
+        return {"words": self.sg.in_words(c["issue"])}
+
     def verify_check_digit(self, c):
         return attempt(lambda: {"valid": self.sg.verify_check_digit(c["scheme"], c["id"])})
 
