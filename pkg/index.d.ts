@@ -320,6 +320,26 @@ export interface SeriesStore {
   insert(series: CreatedSeries): MaybePromise<unknown>;
   remove?(id: SeriesId): MaybePromise<boolean>;
   list?(poolKey?: string): MaybePromise<unknown[]>;
+  /** The stored series of an id, or null. */
+  get?(id: SeriesId): MaybePromise<unknown | null>;
+  /** A page of one scope's series, by start (pool, then serial) or newest first. */
+  page?(query: PageQuery): MaybePromise<SeriesPage>;
+  /** Store many series at once, all or none. */
+  insertMany?(series: CreatedSeries[]): MaybePromise<unknown>;
+}
+
+/** A page of one scope's stored series: `limit` 1..1000 (default 50), `offset` from 0. */
+export interface PageQuery {
+  scope: string;
+  order?: 'start' | 'newest';
+  offset?: number;
+  limit?: number;
+}
+
+/** One page of stored series, and how many the scope has in all. */
+export interface SeriesPage<Series = unknown> {
+  series: Series[];
+  total: number;
 }
 
 /** A create request: the series, its optional id (default: its fingerprint, with the scope hashed in when there is one) and attributes. */
@@ -353,6 +373,10 @@ export class SeriesBook {
   createFree<Extra extends object = {}>(request: CreateRequest, extra?: Extra): Promise<CreatedSeries & Extra>;
   remove(id: SeriesId): Promise<boolean>;
   list(poolKey?: string): Promise<unknown[]>;
+  /** The store's `get(id)`: the stored series, or null (`STORE_FAILED` when the store has none). */
+  get(id: SeriesId): Promise<unknown | null>;
+  /** The store's `page(query)`: a page of one scope's series and the scope's total. */
+  page(query: PageQuery): Promise<SeriesPage>;
   free(): void;
 }
 
@@ -362,6 +386,10 @@ export class MemoryStore implements SeriesStore {
   insert(series: CreatedSeries): void;
   remove(id: SeriesId): boolean;
   list(poolKey?: string): CreatedSeries[];
+  get(id: SeriesId): CreatedSeries | null;
+  page(query: PageQuery): SeriesPage<CreatedSeries>;
+  /** Stores many series, all or none (an overlap among them or with the stored refuses all). */
+  insertMany(series: CreatedSeries[]): void;
   /** Frees the wasm side now. */
   free(): void;
 }

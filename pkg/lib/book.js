@@ -63,7 +63,9 @@ export function books(raw, wire) {
    *     `format` is the stored series' format ('awb'..., 'plain'): another
    *     format than the request's is RULES_MISMATCH
    *   insert(series)                                         store the created series
-   *   remove?(id) -> boolean, list?(poolKey) -> series[]
+   *   remove?(id) -> boolean, list?(poolKey) -> series[], get?(id) -> series | null,
+   *   page?({ scope, order: 'start' | 'newest', offset, limit }) -> { series, total },
+   *   insertMany?(series[])  store many at once, all or none (createMany)
    * For the number lifecycle (seriesguard/server), a store keeps the pools'
    * trail instead of (or as well as) series:
    *   poolTrail(after) -> { declarations: [{ seq, declaration }], events: [{ seq, event }], head }
@@ -137,6 +139,16 @@ export function books(raw, wire) {
     /** The store's list(poolKey). */
     list(poolKey) {
       return this.#call('list', poolKey);
+    }
+
+    /** The store's get(id): the stored series, or null. */
+    get(id) {
+      return this.#call('get', id);
+    }
+
+    /** The store's page(query): { series, total }, a scope's series by start or newest first. */
+    page(query) {
+      return this.#call('page', query);
     }
 
     static {

@@ -25,6 +25,32 @@ function appendTo(trail, change) {
   return headOf(trail);
 }
 
+// Serials as index keys that sort as numbers (a serial has at most 39 digits).
+const sortable = (serial) => String(serial).padStart(40, '0');
+// Where a series sorts among its scope's: its first segment's pool, then serial.
+const startKey = (series) => {
+  const g = series.segments?.[0];
+  return g === undefined ? '' : `${g.pool.key}\x1f${sortable(g.first)}`;
+};
+// A page query as every store reads it: its scope, order, offset and limit (1..1000).
+function pageQuery(query) {
+  const whole = (value, fallback) => (Number.isSafeInteger(value) && value >= 0 ? value : fallback);
+  return {
+    scope: String(read(query, 'scope') ?? ''),
+    order: read(query, 'order') === 'newest' ? 'newest' : 'start',
+    offset: whole(read(query, 'offset'), 0),
+    limit: Math.min(Math.max(whole(read(query, 'limit'), 50), 1), 1000),
+  };
+}
+// One page of a scope's series from a list in the order they were stored.
+function pageOf(all, query) {
+  const { scope, order, offset, limit } = pageQuery(query);
+  const mine = all.filter((s) => s.scope === scope);
+  if (order === 'newest') mine.reverse();
+  else mine.sort((a, b) => (startKey(a) < startKey(b) ? -1 : startKey(a) > startKey(b) ? 1 : 0));
+  return { series: mine.slice(offset, offset + limit), total: mine.length };
+}
+
 /** The stores of one instance; `packSegments` is the book's. */
 export function stores(raw, wire, packSegments) {
   const { take } = wire;
@@ -82,6 +108,30 @@ export function stores(raw, wire, packSegments) {
       return poolKey === undefined ? all : all.filter((s) => s.segments.some((g) => g.pool.key === poolKey));
     }
 
+    /** The stored series of an id, or null. */
+    get(id) {
+      return this.#series.get(id) ?? null;
+    }
+
+    /** A page of a scope's series: { series, total }, by start or newest first. */
+    page(query) {
+      return pageOf([...this.#series.values()], query);
+    }
+
+    /** Stores many series, all or none (the index refuses any overlap among them). */
+    insertMany(list) {
+      const added = [];
+      try {
+        for (const series of list) {
+          this.insert(series);
+          added.push(series.id);
+        }
+      } catch (error) {
+        for (const id of added) this.remove(id);
+        throw error;
+      }
+    }
+
     #trail = { declarations: [], events: [] };
 
     /** The pools' trail after `after` (the number lifecycle). */
@@ -127,6 +177,18 @@ export function stores(raw, wire, packSegments) {
         return kept.length !== all.length;
       },
       list: (poolKey) => load().filter((s) => poolKey === undefined || s.segments.some((g) => g.pool.key === poolKey)),
+      get: (id) => load().find((s) => s.id === id) ?? null,
+      page: (query) => pageOf(load(), query),
+      // All or none: an id stored twice refuses the whole list.
+      insertMany: (list) => {
+        const all = load();
+        const ids = new Set(all.map((s) => s.id));
+        for (const s of list) {
+          if (ids.has(s.id)) throw Object.assign(new Error(`series ${s.id} is already stored`), { code: 'DUPLICATE' });
+          ids.add(s.id);
+        }
+        save([...all, ...list.map(storable)]);
+      },
       poolTrail: (after) => trailAfter(loadTrail(), after),
       appendPool: (change) => {
         const trail = loadTrail();
@@ -136,6 +198,24 @@ export function stores(raw, wire, packSegments) {
       },
     };
   }
+
+  // A series as IndexedDB keeps it, with the keys its indexes read: `spans`
+  // ([pool, last] per segment, so overlapping() walks only the colliding
+  // ones), `byStart` ([scope, start key]) and `byNewest` ([scope, when
+  // stored, place in its batch]).
+  const indexed = (series, stored = Date.now(), place = 0) => ({
+    ...storable(series),
+    pools: series.segments.map((g) => g.pool.key),
+    spans: series.segments.map((g) => [g.pool.key, sortable(g.last)]),
+    byStart: [series.scope ?? '', startKey(series)],
+    byNewest: [series.scope ?? '', stored, place],
+  });
+  // The record as the store's callers see it (no index keys).
+  const plain = (record) => {
+    if (record === undefined || record === null) return null;
+    const { pools, spans, byStart, byNewest, ...series } = record;
+    return series;
+  };
 
   /** A store in IndexedDB (the demo's default), one object store keyed by id. */
   function indexedDbStore(name = 'seriesguard', factory = globalThis.indexedDB) {
@@ -148,16 +228,29 @@ export function stores(raw, wire, packSegments) {
     const open = () => {
       if (db) return db;
       // Version 2 adds the pools' trail (the number lifecycle): declarations
-      // and events, keyed by their seq.
-      const opening = factory.open(name, 2);
+      // and events, keyed by their seq. Version 3 indexes spans (overlaps
+      // without reading a pool's every series) and the two list orders.
+      const opening = factory.open(name, 3);
       opening.onupgradeneeded = (event) => {
-        if (event.oldVersion < 1) {
-          const store = opening.result.createObjectStore('series', { keyPath: 'id' });
-          store.createIndex('pool', 'pools', { multiEntry: true });
-        }
+        const series = event.oldVersion < 1
+          ? opening.result.createObjectStore('series', { keyPath: 'id' })
+          : opening.transaction.objectStore('series');
+        if (event.oldVersion < 1) series.createIndex('pool', 'pools', { multiEntry: true });
         if (event.oldVersion < 2) {
           opening.result.createObjectStore('pool_declarations', { autoIncrement: true });
           opening.result.createObjectStore('pool_events', { autoIncrement: true });
+        }
+        if (event.oldVersion < 3) {
+          series.createIndex('span', 'spans', { multiEntry: true });
+          series.createIndex('byStart', 'byStart');
+          series.createIndex('byNewest', 'byNewest');
+          // Series stored before version 3 get their index keys.
+          series.openCursor().onsuccess = (e) => {
+            const cursor = e.target.result;
+            if (!cursor) return;
+            cursor.update(indexed(plain(cursor.value), 0));
+            cursor.continue();
+          };
         }
       };
       db = request(opening);
@@ -165,12 +258,77 @@ export function stores(raw, wire, packSegments) {
     };
     const objects = async (mode) => (await open()).transaction('series', mode).objectStore('series');
     return {
-      async overlapping(pool) {
-        return rowsOf(await request((await objects('readonly')).index('pool').getAll(pool.key)), pool);
+      // The pool's segments ending at or after `first`, in order, up to the
+      // first one starting after `last` (a pool's segments never overlap, so
+      // they end in the order they start), and one segment of the pool,
+      // whose format says whether the request's is the pool's.
+      async overlapping(pool, first, last) {
+        const store = await objects('readonly');
+        const key = read(pool, 'key');
+        const rows = [];
+        const from = IDBKeyRange.bound([key, sortable(first)], [key, []]);
+        const until = sortable(last);
+        await new Promise((resolve, reject) => {
+          const walk = store.index('span').openCursor(from);
+          walk.onerror = () => reject(walk.error);
+          walk.onsuccess = () => {
+            const cursor = walk.result;
+            if (!cursor) return resolve();
+            const s = cursor.value;
+            const g = s.segments.find((x) => x.pool.key === key && sortable(x.last) === cursor.key[1]);
+            if (g === undefined || sortable(g.first) > until) return resolve();
+            rows.push({ id: s.id, first: g.first, last: g.last, format: s.format });
+            cursor.continue();
+          };
+        });
+        const any = await request(store.index('pool').get(key));
+        if (any !== undefined && !rows.some((r) => r.id === any.id)) rows.push(...rowsOf([any], { key }).slice(0, 1));
+        return rows;
       },
       async insert(series) {
-        const record = { ...storable(series), pools: series.segments.map((g) => g.pool.key) };
-        await request((await objects('readwrite')).add(record));
+        await request((await objects('readwrite')).add(indexed(series)));
+      },
+      /** Stores many series in one transaction: all or none. */
+      async insertMany(list) {
+        const tx = (await open()).transaction('series', 'readwrite');
+        const store = tx.objectStore('series');
+        const stored = Date.now();
+        const done = new Promise((resolve, reject) => {
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+          tx.onabort = () => reject(tx.error);
+        });
+        // A failed add (an id stored twice) aborts the transaction: nothing is stored.
+        list.forEach((series, i) => store.add(indexed(series, stored, i)));
+        await done;
+      },
+      async get(id) {
+        return plain(await request((await objects('readonly')).get(id)));
+      },
+      /** A page of a scope's series, by start or newest first: { series, total }. */
+      async page(query) {
+        const { scope, order, offset, limit } = pageQuery(query);
+        const index = (await objects('readonly')).index(order === 'newest' ? 'byNewest' : 'byStart');
+        const range = IDBKeyRange.bound([scope], [scope, []]);
+        const total = await request(index.count(range));
+        const series = [];
+        await new Promise((resolve, reject) => {
+          const walk = index.openCursor(range, order === 'newest' ? 'prev' : 'next');
+          let skipped = offset === 0;
+          walk.onerror = () => reject(walk.error);
+          walk.onsuccess = () => {
+            const cursor = walk.result;
+            if (!cursor) return resolve();
+            if (!skipped) {
+              skipped = true;
+              return cursor.advance(offset);
+            }
+            series.push(plain(cursor.value));
+            if (series.length >= limit) return resolve();
+            cursor.continue();
+          };
+        });
+        return { series, total };
       },
       async remove(id) {
         const store = await objects('readwrite');
@@ -180,7 +338,7 @@ export function stores(raw, wire, packSegments) {
       },
       async list(poolKey) {
         const store = await objects('readonly');
-        return request(poolKey === undefined ? store.getAll() : store.index('pool').getAll(poolKey));
+        return (await request(poolKey === undefined ? store.getAll() : store.index('pool').getAll(poolKey))).map(plain);
       },
       async poolTrail(after) {
         const tx = (await open()).transaction(['pool_declarations', 'pool_events'], 'readonly');

@@ -168,7 +168,7 @@ test('the customer is in the URL and remembered: a reload shows the same list', 
 test('a store that fails while checking is an error, not "no conflicts"', async () => {
   const broken = await page.context().newPage();
   await broken.addInitScript(() => {
-    IDBIndex.prototype.getAll = function getAll() { throw new DOMException('disk I/O error', 'UnknownError'); };
+    IDBIndex.prototype.openCursor = function openCursor() { throw new DOMException('disk I/O error', 'UnknownError'); };
   });
   await broken.goto(url);
   await broken.waitForSelector('html[data-ready="true"]', { timeout: 15000 });

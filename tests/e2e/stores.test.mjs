@@ -45,3 +45,93 @@ for (const kind of ['localStorageStore', 'indexedDbStore']) {
     assert.equal(await run('again'), 'OVERLAP V10000055 1');
   });
 }
+
+// Paging, lookups, bulk inserts and ranged overlap queries: every built-in
+// store answers the same (MemoryStore in the page too, as the reference).
+for (const kind of ['MemoryStore', 'localStorageStore', 'indexedDbStore']) {
+  test(`${kind}: get, page (by start and newest first), insertMany all or none, overlapping answers the colliding rows`, async () => {
+    const got = await page.evaluate(async ([kind, name]) => {
+      const lib = await import('/pkg/web.js');
+      const store = kind === 'MemoryStore' ? new lib.MemoryStore()
+        : kind === 'indexedDbStore' ? lib.indexedDbStore(name) : lib.localStorageStore(localStorage, name);
+      const book = new lib.SeriesBook(store);
+      // Stored out of order: V3, V1, V5 (blocks of ten), another scope, then one as its own insert.
+      const prepared = ['V30..V39', 'V10..V19', 'V50..V59'].map((r) => {
+        const [start, end] = r.split('..');
+        return book.prepare({ start, end, scope: 'A' });
+      });
+      await store.insertMany([...prepared, book.prepare({ start: 'V20', end: 'V29', scope: 'B' })]);
+      await book.create({ start: 'V70', end: 'V79', scope: 'A' });
+      const pageOf = async (q) => {
+        const p = await book.page(q);
+        return [p.total, p.series.map((s) => s.start)];
+      };
+      let refused = null;
+      try {
+        await store.insertMany([book.prepare({ start: 'V80', end: 'V89', scope: 'A' }), prepared[0]]);
+      } catch (e) {
+        refused = 'refused';
+      }
+      const overlapping = (first, last) => book.conflicts({ start: first, end: last, scope: 'A' })
+        .then((c) => c.map((x) => `${x.start}..${x.end}`));
+      return {
+        byStart: await pageOf({ scope: 'A' }),
+        second: await pageOf({ scope: 'A', offset: 2, limit: 2 }),
+        newest: await pageOf({ scope: 'A', order: 'newest', limit: 2 }),
+        other: await pageOf({ scope: 'B' }),
+        none: await pageOf({ scope: 'C' }),
+        get: (await book.get(prepared[1].id))?.start ?? null,
+        missing: await book.get('nope'),
+        refused,
+        afterRefusal: (await book.page({ scope: 'A' })).total,
+        hits: await overlapping('V15', 'V55'),
+        edge: await overlapping('V19', 'V19'),
+        gap: await overlapping('V60', 'V69'),
+      };
+    }, [kind, `paging-${kind}`]);
+    assert.deepEqual(got, {
+      byStart: [4, ['V10', 'V30', 'V50', 'V70']],
+      second: [4, ['V50', 'V70']],
+      newest: [4, ['V70', 'V50']],
+      other: [1, ['V20']],
+      none: [0, []],
+      get: 'V10',
+      missing: null,
+      refused: 'refused',
+      afterRefusal: 4,
+      hits: ['V15..V19', 'V30..V39', 'V50..V55'],
+      edge: ['V19..V19'],
+      gap: [],
+    });
+  });
+}
+
+test('indexedDbStore: a database of version 2 is indexed on opening, its series kept', async () => {
+  const got = await page.evaluate(async () => {
+    const lib = await import('/pkg/web.js');
+    const name = 'upgrade-from-2';
+    // A version-2 database as the previous release wrote it.
+    const old = new lib.SeriesBook(lib.MemoryStore ? new lib.MemoryStore() : null);
+    const series = old.prepare({ start: 'V100', end: 'V199', scope: 'A' });
+    await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name, 2);
+      open.onupgradeneeded = () => {
+        const store = open.result.createObjectStore('series', { keyPath: 'id' });
+        store.createIndex('pool', 'pools', { multiEntry: true });
+        open.result.createObjectStore('pool_declarations', { autoIncrement: true });
+        open.result.createObjectStore('pool_events', { autoIncrement: true });
+        store.add({ ...series, count: String(series.count), pools: series.segments.map((g) => g.pool.key) });
+      };
+      open.onsuccess = () => {
+        open.result.close();
+        resolve();
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const book = new lib.SeriesBook(lib.indexedDbStore(name));
+    const conflicts = await book.conflicts({ start: 'V150', end: 'V250', scope: 'A' });
+    const listed = await book.page({ scope: 'A' });
+    return [conflicts.map((c) => `${c.start}..${c.end}`), listed.total, Object.keys(listed.series[0]).includes('spans')];
+  });
+  assert.deepEqual(got, [['V150..V199'], 1, false]);
+});
