@@ -3,13 +3,14 @@
 // into plain objects and SeriesError throws. It holds no rule: every check
 // and every message comes from the Rust core.
 //
-// This file and its modules in lib/ (wire, validation, signing, index, book,
+// This file and its modules in lib/ (wire, validation, signing, csv, index, book,
 // stores, profiles, trap) are ES module source; scripts/build.sh writes
 // api.cjs from them for require(). Imports stay on one line each.
 
 import { SeriesError, reader } from './lib/wire.js';
 import { validation } from './lib/validation.js';
 import { signing } from './lib/signing.js';
+import { tables } from './lib/csv.js';
 import { indexes } from './lib/index.js';
 import { books } from './lib/book.js';
 import { stores } from './lib/stores.js';
@@ -38,6 +39,8 @@ function bindBuild(raw, server) {
   const { reset, ...checks } = rules;
   const api = {
     ...checks, splitSeries, ...signing(raw, wire),
+    // CSV is in the server build (feature `bulk`), with SeriesBook's planMany and createMany.
+    ...(typeof raw.readCsvRaw === 'function' ? tables(raw, wire) : {}),
     SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
   };
   guardAll(raw, wire, [wire.reset, reset], api, [SeriesIndex, SeriesBook, MemoryStore], profiles);

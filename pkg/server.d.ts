@@ -3,10 +3,25 @@
 // here: it is one wasm instance, separate from `seriesguard`'s, and a
 // SeriesIndex of one cannot be handed to the other. In Node it is ready on
 // import; the ES module over the web build (Deno, workers) needs `init()`.
-import type { ServerProfiles, SeriesRules, SeriesIndex as BaseIndex, SeriesBook as BaseBook, MemoryStore as BaseMemory, SeriesStore, IssueCode,
+import type { Plan, SeriesError, CreateRequest, CreatedSeries, ServerProfiles, SeriesRules, SeriesIndex as BaseIndex, SeriesBook as BaseBook, MemoryStore as BaseMemory, SeriesStore, IssueCode,
   Instant, PoolState, PoolOp, ChangeRequest, IdRange, Take, DeclarePoolRequest, ReserveRequest, KeyRequest, ExtendRequest, AssignRequest, RangeRequest, HandDownRequest, HandBackRequest, CountedRange, PoolEvent, PoolWarning, Reservation, PoolChange, PoolReport, PoolRun, PoolHead, PoolTrail, PoolChangeRecord, PoolStore } from './index.js';
 
 export * from './index.js';
+
+/**
+ * Reads CSV text (RFC 4180: quoted or bare cells, CRLF or LF, a byte order mark ignored,
+ * blank lines skipped) into rows of cells; at most 1,000,000 rows. Throws `SeriesError`
+ * `INPUT_INVALID` naming the line. A cell `writeCsv` defused (`'=1`) reads back as it was (`=1`).
+ */
+export function readCsv(text: string): string[][];
+/**
+ * Writes rows as CSV for spreadsheets: every cell quoted, CRLF line ends, and a cell a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) written
+ * after an apostrophe. Throws `SeriesError` `INPUT_INVALID` for a cell that is not a string,
+ * number, bigint or null.
+ */
+export function writeCsv(rows: readonly (readonly (string | number | bigint | null)[])[]): string;
+
 
 /**
  * The main SeriesIndex with the number lifecycle: pools with a capacity whose every number is
@@ -44,9 +59,39 @@ export class SeriesIndex extends BaseIndex {
    */
   replayPools(pools: DeclarePoolRequest[], events: PoolEvent[]): { pools: number; events: number };
 }
-/** The lifecycle over a store: the same requests as SeriesIndex, answered once the change is appended. */
+/** What a bulk request became: its plan (nothing skipped: whole; something skipped: only partly free), or why it is refused. */
+export type BulkOutcome = Plan | SeriesError;
+/** Progress of planMany / createMany: requests checked, the store read, the insert, done. */
+export interface BulkProgress {
+  phase: 'checking' | 'reading' | 'storing' | 'done';
+  done: number;
+  total: number;
+}
+
+/**
+ * The server build's SeriesBook: bulk requests (an import) and the lifecycle over a store,
+ * the same lifecycle requests as SeriesIndex, answered once the change is appended.
+ */
 export class SeriesBook extends BaseBook {
   constructor(store: SeriesStore | PoolStore | (SeriesStore & PoolStore), rules?: SeriesRules);
+  /**
+   * Checks many requests at once against the store and against the requests before them,
+   * storing nothing: per request, in order, its plan or the SeriesError it is refused with
+   * (OVERLAP, naming the holders, when nothing is free). The store is asked once per pool.
+   * With `free`, partly taken requests are planned as `createMany` with `free` creates them.
+   */
+  planMany(requests: readonly CreateRequest[], options?: { free?: boolean; onProgress?: (progress: BulkProgress) => void }): Promise<BulkOutcome[]>;
+  /**
+   * Creates many requests with one `store.insertMany` (all or none): the free ones, and with
+   * `free: true` the free part of partly taken ones. `extra`: the host's fields, one object for
+   * all, an array, or a function of (request, index). `stored` is false when the store refused
+   * the insert for an overlap: nothing was created and `outcomes` are the new decisions.
+   */
+  createMany<Extra extends object = {}>(
+    requests: readonly CreateRequest[],
+    extra?: Extra | readonly Extra[] | ((request: CreateRequest, index: number) => Extra),
+    options?: { free?: boolean; onProgress?: (progress: BulkProgress) => void },
+  ): Promise<{ outcomes: BulkOutcome[]; created: (CreatedSeries & Extra)[]; stored: boolean }>;
   lifecycle(request: { op: string; [field: string]: unknown }): Promise<unknown>;
   declarePool(request: DeclarePoolRequest): Promise<PoolChange>;
   reserve(request: ReserveRequest): Promise<PoolChange & { reservation: Reservation }>;

@@ -43,7 +43,7 @@ done
 # api.js and its modules in lib/ are the one source of the JS wrapper;
 # require() gets them as one CommonJS file, concatenated in dependency order
 # (imports are one line each and names are unique across the modules).
-modules="lib/wire.js lib/lifecycle.js lib/validation.js lib/signing.js lib/index.js lib/book.js lib/stores.js lib/profiles.js lib/trap.js lib/form.js api.js"
+modules="lib/wire.js lib/lifecycle.js lib/validation.js lib/signing.js lib/csv.js lib/index.js lib/book.js lib/stores.js lib/profiles.js lib/trap.js lib/form.js api.js"
 for m in $modules; do
   imports=$(grep -c '^import ' "pkg/$m" || true)
   single=$(grep -cE "^import \{[^}]*\} from '[^']+';$" "pkg/$m" || true)

@@ -55,6 +55,19 @@ pub struct Row {
     pub format: Option<String>,
 }
 
+impl Row {
+    /// The row as a flow reads a store's answer: `(id, first, last, format)`.
+    pub fn values(&self) -> (Value<'_>, Value<'_>, Value<'_>, Value<'_>) {
+        let format = self.format.as_deref().map_or(Value::Absent, Value::Text);
+        (
+            Value::Text(&self.id),
+            Value::Text(&self.first),
+            Value::Text(&self.last),
+            format,
+        )
+    }
+}
+
 /// The fields of a create request, as the host gave them.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
@@ -216,8 +229,11 @@ pub fn store_failed(operation: &str, missing: bool) -> SeriesError {
     let operation = match operation {
         "overlapping" => "overlapping",
         "insert" => "insert",
+        "insertMany" => "insertMany",
         "remove" => "remove",
         "list" => "list",
+        "get" => "get",
+        "page" => "page",
         _ => "callback",
     };
     SeriesError::StoreFailed {

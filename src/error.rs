@@ -238,6 +238,13 @@ pub enum Invalid {
     },
     /// A rule option outside its allowed values; the text says which.
     Rule(&'static str),
+    /// CSV text that cannot be read; `line` counts from 1.
+    Csv {
+        /// The line where reading stopped.
+        line: usize,
+        /// What is wrong there.
+        reason: &'static str,
+    },
 }
 
 /// Names separated by commas.
@@ -291,6 +298,7 @@ impl fmt::Display for Invalid {
                 names(f, crate::formats::FORMATS.map(Format::name))
             }
             Invalid::Rule(what) => f.write_str(what),
+            Invalid::Csv { line, reason } => write!(f, "is not CSV: line {line} {reason}"),
         }
     }
 }

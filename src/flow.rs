@@ -76,7 +76,7 @@ pub struct Record {
 }
 
 impl Record {
-    fn from_prepared(p: &Prepared<'_>) -> Record {
+    pub(crate) fn from_prepared(p: &Prepared<'_>) -> Record {
         Record {
             id: p.id.clone(),
             start: p.range.start_text().into_owned(),
@@ -414,6 +414,89 @@ pub trait SyncStore {
     ) -> Result<Vec<Row>, Refusal>;
     /// Stores the record.
     fn insert(&mut self, record: &Record) -> Result<(), Refusal>;
+    /// Stores all of the records or none ([`crate::bulk::BulkFlow`]). The
+    /// default inserts one by one and takes back what it stored when one
+    /// is refused; a store with transactions should use one instead.
+    fn insert_many(&mut self, records: &[Record]) -> Result<(), Refusal> {
+        for (i, record) in records.iter().enumerate() {
+            if let Err(refusal) = self.insert(record) {
+                for stored in records.iter().take(i) {
+                    self.remove(&stored.id);
+                }
+                return Err(refusal);
+            }
+        }
+        Ok(())
+    }
+    /// Removes a stored series (what [`SyncStore::insert_many`]'s default
+    /// takes back); the default removes nothing.
+    fn remove(&mut self, id: &SeriesId) {
+        let _ = id;
+    }
+}
+
+/// Runs many requests as one bulk flow ([`crate::bulk`]) over a
+/// synchronous store: checked against the store and each other, and for
+/// [`crate::bulk::BulkMode::Create`] stored with one `insert_many`.
+///
+/// ```
+/// use seriesguard::book::{Refusal, Request, Row};
+/// use seriesguard::bulk::BulkMode;
+/// use seriesguard::flow::{run_bulk, Record, SyncStore};
+/// use seriesguard::{input::Value, inventory::PoolKey, range::SeriesRules};
+/// #[derive(Default)]
+/// struct Rows(Vec<Row>);
+/// impl SyncStore for Rows {
+///     fn overlapping(&mut self, _: &PoolKey, _: u128, _: u128, _: &str) -> Result<Vec<Row>, Refusal> { Ok(self.0.clone()) }
+///     fn insert(&mut self, r: &Record) -> Result<(), Refusal> {
+///         for (_, a, b) in &r.segments {
+///             self.0.push(Row { id: r.id.to_string(), first: a.to_string(), last: b.to_string(), format: None });
+///         }
+///         Ok(())
+///     }
+/// }
+/// let request = |start, end| Request {
+///     id: Value::Absent, start: Value::Text(start), end: Value::Text(end),
+///     scope: Value::Absent, item_code: Value::Absent, kind: Value::Absent,
+/// };
+/// let mut store = Rows::default();
+/// let rules = SeriesRules::default();
+/// let bulk = run_bulk(BulkMode::Create { free: true }, &[request("V10", "V19"), request("V15", "V24")], &rules, &mut store).unwrap();
+/// assert!(bulk.stored);
+/// assert_eq!((bulk.records[1].start.as_str(), bulk.records[1].end.as_str()), ("V20", "V24"));
+/// assert_eq!(store.0.len(), 2);
+/// ```
+pub fn run_bulk(
+    mode: crate::bulk::BulkMode,
+    requests: &[Request<'_>],
+    rules: &SeriesRules,
+    store: &mut impl SyncStore,
+) -> Result<crate::bulk::Bulk, Vec<SeriesError>> {
+    use crate::bulk::{BulkFlow, BulkStep};
+    let mut flow = BulkFlow::new(mode);
+    for request in requests {
+        flow.add(request, rules);
+    }
+    let mut step = flow.start();
+    loop {
+        step = match step {
+            BulkStep::Done(answer) => return answer,
+            BulkStep::Rows {
+                pool,
+                first,
+                last,
+                format,
+            } => match store.overlapping(&pool, first, last, format) {
+                Ok(rows) => flow.resume(Answer::Rows(rows.iter().map(Row::values).collect())),
+                Err(Refusal::NotRows) => flow.resume(Answer::NotRows),
+                Err(_) => flow.resume(Answer::Failed { missing: false }),
+            },
+            BulkStep::InsertMany(records) => match store.insert_many(&records) {
+                Ok(()) => flow.resume(Answer::Inserted),
+                Err(refusal) => flow.resume(Answer::Refused(refusal)),
+            },
+        };
+    }
 }
 
 /// Runs a flow to its end over a synchronous store.
@@ -460,19 +543,7 @@ pub fn run(
                 last,
                 format,
             }) => match store.overlapping(&pool, first, last, format) {
-                Ok(rows) => flow.resume(Answer::Rows(
-                    rows.iter()
-                        .map(|r| {
-                            let format = r.format.as_deref().map_or(Value::Absent, Value::Text);
-                            (
-                                Value::Text(&r.id),
-                                Value::Text(&r.first),
-                                Value::Text(&r.last),
-                                format,
-                            )
-                        })
-                        .collect(),
-                )),
+                Ok(rows) => flow.resume(Answer::Rows(rows.iter().map(Row::values).collect())),
                 Err(Refusal::NotRows) => flow.resume(Answer::NotRows),
                 Err(_) => flow.resume(Answer::Failed { missing: false }),
             },

@@ -16,8 +16,10 @@
 //! ```
 
 pub mod book;
+pub mod bulk;
 pub mod check_digit;
 pub mod conflict;
+pub mod csv;
 pub mod error;
 pub mod flow;
 pub mod formats;

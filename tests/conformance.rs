@@ -533,6 +533,94 @@ fn scripted_flow(c: &Json) -> Json {
     json!({ "asked": asked, "result": flow_result(result) })
 }
 
+/// A bulk flow over a store answering from the case's script, logging what it is asked.
+fn scripted_bulk(c: &Json) -> Json {
+    use seriesguard::bulk::{BulkFlow, BulkMode, BulkStep};
+    let (rules, _) = rules(c);
+    let mode = c["mode"].as_str().unwrap();
+    let free = mode.ends_with("_free");
+    let mut flow = BulkFlow::new(match mode.starts_with("create") {
+        true => BulkMode::Create { free },
+        false => BulkMode::Plan { free },
+    });
+    for r in c["requests"].as_array().unwrap() {
+        flow.add(&request_of(r), &rules);
+    }
+    let mut answers = c["answers"].as_array().unwrap().iter();
+    let mut asked = Vec::new();
+    let mut step = flow.start();
+    let result = loop {
+        step = match step {
+            BulkStep::Done(result) => break result,
+            BulkStep::Rows { first, last, .. } => {
+                asked.push(format!("rows {first}..{last}"));
+                let answer = answers.next().unwrap();
+                if answer["throws"] == json!(true) {
+                    flow.resume(flow::Answer::Failed { missing: false })
+                } else {
+                    let rows = answer["rows"].as_array().unwrap();
+                    let rows = rows
+                        .iter()
+                        .map(|row| (text(&row[0]), text(&row[1]), text(&row[2]), text(&row[3])))
+                        .collect();
+                    flow.resume(flow::Answer::Rows(rows))
+                }
+            }
+            BulkStep::InsertMany(records) => {
+                let each: Vec<String> = records
+                    .iter()
+                    .map(|r| format!("{}..{} {}", r.start, r.end, r.count))
+                    .collect();
+                asked.push(format!("insert many {}", each.join("; ")));
+                flow.resume(match answers.next().unwrap()["refused"].as_str() {
+                    Some("overlap") => flow::Answer::Refused(book::Refusal::Overlap),
+                    Some(_) => flow::Answer::Refused(book::Refusal::Failed),
+                    None => flow::Answer::Inserted,
+                })
+            }
+        };
+    };
+    let result = match result {
+        Ok(bulk) => {
+            let outcomes: Vec<Json> = bulk.outcomes.iter().map(bulk_outcome).collect();
+            let mut out = json!({ "outcomes": outcomes });
+            if mode.starts_with("create") {
+                out["stored"] = json!(bulk.stored);
+            }
+            out
+        }
+        Err(issues) => json!({ "error": issues[0].code() }),
+    };
+    json!({ "asked": asked, "result": result })
+}
+
+/// A bulk outcome as the corpus writes it.
+fn bulk_outcome(outcome: &Result<seriesguard::inventory::Plan, Vec<SeriesError>>) -> Json {
+    let holders = |list: &[seriesguard::conflict::Conflict]| -> Vec<Json> {
+        list.iter()
+            .map(|x| json!([x.id.to_string(), x.start, x.end]))
+            .collect()
+    };
+    match outcome {
+        Ok(p) if p.skipped.is_empty() => {
+            json!(["create", p.created.to_string(), p.requested.to_string()])
+        }
+        Ok(p) => json!([
+            "partial",
+            p.created.to_string(),
+            p.requested.to_string(),
+            holders(&p.skipped)
+        ]),
+        Err(issues) => match &issues[0] {
+            SeriesError::Overlap { conflicts, .. } => {
+                let ids: Vec<String> = conflicts.iter().map(|x| x.id.to_string()).collect();
+                json!(["refused", "OVERLAP", ids])
+            }
+            issue => json!(["refused", issue.code()]),
+        },
+    }
+}
+
 /// A book flow over a store answering from `answers`, logging what it is asked.
 fn scripted_book<'a>(
     mode: flow::Mode,
@@ -671,6 +759,7 @@ fn run(c: &Json) -> Json {
         "pool_book" => pool_book(c),
         "lifecycle" => lifecycle(c),
         "flow" => scripted_flow(c),
+        "bulk" => scripted_bulk(c),
         "platform_flow" => platform_flow(c),
         "validate_many" => {
             let (rules, rule_issues) = rules(c);
@@ -863,6 +952,26 @@ fn run(c: &Json) -> Json {
             Ok(d) => json!({ "digit": d.to_string() }),
             Err(e) => error(&[e]),
         },
+        "csv" => {
+            let mut out = match seriesguard::csv::read(c["text"].as_str().unwrap_or_default()) {
+                Ok(rows) => json!({ "rows": rows }),
+                Err(e) => json!({ "error": e.code(), "message": e.to_string() }),
+            };
+            if let Some(rows) = c["write"].as_array() {
+                let rows: Vec<Vec<&str>> = rows
+                    .iter()
+                    .map(|r| {
+                        r.as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|x| x.as_str().unwrap_or_default())
+                            .collect()
+                    })
+                    .collect();
+                out["written"] = json!(seriesguard::csv::write(&rows));
+            }
+            out
+        }
         "in_words" => {
             let part = |name: &str| c["issue"][name].as_str().unwrap_or_default();
             json!({ "words": seriesguard::error::in_words(part("code"), part("field"), part("message")) })

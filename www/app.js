@@ -2,7 +2,7 @@
 // from seriesguard: this file only reads the form, shows the library's
 // issues next to their fields, and stores series through a SeriesBook over
 // IndexedDB. There is no validation logic here to drift from the server's.
-import init, { profiles, SeriesBook, indexedDbStore, inWords } from '/pkg/web.js';
+import init, { profiles, SeriesBook, indexedDbStore, inWords } from '/pkg/server.js';
 
 const form = document.getElementById('series');
 const $ = (id) => document.getElementById(id);
@@ -144,10 +144,10 @@ async function refresh() {
     { text: 'the range no longer overlaps stored series (see "Already allotted")', target: 'conflicts-list' }]);
   // A success line never stands next to new conflicts.
   $('notification').textContent = '';
-  const stored = new Map((await book().list()).map((s) => [s.id, s]));
+  const holders = await Promise.all(plan.skipped.map((c) => book().get(c.id)));
   if (ticket !== checking) return;
-  $('conflicts-list').replaceChildren(...plan.skipped.map((c) => {
-    const holder = stored.get(c.id);
+  $('conflicts-list').replaceChildren(...plan.skipped.map((c, i) => {
+    const holder = holders[i];
     const li = document.createElement('li');
     const item = holder?.item_code ? `item ${holder.item_code}` : 'no item code';
     const added = holder?.created_at ? `, added ${day.format(new Date(holder.created_at))}` : '';
@@ -191,9 +191,40 @@ async function submit(onlyFree) {
   await list();
 }
 
+// The list: a page of the customer's series as the store orders them
+// (by start, or newest first), or the series a search found. It is read
+// again on a customer change, a page turn and after an add or a delete,
+// never while a range is typed.
+const PAGE = 50;
+let offset = 0;
+let found = null;
+
 async function list() {
   const customer = last?.validation.customer;
-  const rows = customer ? (await book().list()).filter((s) => s.scope === customer) : [];
+  let rows = [];
+  let total = 0;
+  if (found !== null) {
+    rows = found;
+    total = found.length;
+  } else if (customer) {
+    ({ series: rows, total } = await book().page({ scope: customer, order: $('order').value, offset, limit: PAGE }));
+    // A delete emptied the last page: show the one before.
+    if (rows.length === 0 && offset > 0) {
+      offset = Math.max(0, offset - PAGE);
+      return list();
+    }
+  }
+  renderRows(rows);
+  const from = found !== null || total === 0 ? 0 : offset + 1;
+  $('page-info').textContent = found !== null ? `${grouped.format(total)} found`
+    : total === 0 ? '' : `${grouped.format(from)}–${grouped.format(offset + rows.length)} of ${grouped.format(total)}`;
+  $('prev').disabled = found !== null || offset === 0;
+  $('next').disabled = found !== null || offset + rows.length >= total;
+  $('empty').hidden = rows.length > 0 || found !== null;
+  return rows;
+}
+
+function renderRows(rows) {
   const body = $('list').querySelector('tbody');
   const labels = [...$('list').querySelectorAll('thead th')].map((th) => th.textContent);
   body.replaceChildren(...rows.map((s) => {
@@ -216,9 +247,51 @@ async function list() {
     tr.append(td);
     return tr;
   }));
-  $('empty').hidden = rows.length > 0;
-  return rows;
 }
+$('prev').addEventListener('click', () => {
+  offset = Math.max(0, offset - PAGE);
+  list();
+});
+$('next').addEventListener('click', () => {
+  offset += PAGE;
+  list();
+});
+$('order').addEventListener('change', () => {
+  offset = 0;
+  list();
+});
+
+// The search asks the library which stored series of this customer hold
+// the number (a one-number range's conflicts), then reads them.
+$('search-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('search-error').textContent = '';
+  const customer = last?.validation.customer;
+  const number = $('search').value;
+  if (number.trim() === '') return showAll();
+  if (!customer) {
+    $('search-error').textContent = 'Give a client code or a hub code first';
+    return;
+  }
+  try {
+    const holders = await book().conflicts({ start: number, end: number, scope: customer });
+    found = (await Promise.all(holders.map((c) => book().get(c.id)))).filter((s) => s !== null);
+    if (found.length === 0) $('search-error').textContent = `No series of this customer holds ${number.trim()}`;
+  } catch (error) {
+    found = [];
+    $('search-error').replaceChildren(...lines(error.details?.issues ?? [error]));
+  }
+  $('show-all').hidden = false;
+  await list();
+});
+function showAll() {
+  found = null;
+  $('search').value = '';
+  $('search-error').textContent = '';
+  $('show-all').hidden = true;
+  return list();
+}
+$('show-all').addEventListener('click', showAll);
 
 // Deletes a series, with a way back: "Undo" stores it again as it was (the
 // library checks it again, so a range taken meanwhile is refused in words).
@@ -299,6 +372,10 @@ form.addEventListener('input', (event) => {
   if (customer) rememberCustomer();
   // A range end's issues wait until it is left; every other field's show as typed.
   if (name !== 'start' && name !== 'end') touched.add(fieldOf(name));
+  if (customer) {
+    offset = 0;
+    found = null;
+  }
   refresh().then(() => (customer ? list() : undefined));
 });
 form.addEventListener('focusout', (event) => {

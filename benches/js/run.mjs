@@ -14,11 +14,12 @@ const suites = ['./validation.mjs', './overlap.mjs', './hashing.mjs'];
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 400);
 const SIZE_BUDGET_GZ = 100 * 1024;
 const FORM_BUDGET_GZ = 35 * 1024;
-// seriesguard/server: the main build plus the platform create flows and the
-// number lifecycle (Node backends, and a page managing pools itself): the
-// lifecycle measured 35 KB gzipped here (111 -> 146 KB), none of it in the
-// main or the form build.
-const SERVER_BUDGET_GZ = 150 * 1024;
+// seriesguard/server: the main build plus the platform create flows, the
+// number lifecycle, bulk requests and CSV (Node backends, and pages managing
+// pools or importing series): the lifecycle measured 35 KB gzipped here
+// (111 -> 146 KB), bulk requests and CSV 10 KB (152 -> 162 KB), none of it in
+// the main or the form build.
+const SERVER_BUDGET_GZ = 170 * 1024;
 
 function version(cmd, args) {
   try {

@@ -1,6 +1,30 @@
 // SeriesBook: the core's book flows (src/flow.rs) driven over a host's store.
 
 import { RS, US, Packer, read, decodeConflicts, decodePlan, decodeId, failure, records } from './wire.js';
+
+const REQUEST_KEYS = ['id', 'start', 'end', 'scope', 'item_code', 'type'];
+const CHUNK = 2000;
+const FS = '\x1c';
+
+// Requests packed for BulkRaw.add: per request `kind` (the text 'object'
+// for an object, else the value, which the core refuses) then its fields.
+function packRequests(list, from, to) {
+  const packer = new Packer((to - from) * 48);
+  for (let i = from; i < to; i++) {
+    const r = list[i];
+    const object = r !== null && typeof r === 'object' && !Array.isArray(r);
+    if (i > from) packer.byte(0x1e);
+    packer.field(object ? 'object' : r);
+    for (const key of REQUEST_KEYS) {
+      packer.byte(0x1f);
+      packer.field(object ? read(r, key) : undefined);
+    }
+  }
+  return packer.done();
+}
+
+// Lets a page paint between chunks of a long bulk call.
+const yieldToHost = () => new Promise((resolve) => setTimeout(resolve, 0));
 import { readAnswer, installLifecycle, requestText } from './lifecycle.js';
 
 /** The SeriesBook class of one instance, and what the stores and profiles share with it. */
@@ -131,6 +155,109 @@ export function books(raw, wire) {
       return this.#serially(() => this.#run(FLOW.createFree, request, extra));
     }
 
+    /**
+     * Checks many requests at once, against the store and against the requests before them,
+     * storing nothing (an import's preview): per request, in order, its plan (nothing
+     * skipped: it would be created whole; something skipped: only partly free) or the
+     * SeriesError it is refused with (OVERLAP when nothing is free). The store is asked once
+     * per pool. With `options.free`, partly taken requests are planned as createMany with
+     * `free` would create them (their free part, taken from later requests).
+     * `options.onProgress({ phase, done, total })` hears of the progress.
+     */
+    planMany(requests, options) {
+      return this.#serially(() => this.#bulk(false, requests, undefined, options));
+    }
+
+    /**
+     * Creates many requests in one store insertMany(series[]) (all or none): the free ones,
+     * and with `options.free` the free part of the partly taken ones. `extra`: the host's
+     * fields per request (an object for all, an array, or a function of (request, index)).
+     * Resolves to { outcomes (as planMany's), created (the stored series), stored }; a store
+     * refusing the insert for an overlap makes the book look again: then `stored` is false,
+     * nothing was created, and the outcomes are the new decisions.
+     */
+    createMany(requests, extra, options) {
+      return this.#serially(() => this.#bulk(true, requests, extra, options));
+    }
+
+    // Drives the core's bulk flow (src/bulk.rs) over the store.
+    async #bulk(create, requests, extra, options) {
+      const onProgress = read(options, 'onProgress');
+      const report = typeof onProgress === 'function' ? onProgress : null;
+      const list = Array.isArray(requests) ? requests : [];
+      const extraOf = typeof extra === 'function' ? (i) => extra(list[i], i)
+        : Array.isArray(extra) ? (i) => extra[i] : () => extra;
+      const flow = new raw.BulkRaw(create, read(options, 'free') === true);
+      let cause;
+      let created = [];
+      try {
+        for (let from = 0; from < list.length; from += CHUNK) {
+          const to = Math.min(list.length, from + CHUNK);
+          flow.add(this.#raw, packRequests(list, from, to));
+          if (report !== null) {
+            report({ phase: 'checking', done: to, total: list.length });
+            await yieldToHost();
+          }
+        }
+        report?.({ phase: 'reading', done: 0, total: list.length });
+        let text = take(flow.start(Array.isArray(requests)));
+        while (text.charCodeAt(0) === 78 /* 'N': a need */) {
+          let reply;
+          if (text.charCodeAt(2) === 82 /* 'R': rows */) reply = await this.#rowsAnswer(text);
+          else {
+            // `N M`, then per record its request's index and the record.
+            created = text.split(FS).slice(1).map((part) => {
+              const at = part.indexOf(US);
+              const series = decodePrepared(`1${part.slice(at)}`);
+              const more = extraOf(Number(part.slice(0, at)));
+              return more !== null && typeof more === 'object' ? { ...more, ...series } : series;
+            });
+            report?.({ phase: 'storing', done: 0, total: created.length });
+            reply = await this.#insertAnswer('insertMany', created);
+          }
+          cause = reply.cause ?? cause;
+          text = take(flow.resume(reply.answer));
+        }
+        done(text, cause);
+        const parts = text.split(FS);
+        const outcomes = new Array(parts.length - 1);
+        for (let i = 1; i < parts.length; i++) {
+          outcomes[i - 1] = parts[i].charCodeAt(0) === 49 /* '1' */ ? decodePlan(parts[i]) : failure(parts[i]);
+        }
+        const stored = parts[0] === `1${US}1`;
+        report?.({ phase: 'done', done: list.length, total: list.length });
+        return create ? { outcomes, created: stored ? created : [], stored } : outcomes;
+      } finally {
+        flow.free();
+      }
+    }
+
+    // The store's overlapping() for a flow's `N R` need, packed as the flow reads it.
+    async #rowsAnswer(text) {
+      const [, , key, prefix, suffix, width, scheme, scope, format, first, last] = text.split(US);
+      const reply = await this.#ask('overlapping', [{ key, prefix, suffix, width: Number(width), scheme, scope, format }, first, last]);
+      const answer = new Packer(256);
+      if (reply.missing) answer.record(['M']);
+      else if (reply.threw) answer.record(['T']);
+      else if (!Array.isArray(reply.value)) answer.record(['X']);
+      else {
+        answer.record(['R']);
+        for (const row of reply.value) answer.record([read(row, 'id'), read(row, 'first'), read(row, 'last'), read(row, 'format')]);
+      }
+      return { answer: answer.done(), cause: reply.threw ? reply.cause : undefined };
+    }
+
+    // The store's insert(series) or insertMany(list), its answer packed as the flow reads it.
+    async #insertAnswer(operation, value) {
+      const reply = await this.#ask(operation, [value]);
+      const answer = new Packer(8);
+      if (reply.missing) answer.record(['M']);
+      // The store's own constraint saw an overlap: the core looks again.
+      else if (reply.threw) answer.record([read(reply.cause, 'code') === 'OVERLAP' ? 'O' : 'F']);
+      else answer.record(['I']);
+      return { answer: answer.done(), cause: reply.threw ? reply.cause : undefined, stored: !reply.missing && !reply.threw };
+    }
+
     /** Removes a series through the store's remove(). */
     remove(id) {
       return this.#serially(async () => Boolean(await this.#call('remove', id)));
@@ -214,34 +341,18 @@ export function books(raw, wire) {
       try {
         let text = take(flow.start());
         while (text.charCodeAt(0) === 78 /* 'N': a need */) {
-          const answer = new Packer(256);
           if (text.charCodeAt(2) === 82 /* 'R': rows */) {
-            const [, , key, prefix, suffix, width, scheme, scope, format, first, last] = text.split(US);
-            const reply = await this.#ask('overlapping', [{ key, prefix, suffix, width: Number(width), scheme, scope, format }, first, last]);
-            if (reply.missing) answer.record(['M']);
-            else if (reply.threw) {
-              cause = reply.cause;
-              answer.record(['T']);
-            } else if (!Array.isArray(reply.value)) answer.record(['X']);
-            else {
-              answer.record(['R']);
-              for (const row of reply.value) answer.record([read(row, 'id'), read(row, 'first'), read(row, 'last'), read(row, 'format')]);
-            }
-          } else {
-            const series = decodePrepared(`1${text.slice(3)}`);
-            const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
-            const reply = await this.#ask('insert', [record]);
-            if (reply.missing) answer.record(['M']);
-            else if (reply.threw) {
-              cause = reply.cause;
-              // The store's own constraint saw an overlap: the core looks again.
-              answer.record([read(cause, 'code') === 'OVERLAP' ? 'O' : 'F']);
-            } else {
-              inserted = record;
-              answer.record(['I']);
-            }
+            const rows = await this.#rowsAnswer(text);
+            cause = rows.cause ?? cause;
+            text = take(flow.resume(rows.answer));
+            continue;
           }
-          text = take(flow.resume(answer.done()));
+          const series = decodePrepared(`1${text.slice(3)}`);
+          const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
+          const insert = await this.#insertAnswer('insert', record);
+          cause = insert.cause ?? cause;
+          if (insert.stored) inserted = record;
+          text = take(flow.resume(insert.answer));
         }
         done(text, cause);
         switch (text.charCodeAt(2)) {
@@ -259,6 +370,12 @@ export function books(raw, wire) {
       this.#raw?.free();
       this.#raw = null;
     }
+  }
+
+  // Bulk requests are in the server build (feature `bulk`).
+  if (typeof raw.BulkRaw !== 'function') {
+    delete SeriesBook.prototype.planMany;
+    delete SeriesBook.prototype.createMany;
   }
 
   // The number lifecycle over the store, where the build has it (seriesguard/server).

@@ -20,6 +20,7 @@ use bindings::seriesguard::core::types as wit;
 use bindings::seriesguard::core::{host, store};
 
 use crate::book::{Refusal, Request, Row};
+use crate::bulk::BulkMode;
 use crate::error::{Field, SeriesError};
 use crate::flow::{self, BookFlow, Done, Mode, Record, Step, SyncStore};
 use crate::input::Value;
@@ -226,6 +227,14 @@ impl rules::Guest for Component {
 
     fn in_words(code: String, field: String, message: String) -> String {
         crate::error::in_words(&code, &field, &message)
+    }
+
+    fn read_csv(text: String) -> Result<Vec<Vec<String>>, wit::SeriesError> {
+        crate::csv::read(&text).map_err(one)
+    }
+
+    fn write_csv(rows: Vec<Vec<String>>) -> String {
+        crate::csv::write(&rows)
     }
 
     fn split_series(
@@ -765,6 +774,10 @@ impl SyncStore for HostStore {
     fn insert(&mut self, record: &Record) -> Result<(), Refusal> {
         store::insert(&created(record)).map_err(refusal_of)
     }
+
+    fn insert_many(&mut self, records: &[Record]) -> Result<(), Refusal> {
+        store::insert_many(&records.iter().map(created).collect::<Vec<_>>()).map_err(refusal_of)
+    }
 }
 
 /// A store's error as the core reads it.
@@ -811,6 +824,39 @@ fn run_flow(
     let rules = rules_or_refusal(rules)?;
     flow::run(mode, &self::request(request), &rules, &mut HostStore)
         .map_err(|issues| refusal(&issues))
+}
+
+/// A bulk flow's answer in the component's types.
+struct BulkOut {
+    outcomes: Vec<book::BulkOutcome>,
+    created: Vec<store::CreatedSeries>,
+    stored: bool,
+}
+
+fn run_bulk(
+    mode: BulkMode,
+    requests: &[book::CreateRequest],
+    rules: &Option<wit::Rules>,
+) -> Result<BulkOut, wit::SeriesError> {
+    let rules = rules_or_refusal(rules)?;
+    let requests: Vec<Request<'_>> = requests.iter().map(request).collect();
+    let bulk = flow::run_bulk(mode, &requests, &rules, &mut HostStore)
+        .map_err(|issues| refusal(&issues))?;
+    Ok(BulkOut {
+        outcomes: bulk
+            .outcomes
+            .iter()
+            .map(|o| match o {
+                Ok(plan) => book::BulkOutcome::Planned(plan_of(plan)),
+                Err(issues) => book::BulkOutcome::Refused(refusal(issues)),
+            })
+            .collect(),
+        created: match bulk.stored {
+            true => bulk.records.iter().map(created).collect(),
+            false => Vec::new(),
+        },
+        stored: bulk.stored,
+    })
 }
 
 fn plan_of(plan: &crate::inventory::Plan) -> wit::Plan {
@@ -900,6 +946,27 @@ impl book::Guest for Component {
             Done::Created(record) => Ok(created(&record)),
             _ => Err(unexpected()),
         }
+    }
+
+    fn plan_many(
+        requests: Vec<book::CreateRequest>,
+        free: bool,
+        rules: Option<wit::Rules>,
+    ) -> Result<Vec<book::BulkOutcome>, wit::SeriesError> {
+        Ok(run_bulk(BulkMode::Plan { free }, &requests, &rules)?.outcomes)
+    }
+
+    fn create_many(
+        requests: Vec<book::CreateRequest>,
+        free: bool,
+        rules: Option<wit::Rules>,
+    ) -> Result<book::BulkAnswer, wit::SeriesError> {
+        let bulk = run_bulk(BulkMode::Create { free }, &requests, &rules)?;
+        Ok(book::BulkAnswer {
+            outcomes: bulk.outcomes,
+            created: bulk.created,
+            stored: bulk.stored,
+        })
     }
 
     fn remove(id: String) -> Result<bool, wit::SeriesError> {

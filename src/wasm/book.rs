@@ -7,9 +7,13 @@ use wasm_bindgen::prelude::*;
 
 use std::cell::RefCell;
 
+#[cfg(feature = "bulk")]
+use super::value::records;
 use super::value::{fields, unpack, Held};
 use super::{read_rules, wire};
 use crate::book::{self, Refusal, Request};
+#[cfg(feature = "bulk")]
+use crate::bulk::{BulkFlow, BulkMode, BulkStep};
 use crate::error::Field;
 use crate::flow::{Answer, BookFlow, Done, Mode, Need, Record, Step};
 use crate::input::Value;
@@ -193,27 +197,159 @@ impl FlowRaw {
     /// missing; `T` it threw) and answers the next step.
     pub fn resume(&self, packed: &[u8]) -> u32 {
         let text = std::str::from_utf8(packed).unwrap_or_default();
-        let mut records = text.split('\u{1e}');
-        let answer = match records.next().map(|r| fields(r).map(unpack).next()) {
-            Some(Some(Value::Text("R"))) => Answer::Rows(
-                records
-                    .filter(|r| !r.is_empty())
-                    .map(|r| {
-                        let mut f = fields(r).map(unpack);
-                        let mut next = || f.next().unwrap_or(Value::Absent);
-                        (next(), next(), next(), next())
-                    })
-                    .collect(),
-            ),
-            Some(Some(Value::Text("I"))) => Answer::Inserted,
-            Some(Some(Value::Text("O"))) => Answer::Refused(Refusal::Overlap),
-            Some(Some(Value::Text("F"))) => Answer::Refused(Refusal::Failed),
-            Some(Some(Value::Text("M"))) => Answer::Failed { missing: true },
-            Some(Some(Value::Text("T"))) => Answer::Failed { missing: false },
-            _ => Answer::NotRows,
-        };
-        let step = self.flow.borrow_mut().resume(answer);
+        let step = self.flow.borrow_mut().resume(answer_of(text));
         wire::emit(step_text(step))
+    }
+}
+
+/// A store's answer as the wrapper packs it (see [`FlowRaw::resume`]).
+fn answer_of(text: &str) -> Answer<'_> {
+    let mut records = text.split('\u{1e}');
+    match records.next().map(|r| fields(r).map(unpack).next()) {
+        Some(Some(Value::Text("R"))) => Answer::Rows(
+            records
+                .filter(|r| !r.is_empty())
+                .map(|r| {
+                    let mut f = fields(r).map(unpack);
+                    let mut next = || f.next().unwrap_or(Value::Absent);
+                    (next(), next(), next(), next())
+                })
+                .collect(),
+        ),
+        Some(Some(Value::Text("I"))) => Answer::Inserted,
+        Some(Some(Value::Text("O"))) => Answer::Refused(Refusal::Overlap),
+        Some(Some(Value::Text("F"))) => Answer::Refused(Refusal::Failed),
+        Some(Some(Value::Text("M"))) => Answer::Failed { missing: true },
+        Some(Some(Value::Text("T"))) => Answer::Failed { missing: false },
+        _ => Answer::NotRows,
+    }
+}
+
+/// Many requests as one bulk flow ([`crate::bulk`]), in the server build
+/// (feature `bulk`), driven by
+/// `SeriesBook.planMany` / `createMany`: requests are added in chunks (the
+/// wrapper reports progress between them), then each step is carried to
+/// the store as [`FlowRaw`]'s are.
+#[cfg(feature = "bulk")]
+#[wasm_bindgen(js_name = BulkRaw)]
+pub struct BulkRaw {
+    flow: RefCell<BulkFlow>,
+}
+
+/// A bulk step as the wrapper reads it: a pool's rows as [`step_text`]
+/// asks them; `N US M` then per record `FS index` and the record as
+/// [`push_record`] writes it (insert them all); `1 US stored` (`1` or `0`)
+/// then per request `FS` and its plan or issues as [`wire::plan`] writes
+/// them; or the issues.
+#[cfg(feature = "bulk")]
+fn bulk_text(step: BulkStep, indexes: &[usize]) -> String {
+    match step {
+        BulkStep::Rows {
+            pool,
+            first,
+            last,
+            format,
+        } => step_text(Step::Need(Need::Rows {
+            pool,
+            first,
+            last,
+            format,
+        })),
+        BulkStep::InsertMany(records) => {
+            let mut out = String::from("N\u{1f}M");
+            for (record, index) in records.iter().zip(indexes) {
+                out.push(crate::packed::FS);
+                out.push_str(&index.to_string());
+                push_record(&mut out, record);
+            }
+            out
+        }
+        BulkStep::Done(Ok(bulk)) => {
+            let mut out = String::from(if bulk.stored { "1\u{1f}1" } else { "1\u{1f}0" });
+            for outcome in bulk.outcomes {
+                out.push(crate::packed::FS);
+                out.push_str(&wire::plan(outcome));
+            }
+            out
+        }
+        BulkStep::Done(Err(issues)) => wire::failure(&issues),
+    }
+}
+
+#[cfg(feature = "bulk")]
+#[wasm_bindgen(js_class = BulkRaw)]
+impl BulkRaw {
+    /// A bulk flow that plans (`create` false) or creates; `free`: with
+    /// the free parts of partly taken requests.
+    #[wasm_bindgen(constructor)]
+    pub fn new(create: bool, free: bool) -> BulkRaw {
+        let mode = match create {
+            true => BulkMode::Create { free },
+            false => BulkMode::Plan { free },
+        };
+        BulkRaw {
+            flow: RefCell::new(BulkFlow::new(mode)),
+        }
+    }
+
+    /// Adds packed requests under the book's rules: per request `kind US
+    /// id US start US end US scope US item_code US type`, `kind` the text
+    /// `object` for an object and the value itself otherwise.
+    pub fn add(&self, book: &BookRaw, packed: &[u8]) {
+        let text = std::str::from_utf8(packed).unwrap_or_default();
+        let mut flow = self.flow.borrow_mut();
+        for mut next in records(text) {
+            let kind = next();
+            if kind != Value::Text("object") {
+                flow.add_refused(vec![SeriesError::Invalid {
+                    field: Field::Input,
+                    reason: crate::error::Invalid::NotObject(kind.kind()),
+                }]);
+                continue;
+            }
+            let request = Request {
+                id: next(),
+                start: next(),
+                end: next(),
+                scope: next(),
+                item_code: next(),
+                kind: next(),
+            };
+            flow.add(&request, &book.rules);
+        }
+    }
+
+    /// The first step; `is_list`: the requests were an array (otherwise
+    /// the answer is why not).
+    pub fn start(&self, is_list: bool) -> u32 {
+        if !is_list {
+            let issue = SeriesError::Invalid {
+                field: Field::Input,
+                reason: crate::error::Invalid::Rule("must be an array of requests"),
+            };
+            return wire::emit(wire::failure(&[issue]));
+        }
+        let step = self.flow.borrow_mut().start();
+        self.emit(step)
+    }
+
+    /// Feeds the store's answer, packed as for [`FlowRaw::resume`] (`I`
+    /// for inserted, `O` refused by an overlap); answers the next step.
+    pub fn resume(&self, packed: &[u8]) -> u32 {
+        let text = std::str::from_utf8(packed).unwrap_or_default();
+        let step = self.flow.borrow_mut().resume(answer_of(text));
+        self.emit(step)
+    }
+}
+
+#[cfg(feature = "bulk")]
+impl BulkRaw {
+    fn emit(&self, step: BulkStep) -> u32 {
+        let indexes = match &step {
+            BulkStep::InsertMany(_) => self.flow.borrow().accepted_indexes(),
+            _ => Vec::new(),
+        };
+        wire::emit(bulk_text(step, &indexes))
     }
 }
 

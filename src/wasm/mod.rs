@@ -274,6 +274,23 @@ pub fn in_words_raw(code: &JsValue, field: &JsValue, message: &JsValue) -> Strin
     crate::error::in_words(&text(code), &text(field), &text(message))
 }
 
+/// CSV text read into rows ([`crate::csv::read_json`]); never throws.
+#[cfg(feature = "bulk")]
+#[wasm_bindgen(js_name = readCsvRaw)]
+pub fn read_csv_raw(text: &JsValue) -> u32 {
+    let text = Held::from_js(text);
+    wire::emit(wire::answer(
+        crate::input::text_arg(text.view(), Field::Input).and_then(crate::csv::read_json),
+    ))
+}
+
+/// A table, packed ([`crate::csv::write_packed`]), written as CSV; never throws.
+#[cfg(feature = "bulk")]
+#[wasm_bindgen(js_name = writeCsvRaw)]
+pub fn write_csv_raw(packed: &str) -> u32 {
+    wire::emit(wire::answer(crate::csv::write_packed(packed)))
+}
+
 /// `start..end` in chunks of at most `max` members; never throws. Not in
 /// the form build: a form validates, it does not split (2.1 KB gzipped).
 #[cfg(feature = "full")]

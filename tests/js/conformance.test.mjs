@@ -33,6 +33,12 @@ function scriptedStore(answers, asked) {
       if (answer.throws) throw new Error('the store is down');
       return Array.isArray(answer.rows) ? answer.rows.map(([id, a, b, format]) => ({ id, first: a, last: b, format })) : answer.rows;
     },
+    insertMany(list) {
+      asked.push(`insert many ${list.map((s) => `${s.start}..${s.end} ${s.count}`).join('; ')}`);
+      const answer = answers.shift();
+      if (answer.refused === 'overlap') throw Object.assign(new Error('constraint'), { code: 'OVERLAP' });
+      if (answer.refused) throw new Error('the store failed');
+    },
     insert(series) {
       const pieces = series.segments.length > 1 ? ` [${series.segments.map((g) => `${g.first}..${g.last}`).join(' ')}]` : '';
       asked.push(`insert ${series.start}..${series.end} ${series.count}${pieces}`);
@@ -62,7 +68,7 @@ const entriesOf = (index) => index.entries().map((e) => [String(e.id), e.start, 
 // The ops over one entry (the server's, the main one or the form's): each
 // op calls only that entry's functions and classes (one wasm instance).
 const opsOf = ({
-  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords, splitSeries,
+  validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords, readCsv, writeCsv, splitSeries,
   morHash, hmacSha256, fingerprint, SeriesIndex, SeriesBook, MemoryStore, profiles,
 }) => {
   const indexOf = (c) => {
@@ -84,6 +90,16 @@ const opsOf = ({
   }),
   check_digit: (c) => attempt(() => ({ digit: checkDigit(c.scheme, c.body) })),
   in_words: (c) => ({ words: inWords(c.issue) }),
+  csv(c) {
+    let out;
+    try {
+      out = { rows: readCsv(c.text) };
+    } catch (error) {
+      out = { error: error.code, message: error.message };
+    }
+    if (c.write !== undefined) out.written = writeCsv(c.write);
+    return out;
+  },
   verify_check_digit: (c) => attempt(() => ({ valid: verifyCheckDigit(c.scheme, c.id) })),
   split: (c) => attempt(() => ({ pieces: splitSeries(c.start, c.end, BigInt(c.max), c.rules).map((p) => [p.start, p.end, String(p.count)]) })),
   mor_hash: (c) => attempt(() => ({ hash: morHash(c.params, c.secret) })),
@@ -130,6 +146,32 @@ const opsOf = ({
           create: r.create.map((x) => [x.start, x.end]), skipped: r.skipped.map((x) => [String(x.id), x.start, x.end]),
         };
       } else result = { created: [r.start, r.end, String(r.count)] };
+    } catch (error) {
+      if (!(error instanceof SeriesError)) throw error;
+      result = { error: error.code };
+    }
+    return { asked, result };
+  },
+  // Many requests through SeriesBook.planMany / createMany over the scripted store.
+  async bulk(c) {
+    const answers = [...c.answers];
+    const asked = [];
+    const book = new SeriesBook(scriptedStore(answers, asked), c.rules);
+    const free = c.mode.endsWith('_free');
+    const holders = (list) => list.map((x) => [String(x.id), x.start, x.end]);
+    const outcome = (o) => {
+      if (o instanceof SeriesError) {
+        return o.code === 'OVERLAP' ? ['refused', 'OVERLAP', o.details.conflicts.map((x) => String(x.id))] : ['refused', o.code];
+      }
+      const head = [String(o.created), String(o.requested)];
+      return o.skipped.length === 0 ? ['create', ...head] : ['partial', ...head, holders(o.skipped)];
+    };
+    let result;
+    try {
+      if (c.mode.startsWith('create')) {
+        const r = await book.createMany(c.requests, undefined, { free });
+        result = { outcomes: r.outcomes.map(outcome), stored: r.stored };
+      } else result = { outcomes: (await book.planMany(c.requests, { free })).map(outcome) };
     } catch (error) {
       if (!(error instanceof SeriesError)) throw error;
       result = { error: error.code };
@@ -356,7 +398,7 @@ const ops = opsOf(server);
 const mainOps = opsOf(main);
 const formOps = opsOf(form);
 // What only the server entry holds: the platform create flows and the number lifecycle.
-const SERVER_OPS = ['shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle', 'pool_book'];
+const SERVER_OPS = ['bulk', 'csv', 'shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle', 'pool_book'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
 const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many', 'in_words'];
 
@@ -397,6 +439,9 @@ test('the create flows are in seriesguard/server only; every other name is in bo
   const flows = ['abillity.stockNumber', 'mor.cardsCreate', 'shipsy.create'];
   assert.deepEqual(names(server.profiles).filter((n) => !names(main.profiles).includes(n)), flows);
   assert.deepEqual(names(main.profiles).filter((n) => !names(server.profiles).includes(n)), []);
-  assert.deepEqual(Object.keys(main).sort(), Object.keys(server).sort());
+  // CSV is the server build's (feature `bulk`), with SeriesBook's planMany and createMany.
+  assert.deepEqual(Object.keys(main).sort(), Object.keys(server).filter((k) => !['readCsv', 'writeCsv'].includes(k)).sort());
+  assert.equal(typeof main.SeriesBook.prototype.planMany, 'undefined');
+  assert.equal(typeof server.SeriesBook.prototype.createMany, 'function');
   assert.notEqual(main.SeriesIndex, server.SeriesIndex, 'two instances, two classes');
 });

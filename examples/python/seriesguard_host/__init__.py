@@ -152,6 +152,7 @@ class Seriesguard:
             with root.add_instance(f"{PACKAGE}/store@{VERSION}") as imported:
                 imported.add_func("overlapping", self._overlapping)
                 imported.add_func("insert", self._insert)
+                imported.add_func("insert-many", self._insert_many)
                 imported.add_func("remove", self._remove)
                 imported.add_func("pool-trail", self._pool_trail)
                 imported.add_func("append-pool", self._append_pool)
@@ -182,6 +183,25 @@ class Seriesguard:
 
     def _insert(self, _ctx: Any, series: Any) -> Any:
         return _stored(lambda: self.store.insert(_plain(series)))
+
+    def _insert_many(self, _ctx: Any, series: Any) -> Any:
+        records = [_plain(s) for s in series]
+        insert_many = getattr(self.store, "insert_many", None)
+        if insert_many is not None:
+            return _stored(lambda: insert_many(records))
+
+        def one_by_one() -> None:
+            # All or none over a store without insert_many: what was stored is taken back.
+            done = []
+            try:
+                for record in records:
+                    self.store.insert(record)
+                    done.append(record["id"])
+            except BaseException:
+                for id in done:
+                    self.store.remove(id)
+                raise
+        return _stored(one_by_one)
 
     def _remove(self, _ctx: Any, id: str) -> Any:
         # result<bool, string>: wasmtime-py tells the cases apart by type.
@@ -301,6 +321,14 @@ class Seriesguard:
         """An issue's message as a page shows it: the field in words, API sentences in words."""
         return self._call("rules", "in-words", issue["code"], issue["field"], issue["message"])
 
+    def read_csv(self, text: str) -> list:
+        """CSV text read into rows of cells (a cell write_csv defused reads back as it was)."""
+        return [list(row) for row in self._result("rules", "read-csv", text)]
+
+    def write_csv(self, rows: list) -> str:
+        """Rows written as CSV for spreadsheets: every cell quoted, formulas defused."""
+        return self._call("rules", "write-csv", [[str(cell) for cell in row] for row in rows])
+
     def split(self, start: str, end: str, max_per_chunk: int, rules: Optional[dict] = None) -> list:
         pieces = _plain(self._result("rules", "split-series", start, end, str(max_per_chunk), _rules(rules)))
         return [{**p, "count": int(p["count"])} for p in pieces]
@@ -363,6 +391,18 @@ class Seriesguard:
     def create_free(self, request: dict, rules: Optional[dict] = None) -> dict:
         """Creates only the free part as one series (one insert); raises SeriesError OVERLAP when nothing is free."""
         return _created(self._result("book", "create-free", _request(request), _rules(rules)))
+
+    def plan_many(self, requests: list, free: bool = False, rules: Optional[dict] = None) -> list:
+        """Many requests checked at once against the store (asked once per pool) and against the
+        requests before them; nothing stored. Per request its plan, or the SeriesError refusing it."""
+        return [_outcome(o) for o in self._result("book", "plan-many", [_request(r) for r in requests], free, _rules(rules))]
+
+    def create_many(self, requests: list, free: bool = False, rules: Optional[dict] = None) -> dict:
+        """Creates the free requests (with free=True also the free part of partly taken ones) with one
+        store.insert_many: {'outcomes', 'created', 'stored'}."""
+        answer = self._result("book", "create-many", [_request(r) for r in requests], free, _rules(rules))
+        return {"outcomes": [_outcome(o) for o in answer.outcomes], "created": [_created(c) for c in answer.created],
+                "stored": answer.stored}
 
     def remove(self, id: Any) -> bool:
         """Removes a series through the store's remove(); whether there was one."""
@@ -652,6 +692,11 @@ def _plan(record: Any) -> dict:
     return {"create": [{**c, "count": int(c["count"])} for c in p["create"]],
             "skipped": [_conflict(c) for c in p["skipped"]],
             "created": int(p["created"]), "requested": int(p["requested"])}
+
+
+def _outcome(variant: Any) -> Any:
+    """A bulk outcome: the plan, or the SeriesError refusing the request."""
+    return _plan(variant.payload) if variant.tag == "planned" else _error(variant.payload)
 
 
 def _created(record: Any) -> dict:

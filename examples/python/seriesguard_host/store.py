@@ -98,6 +98,18 @@ class SQLiteStore:
              for s in series["segments"]],
         )
 
+    def insert_many(self, series_list: list) -> None:
+        """Stores all of the series or none (a savepoint, so inside a caller's transaction too)."""
+        self.db.execute("SAVEPOINT insert_many")
+        try:
+            for series in series_list:
+                self.insert(series)
+        except BaseException:
+            self.db.execute("ROLLBACK TO insert_many")
+            self.db.execute("RELEASE insert_many")
+            raise
+        self.db.execute("RELEASE insert_many")
+
     def remove(self, id: str) -> bool:
         return self.db.execute("DELETE FROM series WHERE id = ?", (id,)).rowcount > 0
 

@@ -42,6 +42,14 @@ def scripted_store(answers, asked):
             if answer.get("refused"):
                 raise RuntimeError("the store failed")
 
+        def insert_many(self, series):
+            asked.append("insert many " + "; ".join(f"{s['start']}..{s['end']} {s['count']}" for s in series))
+            answer = answers.pop(0)
+            if answer.get("refused") == "overlap":
+                raise StoreOverlap(series[0]["id"])
+            if answer.get("refused"):
+                raise RuntimeError("the store failed")
+
     return Scripted()
 
 
@@ -158,6 +166,40 @@ class Runner:
 
     def check_digit(self, c):
         return attempt(lambda: {"digit": self.sg.check_digit(c["scheme"], c["body"])})
+
+    def bulk(self, c):
+        asked = []
+        book = Seriesguard(store=scripted_store(list(c["answers"]), asked))
+        free = c["mode"].endswith("_free")
+
+        def outcome(o):
+            if isinstance(o, SeriesError):
+                if o.code == "OVERLAP":
+                    return ["refused", "OVERLAP", [x["id"] for x in o.conflicts]]
+                return ["refused", o.code]
+            head = [str(o["created"]), str(o["requested"])]
+            if not o["skipped"]:
+                return ["create", *head]
+            return ["partial", *head, [[x["id"], x["start"], x["end"]] for x in o["skipped"]]]
+
+        try:
+            if c["mode"].startswith("create"):
+                r = book.create_many(c["requests"], free, c.get("rules"))
+                result = {"outcomes": [outcome(o) for o in r["outcomes"]], "stored": r["stored"]}
+            else:
+                result = {"outcomes": [outcome(o) for o in book.plan_many(c["requests"], free, c.get("rules"))]}
+        except SeriesError as error:
+            result = {"error": error.code}
+        return {"asked": asked, "result": result}
+
+    def csv(self, c):
+        try:
+            out = {"rows": self.sg.read_csv(c["text"])}
+        except SeriesError as error:
+            out = {"error": error.code, "message": error.message}
+        if "write" in c:
+            out["written"] = self.sg.write_csv(c["write"])
+        return out
 
     def in_words(self, c):
         return {"words": self.sg.in_words(c["issue"])}
