@@ -2,7 +2,8 @@
 // from seriesguard: this file only reads the form, shows the library's
 // issues next to their fields, and stores series through a SeriesBook over
 // IndexedDB. There is no validation logic here to drift from the server's.
-import init, { profiles, SeriesBook, indexedDbStore, inWords } from '/pkg/server.js';
+import init, { profiles, SeriesBook, indexedDbStore, inWords, readCsv, writeCsv } from '/pkg/server.js';
+import { importer } from '/import.js';
 
 const form = document.getElementById('series');
 const $ = (id) => document.getElementById(id);
@@ -12,7 +13,7 @@ try {
   // Without the library nothing on the form can be checked: say so, and
   // leave nothing that looks usable.
   $('load-error').textContent = `The page could not load its number library (${error.message}). Reload the page; until it loads, nothing can be checked or added.`;
-  for (const control of form.elements) control.disabled = true;
+  for (const control of document.querySelectorAll('input, select, button')) control.disabled = true;
   throw error;
 }
 // One store, one book per number format: a series is validated, counted,
@@ -207,7 +208,16 @@ async function list() {
     rows = found;
     total = found.length;
   } else if (customer) {
-    ({ series: rows, total } = await book().page({ scope: customer, order: $('order').value, offset, limit: PAGE }));
+    // A store that cannot answer says so; the list is not shown as empty.
+    try {
+      ({ series: rows, total } = await book().page({ scope: customer, order: $('order').value, offset, limit: PAGE }));
+      $('list-error').textContent = '';
+    } catch (error) {
+      $('list-error').textContent = `Could not read the stored series: ${error.message}`;
+      renderRows([]);
+      $('empty').hidden = true;
+      return [];
+    }
     // A delete emptied the last page: show the one before.
     if (rows.length === 0 && offset > 0) {
       offset = Math.max(0, offset - PAGE);
@@ -326,15 +336,36 @@ function download(name, type, text) {
   URL.revokeObjectURL(a.href);
 }
 
-const csvCell = (v) => `"${String(v).replaceAll('"', '""')}"`;
+// A file name after the customer and today's date: series-client-GL438-2026-11-27.csv.
+const fileName = (what, customer, extension) => `${what}-${customer.replaceAll(':', '-')}-${new Date().toISOString().slice(0, 10)}.${extension}`;
+
+// Every series of the customer, a page of the store at a time, as an
+// operator reads them: the customer, the range and what was entered; no
+// internal fields (ids, fingerprints, segments).
+const EXPORTED = ['customer', 'start', 'end', 'count', 'format', 'item_code', 'type', 'service_types', 'created_at'];
+async function exported() {
+  const customer = last?.validation.customer;
+  if (!customer) return null;
+  const rows = [];
+  for (let offset = 0; ; offset += 1000) {
+    const { series, total } = await book().page({ scope: customer, offset, limit: 1000 });
+    for (const s of series) {
+      rows.push({
+        customer, start: s.start, end: s.end, count: String(s.count), format: s.format ?? 'plain', item_code: s.item_code,
+        type: s.type, service_types: (s.service_types ?? []).join(' '), created_at: s.created_at ?? '',
+      });
+    }
+    if (offset + series.length >= total || series.length === 0) return { customer, rows };
+  }
+}
 $('export-json').addEventListener('click', async () => {
-  download('series.json', 'application/json', JSON.stringify(await list(), null, 2));
+  const data = await exported();
+  if (data) download(fileName('series', data.customer, 'json'), 'application/json', JSON.stringify(data.rows, null, 2));
 });
+// Cells a spreadsheet would run as formulas are defused by the library's CSV writer.
 $('export-csv').addEventListener('click', async () => {
-  const rows = await list();
-  const header = ['id', 'start', 'end', 'count', 'format', 'item_code', 'type', 'service_types', 'created_at'];
-  const lines = rows.map((s) => [s.id, s.start, s.end, s.count, s.format, s.item_code, s.type, (s.service_types ?? []).join(' '), s.created_at].map(csvCell).join(','));
-  download('series.csv', 'text/csv', [header.join(','), ...lines].join('\n'));
+  const data = await exported();
+  if (data) download(fileName('series', data.customer, 'csv'), 'text/csv', writeCsv([EXPORTED, ...data.rows.map((r) => EXPORTED.map((k) => r[k]))]));
 });
 
 // The customer is in the URL (?client_code= or ?hub_code=), so a reload or a
@@ -400,6 +431,22 @@ form.addEventListener('keydown', async (event) => {
 $('create-free').addEventListener('click', () => submit(true));
 
 tabs?.addEventListener('message', () => refresh().then(list));
+
+importer({
+  profiles, inWords, readCsv, writeCsv, download, fileName,
+  page: {
+    book: () => book(),
+    customer: () => last?.validation.customer ?? null,
+    fields: () => Object.fromEntries(CUSTOMER.map((name) => [name, $(name).value])),
+    rules,
+    async created() {
+      changed();
+      offset = 0;
+      found = null;
+      await list();
+    },
+  },
+});
 
 await refresh();
 await list();

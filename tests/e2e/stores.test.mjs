@@ -26,6 +26,8 @@ for (const kind of ['localStorageStore', 'indexedDbStore']) {
   test(`SeriesBook over ${kind} persists and refuses overlaps`, async () => {
     const run = (step) => page.evaluate(async ([kind, step]) => {
       const lib = await import('/pkg/web.js');
+    await lib.default();
+      await lib.default();
       const book = new lib.SeriesBook(lib[kind]());
       if (step === 'create') {
         const created = await book.create({ id: 'S1', start: 'V10000051', end: 'V10000060', scope: 'GL438' });
@@ -52,6 +54,8 @@ for (const kind of ['MemoryStore', 'localStorageStore', 'indexedDbStore']) {
   test(`${kind}: get, page (by start and newest first), insertMany all or none, overlapping answers the colliding rows`, async () => {
     const got = await page.evaluate(async ([kind, name]) => {
       const lib = await import('/pkg/web.js');
+    await lib.default();
+      await lib.default();
       const store = kind === 'MemoryStore' ? new lib.MemoryStore()
         : kind === 'indexedDbStore' ? lib.indexedDbStore(name) : lib.localStorageStore(localStorage, name);
       const book = new lib.SeriesBook(store);
@@ -109,6 +113,7 @@ for (const kind of ['MemoryStore', 'localStorageStore', 'indexedDbStore']) {
 test('indexedDbStore: a database of version 2 is indexed on opening, its series kept', async () => {
   const got = await page.evaluate(async () => {
     const lib = await import('/pkg/web.js');
+    await lib.default();
     const name = 'upgrade-from-2';
     // A version-2 database as the previous release wrote it.
     const old = new lib.SeriesBook(lib.MemoryStore ? new lib.MemoryStore() : null);
