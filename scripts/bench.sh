@@ -13,4 +13,6 @@ node benches/js/server.mjs
 target/py/bin/python benches/python/bench.py
 # The component from a Rust host (wasmtime): its own cost per call, beside wasmtime-py's.
 CARGO_TARGET_DIR=target/component-host cargo run --quiet --release --manifest-path benches/component-host/Cargo.toml
+# The dashboard in Chromium with 100,000 series stored: typing, per keystroke.
+node benches/browser/typing.mjs
 node --expose-gc --max-old-space-size=8192 benches/js/run.mjs

@@ -383,6 +383,15 @@ ${native('bench-component-rust.md')}
 
 ${native('bench-server.md')}
 
+## The dashboard with 100,000 series stored (www/, headless Chromium)
+
+Typing stays within a frame (16 ms) per keystroke: the page validates and
+counts synchronously and asks the store for the range's conflicts without
+waiting on it; the list is read a page at a time, only on a customer change,
+a page turn, an add or a delete (\`benches/browser/typing.mjs\`).
+
+${native('bench-typing.md')}
+
 ## Reproduce
 
 \`\`\`sh

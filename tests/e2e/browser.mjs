@@ -29,6 +29,32 @@ export async function launch() {
 }
 
 /**
+ * Stores `count` series of ten for customer `scope` (`client:CODE`) in the
+ * page's IndexedDB store, in one transaction, each prepared by the library:
+ * B01000000..B01000009, B01000020..B01000029, ... (a gap after each),
+ * stored in a scrambled order (series n is the (i * 7919 % count)-th
+ * stored), item code ICn, created a second apart.
+ */
+export async function seed(page, scope, count) {
+  return page.evaluate(async ([scope, count]) => {
+    const lib = await import('/pkg/server.js');
+    await lib.default();
+    const store = lib.indexedDbStore('seriesguard-demo');
+    const book = new lib.SeriesBook(store);
+    const list = [];
+    for (let i = 0; i < count; i++) {
+      const n = (i * 7919) % count;
+      const start = `B${String(1000000 + n * 20).padStart(8, '0')}`;
+      const end = `B${String(1000000 + n * 20 + 9).padStart(8, '0')}`;
+      const series = book.prepare({ start, end, scope, item_code: `IC${n}` });
+      list.push({ ...series, service_types: ['EXPRESS'], created_at: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString() });
+    }
+    await store.insertMany(list);
+    return list.length;
+  }, [scope, count]);
+}
+
+/**
  * The dashboard (www/) served on a free port in a fresh browser: `open()`
  * loads it and waits until it is ready, `fill(fields)` types into fields by
  * id and lets the asynchronous overlap check settle; `pageErrors` collects

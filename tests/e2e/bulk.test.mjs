@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { readCsv } from 'seriesguard/server';
-import { dashboard } from './browser.mjs';
+import { dashboard, seed } from './browser.mjs';
 
 const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
 let ui;
@@ -33,23 +33,7 @@ const customer = async (code) => {
 };
 
 test('100,000 stored series: the list is paged and sorted, the search finds the series holding a number', async () => {
-  // Stored through the page's own store in one transaction, each series prepared by the library.
-  const seeded = await page.evaluate(async () => {
-    const lib = await import('/pkg/server.js');
-    await lib.default();
-    const store = lib.indexedDbStore('seriesguard-demo');
-    const book = new lib.SeriesBook(store);
-    const list = [];
-    for (let i = 0; i < 100000; i++) {
-      // Blocks of ten, stored in a scrambled order, with a gap after each.
-      const n = (i * 7919) % 100000;
-      const start = `B${String(1000000 + n * 20).padStart(8, '0')}`;
-      const end = `B${String(1000000 + n * 20 + 9).padStart(8, '0')}`;
-      list.push({ ...book.prepare({ start, end, scope: 'client:BIG100K', item_code: `IC${n}` }), service_types: ['EXPRESS'], created_at: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString() });
-    }
-    await store.insertMany(list);
-    return list.length;
-  });
+  const seeded = await seed(page, 'client:BIG100K', 100000);
   assert.equal(seeded, 100000);
   await customer('big100k');
   await page.waitForFunction(() => document.getElementById('page-info').textContent !== '');
