@@ -80,6 +80,12 @@ export class SeriesBook extends BaseBook {
    * (OVERLAP, naming the holders, when nothing is free). The store is asked once per pool.
    * With `free`, partly taken requests are planned as `createMany` with `free` creates them.
    */
+  /**
+   * Checks a series as a store is handed it (by a client that ran the book itself, over HTTP)
+   * against this book's rules: its fields valid, its segments inside the pools of its range, in
+   * order, from its start to its end, its count theirs. Throws `SeriesError` INPUT_INVALID.
+   */
+  verify(series: CreatedSeries): void;
   planMany(requests: readonly CreateRequest[], options?: { free?: boolean; onProgress?: (progress: BulkProgress) => void }): Promise<BulkOutcome[]>;
   /**
    * Creates many requests with one `store.insertMany` (all or none): the free ones, and with

@@ -139,6 +139,85 @@ pub fn prepare<'a>(
     }
 }
 
+/// Checks a series as a store is handed it (over HTTP, from a client that
+/// ran the book itself) against what this book's rules make of it: its
+/// fields valid; its segments (pool key text, first, last) inside the
+/// pools its range touches, in order, without overlapping, beginning at its
+/// start and ending at its end; its count theirs. A whole series and the
+/// free part of one (segments with gaps) both pass; anything else is
+/// refused with `INPUT_INVALID` on `series`.
+///
+/// ```
+/// use seriesguard::book::{prepare, verify, Request};
+/// use seriesguard::{input::Value, range::SeriesRules};
+/// let request = Request {
+///     id: Value::Absent, start: Value::Text("V10"), end: Value::Text("V19"),
+///     scope: Value::Absent, item_code: Value::Absent, kind: Value::Absent,
+/// };
+/// let rules = SeriesRules::default();
+/// let key = prepare(&request, &rules).unwrap().segments[0].key.key_text();
+/// let free_part = [(key.as_str(), Value::Text("10"), Value::Text("12")), (key.as_str(), Value::Text("15"), Value::Text("19"))];
+/// assert!(verify(&request, &free_part, Value::Text("8"), &rules).is_ok());
+/// let past_end = [(key.as_str(), Value::Text("10"), Value::Text("20"))];
+/// assert_eq!(verify(&request, &past_end, Value::Text("11"), &rules).unwrap_err()[0].code(), "INPUT_INVALID");
+/// ```
+pub fn verify(
+    request: &Request<'_>,
+    segments: &[(&str, Value<'_>, Value<'_>)],
+    count: Value<'_>,
+    rules: &SeriesRules,
+) -> Result<(), Vec<SeriesError>> {
+    let prepared = prepare(request, rules)?;
+    let refused = |why: &'static str| {
+        vec![SeriesError::Invalid {
+            field: Field::Series,
+            reason: Invalid::Rule(why),
+        }]
+    };
+    let keys: Vec<String> = prepared.segments.iter().map(|s| s.key.key_text()).collect();
+    let mut held: u128 = 0;
+    let mut previous: Option<(usize, u128)> = None;
+    for (key, first, last) in segments {
+        let at = keys.iter().position(|k| k == key);
+        let (Some(at), Some(first), Some(last)) = (at, first.as_exact_u128(), last.as_exact_u128())
+        else {
+            return Err(refused(
+                "segments must name the pools of its range, with serials as decimal strings",
+            ));
+        };
+        let inside = prepared
+            .segments
+            .get(at)
+            .is_some_and(|p| p.first <= first && first <= last && last <= p.last);
+        let after = match previous {
+            None => true,
+            Some((pool, end)) => pool < at || (pool == at && end < first),
+        };
+        if !inside || !after {
+            return Err(refused(
+                "segments must lie inside its range, in order, without overlapping",
+            ));
+        }
+        previous = Some((at, last));
+        held = held.saturating_add(last - first + 1);
+    }
+    let ends = |i: usize| prepared.segments.get(i).map(|p| (p.first, p.last));
+    let begins = segments.first().and_then(|(_, f, _)| f.as_exact_u128()) == ends(0).map(|e| e.0);
+    let finishes = segments.last().and_then(|(_, _, l)| l.as_exact_u128())
+        == ends(prepared.segments.len().saturating_sub(1)).map(|e| e.1);
+    if !begins || !finishes {
+        return Err(refused(
+            "segments must begin at its start and end at its end",
+        ));
+    }
+    if count.as_exact_u128() != Some(held) {
+        return Err(refused(
+            "count must be how many identifiers its segments hold",
+        ));
+    }
+    Ok(())
+}
+
 /// The id of a series created without one: its fingerprint, with the scope
 /// hashed in when there is one, since the same numbers may be stored once in
 /// each scope (a client's `V10000051` and another client's are two series).

@@ -760,6 +760,34 @@ fn run(c: &Json) -> Json {
         "lifecycle" => lifecycle(c),
         "flow" => scripted_flow(c),
         "bulk" => scripted_bulk(c),
+        "verify" => {
+            let (rules, _) = rules(c);
+            let request = request_of(&c["request"]);
+            // The pools as the book prepares the request (or the same range in another scope).
+            let mut pools_of = c["request"].clone();
+            if let Some(other) = c["other_scope"].as_str() {
+                pools_of["scope"] = json!(other);
+            }
+            let keys: Vec<String> = match book::prepare(&request_of(&pools_of), &rules) {
+                Ok(p) => p.segments.iter().map(|s| s.key.key_text()).collect(),
+                Err(_) => vec![String::new()],
+            };
+            let segments: Vec<(&str, Value<'_>, Value<'_>)> = c["segments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| {
+                    let key = keys
+                        .get(g[0].as_u64().unwrap() as usize)
+                        .map_or("", String::as_str);
+                    (key, text(&g[1]), text(&g[2]))
+                })
+                .collect();
+            match book::verify(&request, &segments, text(&c["count"]), &rules) {
+                Ok(()) => json!({ "ok": true }),
+                Err(issues) => error(&issues),
+            }
+        }
         "platform_flow" => platform_flow(c),
         "validate_many" => {
             let (rules, rule_issues) = rules(c);

@@ -258,6 +258,19 @@ export function books(raw, wire) {
       return { answer: answer.done(), cause: reply.threw ? reply.cause : undefined, stored: !reply.missing && !reply.threw };
     }
 
+    /**
+     * Checks a series as a store is handed it (by a client that ran the book itself, over
+     * HTTP) against this book's rules: its fields valid, its segments inside the pools of
+     * its range, in order, from its start to its end, its count theirs. A whole series and
+     * the free part of one pass; anything else throws SeriesError INPUT_INVALID.
+     */
+    verify(series) {
+      const segments = read(series, 'segments');
+      const packer = new Packer(64);
+      for (const g of Array.isArray(segments) ? segments : []) packer.record([read(read(g, 'pool'), 'key'), read(g, 'first'), read(g, 'last')]);
+      records(take(this.#raw.verify(series, packer.done(), read(series, 'count'))));
+    }
+
     /** Removes a series through the store's remove(). */
     remove(id) {
       return this.#serially(async () => Boolean(await this.#call('remove', id)));
@@ -376,6 +389,7 @@ export function books(raw, wire) {
   if (typeof raw.BulkRaw !== 'function') {
     delete SeriesBook.prototype.planMany;
     delete SeriesBook.prototype.createMany;
+    delete SeriesBook.prototype.verify;
   }
 
   // The number lifecycle over the store, where the build has it (seriesguard/server).

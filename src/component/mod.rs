@@ -948,6 +948,34 @@ impl book::Guest for Component {
         }
     }
 
+    fn verify(
+        series: store::CreatedSeries,
+        rules: Option<wit::Rules>,
+    ) -> Result<(), wit::SeriesError> {
+        let rules = rules_or_refusal(&rules)?;
+        let request = Request {
+            id: Value::Text(&series.id),
+            start: Value::Text(&series.start),
+            end: Value::Text(&series.end),
+            scope: Value::Text(&series.scope),
+            item_code: Value::Text(&series.item_code),
+            kind: Value::Text(&series.kind),
+        };
+        let segments: Vec<(&str, Value<'_>, Value<'_>)> = series
+            .segments
+            .iter()
+            .map(|s| {
+                (
+                    s.pool.key.as_str(),
+                    Value::Text(&s.first),
+                    Value::Text(&s.last),
+                )
+            })
+            .collect();
+        crate::book::verify(&request, &segments, Value::Text(&series.count), &rules)
+            .map_err(|issues| refusal(&issues))
+    }
+
     fn plan_many(
         requests: Vec<book::CreateRequest>,
         free: bool,

@@ -277,6 +277,46 @@ fn bulk_text(step: BulkStep, indexes: &[usize]) -> String {
 }
 
 #[cfg(feature = "bulk")]
+#[wasm_bindgen(js_class = BookRaw)]
+impl BookRaw {
+    /// Checks a series as a store is handed it ([`crate::book::verify`]):
+    /// its request fields, its segments packed (`key US first US last` per
+    /// segment, as written by the wrapper) and its count. `1`, or why not.
+    pub fn verify(&self, series: &JsValue, segments: &[u8], count: &JsValue) -> u32 {
+        if let Some(issue) = Held::kind_of(series).view().expect_object(Field::Input) {
+            return wire::emit(wire::failure(&[issue]));
+        }
+        let f =
+            ["id", "start", "end", "scope", "item_code", "type"].map(|k| Held::field(series, k));
+        let request = Request {
+            id: f[0].view(),
+            start: f[1].view(),
+            end: f[2].view(),
+            scope: f[3].view(),
+            item_code: f[4].view(),
+            kind: f[5].view(),
+        };
+        let text = std::str::from_utf8(segments).unwrap_or_default();
+        let parts: Vec<(&str, Value<'_>, Value<'_>)> = records(text)
+            .map(|mut next| {
+                let key = match next() {
+                    Value::Text(t) => t,
+                    _ => "",
+                };
+                (key, next(), next())
+            })
+            .collect();
+        let count = Held::from_js(count);
+        wire::emit(wire::done(book::verify(
+            &request,
+            &parts,
+            count.view(),
+            &self.rules,
+        )))
+    }
+}
+
+#[cfg(feature = "bulk")]
 #[wasm_bindgen(js_class = BulkRaw)]
 impl BulkRaw {
     /// A bulk flow that plans (`create` false) or creates; `free`: with

@@ -152,6 +152,27 @@ const opsOf = ({
     }
     return { asked, result };
   },
+  verify(c) {
+    const book = new SeriesBook(new MemoryStore(), c.rules);
+    const scope = c.other_scope ?? c.request.scope;
+    let pools;
+    try {
+      pools = book.prepare({ ...c.request, scope }).segments.map((g) => g.pool);
+    } catch {
+      pools = [{ key: '' }];
+    }
+    let series;
+    try {
+      series = book.prepare(c.request);
+    } catch {
+      series = { ...c.request };
+    }
+    series = { ...series, count: c.count, segments: c.segments.map(([at, first, last]) => ({ pool: pools[at] ?? { key: '' }, first, last })) };
+    return attempt(() => {
+      book.verify(series);
+      return { ok: true };
+    });
+  },
   // Many requests through SeriesBook.planMany / createMany over the scripted store.
   async bulk(c) {
     const answers = [...c.answers];
@@ -398,7 +419,7 @@ const ops = opsOf(server);
 const mainOps = opsOf(main);
 const formOps = opsOf(form);
 // What only the server entry holds: the platform create flows and the number lifecycle.
-const SERVER_OPS = ['bulk', 'csv', 'shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle', 'pool_book'];
+const SERVER_OPS = ['bulk', 'csv', 'verify', 'shipsy_create', 'shipsy_creates', 'mor_cards', 'platform_flow', 'abillity', 'lifecycle', 'pool_book'];
 // What the form entry holds: the validation functions, nothing with an index, a book or a profile.
 const FORM_OPS = ['validate', 'count', 'parse', 'check_digit', 'verify_check_digit', 'validate_many', 'in_words'];
 

@@ -392,6 +392,13 @@ class Seriesguard:
         """Creates only the free part as one series (one insert); raises SeriesError OVERLAP when nothing is free."""
         return _created(self._result("book", "create-free", _request(request), _rules(rules)))
 
+    def verify(self, series: dict, rules: Optional[dict] = None) -> None:
+        """Checks a series as a store is handed it against the rules; raises SeriesError (INPUT_INVALID)."""
+        segments = [_Record(pool=_Record(**{**g["pool"], "width": int(g["pool"]["width"])}), first=str(g["first"]),
+                            last=str(g["last"])) for g in series["segments"]]
+        record = _Record(**{**series, "count": str(series["count"]), "segments": segments})
+        self._result("book", "verify", record, _rules(rules))
+
     def plan_many(self, requests: list, free: bool = False, rules: Optional[dict] = None) -> list:
         """Many requests checked at once against the store (asked once per pool) and against the
         requests before them; nothing stored. Per request its plan, or the SeriesError refusing it."""

@@ -167,6 +167,23 @@ class Runner:
     def check_digit(self, c):
         return attempt(lambda: {"digit": self.sg.check_digit(c["scheme"], c["body"])})
 
+    def verify(self, c):
+        scope = c.get("other_scope", c["request"].get("scope"))
+        try:
+            pools = [g["pool"] for g in self.sg.prepare({**c["request"], "scope": scope}, c.get("rules"))["segments"]]
+        except SeriesError:
+            pools = []
+        try:
+            series = self.sg.prepare(c["request"], c.get("rules"))
+        except SeriesError:
+            series = {"id": "x", "start": c["request"]["start"], "end": c["request"]["end"], "fingerprint": "",
+                      "scope": "", "item_code": "", "kind": "virtual", "format": "plain"}
+        blank = {"key": "", "prefix": "", "suffix": "", "width": 0, "scheme": "none", "scope": "", "format": "plain"}
+        segments = [{"pool": pools[at] if at < len(pools) else blank, "first": first, "last": last}
+                    for at, first, last in c["segments"]]
+        return attempt(lambda: self.sg.verify({**series, "count": c["count"], "segments": segments}, c.get("rules"))
+                       or {"ok": True})
+
     def bulk(self, c):
         asked = []
         book = Seriesguard(store=scripted_store(list(c["answers"]), asked))
