@@ -34,14 +34,14 @@ function bindBuild(raw, server) {
   const rules = validation(raw, wire);
   const { SeriesIndex, indexRaw, splitSeries } = indexes(raw, wire);
   const { SeriesBook, storeFailure, packSegments } = books(raw, wire);
-  const { MemoryStore, localStorageStore, indexedDbStore } = stores(raw, wire, packSegments);
+  const { MemoryStore, localStorageStore, indexedDbStore, httpStore } = stores(raw, wire, packSegments);
   const profiles = platforms(raw, wire, { SeriesIndex, indexRaw, storeFailure }, server);
   const { reset, ...checks } = rules;
   const api = {
     ...checks, splitSeries, ...signing(raw, wire),
     // CSV is in the server build (feature `bulk`), with SeriesBook's planMany and createMany.
     ...(typeof raw.readCsvRaw === 'function' ? tables(raw, wire) : {}),
-    SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
+    SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, httpStore, profiles, SeriesError,
   };
   guardAll(raw, wire, [wire.reset, reset], api, [SeriesIndex, SeriesBook, MemoryStore], profiles);
   return api;

@@ -398,6 +398,12 @@ export class MemoryStore implements SeriesStore {
 export function localStorageStore(storage?: Storage, key?: string): SeriesStore;
 /** A store in IndexedDB (database `name`). Browser only. */
 export function indexedDbStore(name?: string, factory?: IDBFactory): SeriesStore;
+/**
+ * A store over HTTP, as the reference server (examples/server) serves it under `base`
+ * (`'/api/store'`): browsers share one inventory; each write is checked again by the server's
+ * library and guarded by its database (an overlap refused there throws `code: 'OVERLAP'`).
+ */
+export function httpStore(base: string, fetchImpl?: typeof fetch): SeriesStore;
 
 /** An aBILLity reservation as `save` receives it. */
 export interface StockNumberReservation {

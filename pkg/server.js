@@ -7,7 +7,7 @@ import { bindServer } from './api.js';
 export const {
   validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries, readCsv, writeCsv,
-  memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
+  memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, httpStore, profiles, SeriesError,
 } = bindServer(raw);
 export { initSync };
 export default init;

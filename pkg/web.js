@@ -8,7 +8,7 @@ import { bind } from './api.js';
 export const {
   validateSeries, validateMany, countSeries, parseSerial, checkDigit, verifyCheckDigit, inWords,
   morHash, verifyMorHash, hmacSha256, verifyHmacSha256, fingerprint, splitSeries,
-  memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, profiles, SeriesError,
+  memoryBytes, SeriesIndex, SeriesBook, MemoryStore, localStorageStore, indexedDbStore, httpStore, profiles, SeriesError,
 } = bind(raw);
 export { initSync };
 export default init;

@@ -29,28 +29,31 @@ export function fileFor(urlPath, mounts = demoMounts) {
   return null;
 }
 
+/** Answers a GET or HEAD with the file of `mounts` its URL names (404 when none). */
+export async function sendFile(req, res, mounts = demoMounts) {
+  let file = null;
+  try {
+    file = fileFor(req.url ?? '/', mounts);
+  } catch {
+    // malformed percent-encoding: answered as not found below
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  try {
+    if (!file) throw new Error('outside');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  }
+}
+
 /** Serves `mounts` ([URL prefix, directory] pairs; the demo's by default) on 127.0.0.1. */
 export function serve(port, mounts = demoMounts) {
-  const server = createServer(async (req, res) => {
-    let file = null;
-    try {
-      file = fileFor(req.url ?? '/', mounts);
-    } catch {
-      // malformed percent-encoding: answered as not found below
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    try {
-      if (!file) throw new Error('outside');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-    }
-  });
+  const server = createServer((req, res) => sendFile(req, res, mounts));
   return new Promise((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolveListen(server));

@@ -2,7 +2,7 @@
 // from seriesguard: this file only reads the form, shows the library's
 // issues next to their fields, and stores series through a SeriesBook over
 // IndexedDB. There is no validation logic here to drift from the server's.
-import init, { profiles, SeriesBook, indexedDbStore, inWords, readCsv, writeCsv } from '/pkg/server.js';
+import init, { profiles, SeriesBook, indexedDbStore, httpStore, inWords, readCsv, writeCsv } from '/pkg/server.js';
 import { importer } from '/import.js';
 
 const form = document.getElementById('series');
@@ -18,8 +18,24 @@ try {
 }
 // One store, one book per number format: a series is validated, counted,
 // fingerprinted and stored under the rules of its format, and the store
-// keeps the format with it (a pool never mixes two).
-const store = indexedDbStore('seriesguard-demo');
+// keeps the format with it (a pool never mixes two). Served by the
+// reference server (examples/server, `npm run page`), the store is its HTTP
+// API and every browser shares its PostgreSQL inventory; served as the
+// demo, each browser keeps its own in IndexedDB.
+async function serverStore() {
+  try {
+    const answer = await fetch('/api/store', { headers: { accept: 'application/json' } });
+    return answer.ok && (await answer.json())?.store === 'http' ? httpStore('/api/store') : null;
+  } catch {
+    return null;
+  }
+}
+const served = await serverStore();
+const store = served ?? indexedDbStore('seriesguard-demo');
+document.documentElement.dataset.store = served ? 'server' : 'browser';
+$('store-note').textContent = served
+  ? 'Series are kept by the server (PostgreSQL), shared by every browser using it.'
+  : 'Series are kept in this browser (IndexedDB); other browsers do not see them.';
 const books = new Map();
 // The book of a number format ('' or 'plain': plain; the form's by default).
 function book(format = $('format').value) {

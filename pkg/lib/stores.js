@@ -383,5 +383,42 @@ export function stores(raw, wire, packSegments) {
     };
   }
 
-  return { MemoryStore, localStorageStore, indexedDbStore };
+  /**
+   * A store over HTTP: the store contract as the reference server (examples/server) serves
+   * it under `base` ('/api/store'), so pages in several browsers share one inventory. Each
+   * write is checked by the server's library again (SeriesBook.verify) and guarded by its
+   * database; a refused overlap throws code 'OVERLAP', so the book looks again.
+   *   POST base/overlapping {pool, first, last} -> rows
+   *   POST base/series {series}; POST base/series/many {series: [...]} (all or none)
+   *   GET base/series/:id (404: none); DELETE base/series/:id -> {removed}
+   *   GET base/page?scope&order&offset&limit -> {series, total}
+   */
+  function httpStore(base, fetchImpl = globalThis.fetch) {
+    if (typeof base !== 'string' || typeof fetchImpl !== 'function') throw failure(take(raw.storeInvalid()));
+    async function call(method, path, body) {
+      const response = await fetchImpl(`${base}${path}`, body === undefined ? { method } : {
+        method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const data = await response.json().catch(() => null);
+      if (response.ok) return data;
+      if (response.status === 404 && method === 'GET' && path.startsWith('/series/')) return null;
+      const error = new Error(data?.error?.message ?? `the server answered ${response.status}`);
+      throw Object.assign(error, { code: data?.error?.code ?? `HTTP_${response.status}`, status: response.status });
+    }
+    const id = (value) => `/series/${encodeURIComponent(String(value))}`;
+    return {
+      overlapping: (pool, first, last) => call('POST', '/overlapping', { pool, first, last }),
+      insert: (series) => call('POST', '/series', { series: storable(series) }),
+      insertMany: (list) => call('POST', '/series/many', { series: list.map(storable) }),
+      get: (key) => call('GET', id(key)),
+      remove: async (key) => Boolean((await call('DELETE', id(key)))?.removed),
+      page: (query) => {
+        const { scope, order, offset, limit } = pageQuery(query);
+        const q = new URLSearchParams({ scope, order, offset: String(offset), limit: String(limit) });
+        return call('GET', `/page?${q}`);
+      },
+    };
+  }
+
+  return { MemoryStore, localStorageStore, indexedDbStore, httpStore };
 }

@@ -38,7 +38,7 @@ const camel = (kebab) => kebab.replace(/-([a-z])/g, (_, c) => c.toUpperCase()).r
 const WIT_ONLY = new Set(['validatePacked', 'addPacked', 'overlapsPacked']);
 // JS only: wasm memory in use, freeing an index at once, and the browser
 // stores (a component host brings its own through the imported `store`).
-const JS_ONLY = new Set(['memoryBytes', 'free', 'localStorageStore', 'indexedDbStore',
+const JS_ONLY = new Set(['memoryBytes', 'free', 'localStorageStore', 'indexedDbStore', 'httpStore',
   // The lifecycle: the WIT takes every request through series-index.lifecycle
   // (JSON text); the package has that method too and, for typing, one per request.
   'declarePool', 'reserve', 'extend', 'confirm', 'cancel', 'assign', 'release', 'block', 'unblock',

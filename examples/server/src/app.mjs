@@ -308,6 +308,71 @@ export function createApp({ db, config, log }) {
     send(res, 200, { events: rows.map((r) => r.event), next: rows.length === limit ? rows.at(-1).seq : null });
   }
 
+  // The dashboard's store over HTTP (seriesguard's httpStore): Shipsy's
+  // series, one inventory with the API's. The page runs the book itself;
+  // every write is checked again by the library here (SeriesBook.verify)
+  // and guarded by the database's constraint: an overlap refused there is
+  // 409 OVERLAP, and the page's book looks again and shows the conflict.
+  const verifiers = new Map();
+  function verifier(format) {
+    const key = format === undefined || format === null || format === 'plain' ? '' : format;
+    // Only books the library accepted are kept (the formats are few).
+    return verifiers.get(key) ?? (() => {
+      const book = new SeriesBook(stores.shipsy, key === '' ? undefined : { format: key });
+      verifiers.set(key, book);
+      return book;
+    })();
+  }
+  // The record to store for a series a page sent, once the library accepts it.
+  function checked(series) {
+    const book = verifier(series?.format);
+    book.verify(series);
+    const types = series.service_types;
+    const prepared = book.prepare({ id: series.id, start: series.start, end: series.end, scope: series.scope, item_code: series.item_code, type: series.type });
+    return {
+      ...prepared,
+      count: series.count,
+      segments: series.segments.map((g) => ({ pool: { key: g.pool.key }, first: g.first, last: g.last })),
+      attributes: { service_types: Array.isArray(types) ? types.filter((t) => typeof t === 'string').slice(0, 16) : [] },
+    };
+  }
+  // A write's reply: the library's refusal 400, the database's overlap 409.
+  const storeWrite = async (res, work) => {
+    try {
+      await work();
+      send(res, 201, { stored: true });
+    } catch (error) {
+      if (error instanceof SeriesError && error.code !== 'STORE_FAILED') send(res, 400, errorBody(error.code, error.message));
+      else if (error?.code === 'OVERLAP' || error?.code === 'DUPLICATE') send(res, 409, errorBody(error.code, error.message));
+      else throw error;
+    }
+  };
+  const body = async (req, limit = config.bodyLimit) => {
+    const value = parseJson(await readBody(req, limit));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  };
+  const SERIAL = /^\d{1,39}$/;
+  async function storeOverlapping(req, res) {
+    const { pool, first, last } = await body(req);
+    if (typeof pool?.key !== 'string' || typeof pool?.format !== 'string' || !SERIAL.test(first) || !SERIAL.test(last)) {
+      return send(res, 400, errorBody('QUERY_INVALID', 'give pool { key, format } and first, last as decimal serials'));
+    }
+    send(res, 200, await stores.shipsy.overlapping(pool, first, last));
+  }
+  async function storePage(res, url) {
+    const q = url.searchParams;
+    const [offset, limit] = [Number(q.get('offset') ?? 0), Number(q.get('limit') ?? 50)];
+    if (!q.get('scope') || !Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+      return send(res, 400, errorBody('QUERY_INVALID', 'give scope, offset from 0 and limit 1..1000'));
+    }
+    send(res, 200, await stores.shipsy.page({ scope: q.get('scope'), order: q.get('order') === 'newest' ? 'newest' : 'start', offset, limit }));
+  }
+  async function storeGet(res, id) {
+    const series = await stores.shipsy.get(id);
+    if (series === null) send(res, 404, errorBody('NOT_FOUND', 'no series has this id'));
+    else send(res, 200, series);
+  }
+
   async function health(res) {
     await db.query('SELECT 1');
     send(res, 200, { status: 'ok' });
@@ -321,6 +386,21 @@ export function createApp({ db, config, log }) {
     ['POST', /^\/api\/order\/Service\/([^/]+)\/StockNumber$/i, create('abillity', (req, text, url, m) => stockNumber(req, text, pathSegment(m[1])))],
     ['GET', /^\/api\/series$/, (req, res, url) => listSeries(res, url)],
     ['GET', /^\/healthz$/, (req, res) => health(res)],
+    ['GET', /^\/api\/store$/, (req, res) => send(res, 200, { store: 'http', platform: 'shipsy' })],
+    ['POST', /^\/api\/store\/overlapping$/, (req, res) => storeOverlapping(req, res)],
+    ['POST', /^\/api\/store\/series$/, async (req, res) => {
+      const { series } = await body(req);
+      await storeWrite(res, async () => stores.shipsy.insert(checked(series)));
+    }],
+    ['POST', /^\/api\/store\/series\/many$/, async (req, res) => {
+      const { series } = await body(req, config.bulkBodyLimit ?? 64 * 1024 * 1024);
+      await storeWrite(res, async () => stores.shipsy.insertMany((Array.isArray(series) ? series : [null]).map(checked)));
+    }],
+    ['GET', /^\/api\/store\/series\/([^/]+)$/, (req, res, url, m) => storeGet(res, pathSegment(m[1]))],
+    ['DELETE', /^\/api\/store\/series\/([^/]+)$/, async (req, res, url, m) => send(res, 200, { removed: await stores.shipsy.remove(pathSegment(m[1])) })],
+    ['GET', /^\/api\/store\/page$/, (req, res, url) => storePage(res, url)],
+    // The dashboard itself, when the server is started with it (`npm run page`).
+    ...(config.page ? [['GET', /^\/(?!api\/|billing\/|healthz$)/, (req, res) => config.page(req, res)]] : []),
     ['POST', /^\/api\/pools$/, poolChange('declare')],
     ['GET', /^\/api\/pools\/([^/]+)$/, poolRead((m) => ({ op: 'report', pool: pathSegment(m[1]) }))],
     ['GET', /^\/api\/pools\/([^/]+)\/segments$/, poolRead((m, url) => ({

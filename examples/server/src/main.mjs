@@ -19,16 +19,19 @@
 //   SHUTDOWN_MS     how long shutdown waits for requests in flight (15000)
 //   POOL_SWEEP_MS   how often expired reservations and coolings return to available (1000)
 //   LOG_LEVEL       debug, info, warn, error or silent (info)
+//   SERVE_PAGE      1: also serve the dashboard (www/) at /, its store this server's /api/store
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.mjs';
 import { connect, migrate } from './db.mjs';
 import { logger } from './http.mjs';
+import { pageFiles } from './page.mjs';
 
 const log = logger();
 
-function readConfig(env) {
+/** The configuration the environment gives (the defaults above for what it leaves out). */
+export function readConfig(env) {
   const number = (name, fallback, min, max) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
     if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer in ${min}..${max}`);
@@ -50,6 +53,7 @@ function readConfig(env) {
     poolSweepMs: number('POOL_SWEEP_MS', 1000, 10, 3_600_000),
     // Longer than a statement may run, so work in flight can finish.
     shutdownMs: number('SHUTDOWN_MS', 15_000, 0, 600_000),
+    servePage: env.SERVE_PAGE === '1',
   };
 }
 
@@ -58,7 +62,8 @@ export async function serve(config) {
   const db = connect(config.databaseUrl, {
     max: config.poolSize, statementMs: config.statementMs, lockMs: config.lockMs, waitMs: config.poolWaitMs, log,
   });
-  const handle = createApp({ db, config, log });
+  const page = config.servePage ? await pageFiles() : undefined;
+  const handle = createApp({ db, config: { ...config, page }, log });
   let draining = false;
   // Replies not sent yet: on a signal each is told to close its connection.
   const pending = new Set();

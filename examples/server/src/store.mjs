@@ -47,6 +47,22 @@ const SERIES = `
   INSERT INTO series (id, platform, scope, start_id, end_id, count, fingerprint, item_code, type, attributes, format)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
 
+// A series as a page shows it: its fields, the service types kept in its
+// attributes, and its segments (pool key without the platform, serials).
+const SHOWN = `
+  SELECT s.id, s.scope, s.start_id AS start, s.end_id AS "end", s.count::text AS count, s.format, s.item_code, s.type,
+         s.attributes, s.created_at,
+         (SELECT json_agg(json_build_object('pool', g.pool, 'first', lower(g.span)::text, 'last', (upper(g.span) - 1)::text)
+                          ORDER BY g.pool, lower(g.span))
+            FROM series_segment g WHERE g.series_id = s.id) AS segments
+    FROM series s`;
+const shown = ({ attributes, created_at: createdAt, segments, ...row }) => ({
+  ...row,
+  service_types: attributes?.service_types ?? [],
+  created_at: createdAt instanceof Date ? createdAt.toISOString() : createdAt,
+  segments: (segments ?? []).map((g) => ({ pool: { key: g.pool.slice(g.pool.indexOf(':') + 1) }, first: g.first, last: g.last })),
+});
+
 /**
  * A store for `platform`'s series in the database behind `db` (a pg.Pool).
  * `log` (optional) hears of every insert the database refused as an overlap.
@@ -144,6 +160,32 @@ export function pgStore(db, platform, log = null) {
           await client.query('RELEASE SAVEPOINT insert_series');
         }),
       };
+    },
+
+    /** The series stored under `id`, as a page shows it, or null. */
+    async get(id) {
+      const { rows } = await db.query(`${SHOWN} WHERE s.platform = $1 AND s.id = $2`, [platform, String(id)]);
+      return rows.length ? shown(rows[0]) : null;
+    },
+
+    /**
+     * A page of a scope's series: by start (the first segment's pool, then
+     * serial) or newest first; `{ series, total }`.
+     */
+    async page({ scope, order = 'start', offset = 0, limit = 50 }) {
+      const by = order === 'newest' ? 's.seq DESC' : 'f.pool, f.first, s.seq';
+      const [{ rows }, counted] = await Promise.all([
+        db.query(
+          `${SHOWN}
+             LEFT JOIN LATERAL (SELECT g.pool, lower(g.span) AS first FROM series_segment g
+                                 WHERE g.series_id = s.id ORDER BY g.pool, lower(g.span) LIMIT 1) f ON true
+            WHERE s.platform = $1 AND s.scope = $2
+            ORDER BY ${by} OFFSET $3 LIMIT $4`,
+          [platform, scope, offset, limit],
+        ),
+        db.query('SELECT count(*)::int AS total FROM series WHERE platform = $1 AND scope = $2', [platform, scope]),
+      ]);
+      return { series: rows.map(shown), total: counted.rows[0].total };
     },
 
     async remove(id) {
