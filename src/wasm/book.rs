@@ -283,19 +283,11 @@ impl BookRaw {
     /// its request fields, its segments packed (`key US first US last` per
     /// segment, as written by the wrapper) and its count. `1`, or why not.
     pub fn verify(&self, series: &JsValue, segments: &[u8], count: &JsValue) -> u32 {
-        if let Some(issue) = Held::kind_of(series).view().expect_object(Field::Input) {
-            return wire::emit(wire::failure(&[issue]));
-        }
-        let f =
-            ["id", "start", "end", "scope", "item_code", "type"].map(|k| Held::field(series, k));
-        let request = Request {
-            id: f[0].view(),
-            start: f[1].view(),
-            end: f[2].view(),
-            scope: f[3].view(),
-            item_code: f[4].view(),
-            kind: f[5].view(),
+        let fields = match request_fields(series) {
+            Ok(fields) => fields,
+            Err(issue) => return wire::emit(wire::failure(&[issue])),
         };
+        let request = request_of(&fields);
         let text = std::str::from_utf8(segments).unwrap_or_default();
         let parts: Vec<(&str, Value<'_>, Value<'_>)> = records(text)
             .map(|mut next| {
@@ -434,20 +426,34 @@ impl BookRaw {
 
     /// Starts a flow of `mode` for a JS request object.
     fn start(&self, mode: Mode, request: &JsValue) -> (BookFlow, Step) {
-        if let Some(issue) = Held::kind_of(request).view().expect_object(Field::Input) {
-            return BookFlow::refused(mode, vec![issue]);
+        match request_fields(request) {
+            Ok(fields) => BookFlow::start(mode, &request_of(&fields), &self.rules),
+            Err(issue) => BookFlow::refused(mode, vec![issue]),
         }
-        let f =
-            ["id", "start", "end", "scope", "item_code", "type"].map(|k| Held::field(request, k));
-        let request = Request {
-            id: f[0].view(),
-            start: f[1].view(),
-            end: f[2].view(),
-            scope: f[3].view(),
-            item_code: f[4].view(),
-            kind: f[5].view(),
-        };
-        BookFlow::start(mode, &request, &self.rules)
+    }
+}
+
+/// A request object's fields (`id`, `start`, `end`, `scope`, `item_code`,
+/// `type`), copied; `INPUT_INVALID` when it is no object.
+fn request_fields(value: &JsValue) -> Result<[Held; 6], SeriesError> {
+    match Held::kind_of(value).view().expect_object(Field::Input) {
+        Some(issue) => Err(issue),
+        None => {
+            Ok(["id", "start", "end", "scope", "item_code", "type"].map(|k| Held::field(value, k)))
+        }
+    }
+}
+
+/// The request those fields make.
+fn request_of(f: &[Held; 6]) -> Request<'_> {
+    let [id, start, end, scope, item_code, kind] = f;
+    Request {
+        id: id.view(),
+        start: start.view(),
+        end: end.view(),
+        scope: scope.view(),
+        item_code: item_code.view(),
+        kind: kind.view(),
     }
 }
 

@@ -1,13 +1,17 @@
 // Starts Debian's Chromium headless through playwright-core, with the flags
 // this workplace needs (no sandbox as root, no background networking) and a
 // fresh profile each time. Shared by the browser tests.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where browser tests save screenshots (artifacts, not committed); made by dashboard(). */
+export const SHOTS = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
 
 export async function launch() {
   const profile = await mkdtemp(join(tmpdir(), 'seriesguard-chromium-'));
@@ -61,6 +65,7 @@ export async function seed(page, scope, count) {
  * uncaught page errors. Shared by the dashboard's browser tests.
  */
 export async function dashboard() {
+  await mkdir(SHOTS, { recursive: true });
   const server = await serve(0);
   const url = `http://127.0.0.1:${server.address().port}/`;
   const browser = await launch();

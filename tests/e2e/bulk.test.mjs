@@ -5,17 +5,13 @@
 // Screenshots at 1280 and 375 px go to target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { readCsv } from 'seriesguard/server';
-import { dashboard, seed } from './browser.mjs';
+import { dashboard, seed, SHOTS } from './browser.mjs';
 
-const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
 let ui;
 let page;
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
   ui = await dashboard();
   ({ page } = ui);
   page.on('console', (m) => { if (process.env.DEBUG_PAGE) console.log('page:', m.text()); });
@@ -41,7 +37,7 @@ test('100,000 stored series: the list is paged and sorted, the search finds the 
   assert.equal(await page.locator('#list tbody tr').count(), 50);
   const starts = () => page.$$eval('#list tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual((await starts()).slice(0, 3), ['B01000000', 'B01000020', 'B01000040']);
-  await page.screenshot({ path: `${shots}list-100k-1280.png` });
+  await page.screenshot({ path: `${SHOTS}list-100k-1280.png` });
   await page.click('#next');
   await page.waitForFunction(() => document.getElementById('page-info').textContent === '51–100 of 100,000');
   assert.equal((await starts())[0], 'B01001000');
@@ -61,7 +57,7 @@ test('100,000 stored series: the list is paged and sorted, the search finds the 
   await page.click('#show-all');
   await page.waitForFunction(() => document.getElementById('page-info').textContent === '1–50 of 100,000');
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: `${shots}list-100k-375.png` });
+  await page.screenshot({ path: `${SHOTS}list-100k-375.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
   // Typing a range checks it against the 100,000 (a conflict found by the store's index).
   await page.fill('#start', 'B01234565');
@@ -119,9 +115,9 @@ test('a 10,000-row CSV import: progress while checked, a preview, one create, a 
   assert.equal(outcomes[1][3], 'refused: Service types is required');
   assert.equal(outcomes[2][3], 'only partly free: 5 of 10 free; taken: M00005000..M00005004 (stored)');
   assert.equal(outcomes[3][3], 'only partly free: 5 of 10 free; taken: M00000065..M00000069 (line 8 of this file)');
-  await page.screenshot({ path: `${shots}import-preview-1280.png`, fullPage: false });
+  await page.screenshot({ path: `${SHOTS}import-preview-1280.png`, fullPage: false });
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.locator('#import-preview').screenshot({ path: `${shots}import-preview-375.png` });
+  await page.locator('#import-preview').screenshot({ path: `${SHOTS}import-preview-375.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
   // The report lists every row not created, with why, formula-safe.
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#import-report')]);

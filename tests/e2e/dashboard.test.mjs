@@ -3,12 +3,9 @@
 // Screenshots go to target/screenshots/ (artifacts, not committed).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { profiles, inWords } from 'seriesguard';
-import { dashboard } from './browser.mjs';
+import { dashboard, SHOTS } from './browser.mjs';
 
-const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
 let ui;
 let page;
 let url;
@@ -17,11 +14,10 @@ const open = () => ui.open();
 const fill = (fields) => ui.fill(fields);
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
   ui = await dashboard();
   ({ page, url, pageErrors } = ui);
   await open();
-  await page.screenshot({ path: `${shots}empty-form.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}empty-form.png`, fullPage: true });
 });
 
 after(async () => {
@@ -36,7 +32,7 @@ test('a valid series shows its count, is added, and is still listed after a relo
   await page.click('#add');
   await page.waitForFunction(() => document.getElementById('notification').textContent === 'series added successfully');
   await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);
-  await page.screenshot({ path: `${shots}list.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}list.png`, fullPage: true });
   await open();
   await fill({ client_code: 'GL438' });
   await page.waitForFunction(() => document.querySelectorAll('#list tbody tr').length === 1);
@@ -52,7 +48,7 @@ test('an overlapping series shows the conflict before submit and is refused', as
   assert.match(await page.textContent('#conflicts-list'), /V10000055\.\.V10000060 \(6\) is taken: item P7WJEJANkt, added /);
   assert.equal(await page.textContent('#free-part'), '"Create only the free part" adds V10000061..V10000070: 10 of the 16 numbers, as one series.');
   assert.equal(await page.isEnabled('#add'), false);
-  await page.screenshot({ path: `${shots}overlap.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}overlap.png`, fullPage: true });
   // "Create only the free part" adds V10000061..V10000070.
   await page.click('#create-free');
   await page.waitForFunction(() => document.getElementById('notification').textContent === 'series added successfully');
@@ -73,7 +69,7 @@ test('a reversed range and a missing item code show the library messages and kee
   assert.equal(await page.getAttribute('#end', 'aria-invalid'), 'true');
   assert.equal(await page.getAttribute('#item_code', 'aria-invalid'), 'true');
   assert.equal(await page.isEnabled('#add'), false);
-  await page.screenshot({ path: `${shots}error-state.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}error-state.png`, fullPage: true });
 });
 
 test('a 20-digit ICCID range shows its exact count, with separators', async () => {
@@ -98,7 +94,7 @@ test('keyboard only: Tab reaches the fields in order and focus is visible; the p
   await page.setViewportSize({ width: 375, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
   assert.equal(overflow, false);
-  await page.screenshot({ path: `${shots}phone.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}phone.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   assert.deepEqual(pageErrors, []);
 });
@@ -195,7 +191,7 @@ test('when the wasm cannot load, the page says so and offers nothing to click', 
   assert.match(await offline.textContent('#load-error'), /^The page could not load its number library/);
   assert.equal(await offline.isEnabled('#start'), false);
   assert.equal(await offline.isEnabled('#add'), false);
-  await offline.screenshot({ path: `${shots}load-error.png` });
+  await offline.screenshot({ path: `${SHOTS}load-error.png` });
   await offline.close();
 });
 
@@ -228,7 +224,7 @@ test('on a narrow screen each listed value carries its column name', async () =>
   await page.setViewportSize({ width: 375, height: 800 });
   const labels = await page.$$eval('#list tbody tr:first-child td', (tds) => tds.slice(0, 3).map((td) => getComputedStyle(td, '::before').content));
   assert.deepEqual(labels, ['"Start: "', '"End: "', '"Count: "']);
-  await page.screenshot({ path: `${shots}list-375.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}list-375.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
 });
 

@@ -4,16 +4,12 @@
 // survives a reload. Screenshots go to target/screenshots/ (artifacts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { dashboard } from './browser.mjs';
+import { dashboard, SHOTS } from './browser.mjs';
 
-const shots = fileURLToPath(new URL('../../target/screenshots/', import.meta.url));
 let ui;
 let page;
 
 before(async () => {
-  await mkdir(shots, { recursive: true });
   ui = await dashboard();
   page = ui.page;
 });
@@ -50,7 +46,7 @@ test('declare, reserve, confirm, release and block from the page; the bar follow
   await page.click('#reserve-button');
   await settled(() => document.getElementById('notice').textContent.startsWith('Reserved V0001..V0250'));
   assert.deepEqual(await bar(), { available: 75, reserved: 25 });
-  await page.screenshot({ path: `${shots}pools-reserved.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}pools-reserved.png`, fullPage: true });
 
   await page.click('button[aria-label="Confirm V0001..V0250"]');
   await settled(() => document.getElementById('notice').textContent === 'Confirmed V0001..V0250.');
@@ -81,7 +77,7 @@ test('declare, reserve, confirm, release and block from the page; the bar follow
   await page.click('#reserve-button');
   await settled(() => document.getElementById('notice').textContent.startsWith('Reserved V0251..V0550'));
   assert.equal(await page.textContent('#warnings'), 'pool "HQ" has 450 available numbers, below its threshold of 500');
-  await page.screenshot({ path: `${shots}pools-view.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}pools-view.png`, fullPage: true });
 
   // The trail is in IndexedDB: a reload rebuilds the same pool.
   await open();
@@ -98,7 +94,7 @@ test('declare, reserve, confirm, release and block from the page; the bar follow
   await settled(() => document.getElementById('error').textContent !== '');
   assert.equal(await page.textContent('#error'), 'ttl must be milliseconds or an ISO 8601 duration (PT30M, P1DT12H) from 1 ms to ten years');
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: `${shots}pools-375.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}pools-375.png`, fullPage: true });
   assert.deepEqual(ui.pageErrors, []);
 });
 
