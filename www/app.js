@@ -1,7 +1,8 @@
 // The Virtual Series Allotment page. Every rule and every message comes
 // from seriesguard: this file only reads the form, shows the library's
 // issues next to their fields, and stores series through a SeriesBook over
-// IndexedDB. There is no validation logic here to drift from the server's.
+// IndexedDB (or the reference server's HTTP store, when it serves the page).
+// There is no validation logic here to drift from the server's.
 import init, { profiles, SeriesBook, indexedDbStore, httpStore, inWords, readCsv, writeCsv } from '/pkg/server.js';
 import { importer } from '/import.js';
 

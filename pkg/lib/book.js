@@ -1,6 +1,7 @@
 // SeriesBook: the core's book flows (src/flow.rs) driven over a host's store.
 
 import { RS, US, Packer, read, decodeConflicts, decodePlan, decodeId, failure, records } from './wire.js';
+import { readAnswer, installLifecycle, requestText } from './lifecycle.js';
 
 const REQUEST_KEYS = ['id', 'start', 'end', 'scope', 'item_code', 'type'];
 const CHUNK = 2000;
@@ -25,7 +26,6 @@ function packRequests(list, from, to) {
 
 // Lets a page paint between chunks of a long bulk call.
 const yieldToHost = () => new Promise((resolve) => setTimeout(resolve, 0));
-import { readAnswer, installLifecycle, requestText } from './lifecycle.js';
 
 /** The SeriesBook class of one instance, and what the stores and profiles share with it. */
 export function books(raw, wire) {

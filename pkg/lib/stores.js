@@ -217,6 +217,14 @@ export function stores(raw, wire, packSegments) {
     return series;
   };
 
+  // An id stored already (another tab created the same series a moment
+  // before) is refused as an overlap: the book looks again and answers
+  // OVERLAP with what holds the range.
+  const held = (work) => work.catch((error) => {
+    if (error?.name !== 'ConstraintError') throw error;
+    throw Object.assign(new Error('the series is stored already', { cause: error }), { code: 'OVERLAP' });
+  });
+
   /** A store in IndexedDB (the demo's default), one object store keyed by id. */
   function indexedDbStore(name = 'seriesguard', factory = globalThis.indexedDB) {
     if (!factory || typeof factory.open !== 'function') throw failure(take(raw.storeInvalid()));
@@ -286,7 +294,7 @@ export function stores(raw, wire, packSegments) {
         return rows;
       },
       async insert(series) {
-        await request((await objects('readwrite')).add(indexed(series)));
+        await held(request((await objects('readwrite')).add(indexed(series))));
       },
       /** Stores many series in one transaction: all or none. */
       async insertMany(list) {
@@ -300,7 +308,7 @@ export function stores(raw, wire, packSegments) {
         });
         // A failed add (an id stored twice) aborts the transaction: nothing is stored.
         list.forEach((series, i) => store.add(indexed(series, stored, i)));
-        await done;
+        await held(done);
       },
       async get(id) {
         return plain(await request((await objects('readonly')).get(id)));

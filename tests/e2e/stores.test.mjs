@@ -140,3 +140,25 @@ test('indexedDbStore: a database of version 2 is indexed on opening, its series 
   });
   assert.deepEqual(got, [['V150..V199'], 1, false]);
 });
+
+test('indexedDbStore: two tabs creating the same series at once: one stores it, the other is told what holds the range', async () => {
+  const other = await page.context().newPage();
+  await other.goto(page.url());
+  await other.waitForSelector('html[data-ready="true"]');
+  // Both books look (the range is free), then both insert: the same id twice.
+  const race = (p) => p.evaluate(async () => {
+    const lib = await import('/pkg/web.js');
+    await lib.default();
+    const store = lib.indexedDbStore('race-db');
+    const slow = { ...store, overlapping: async (...args) => { const rows = await store.overlapping(...args); await new Promise((r) => setTimeout(r, 300)); return rows; } };
+    try {
+      await new lib.SeriesBook(slow).create({ start: 'W100', end: 'W199', scope: 'S' });
+      return 'created';
+    } catch (e) {
+      return `${e.code} ${e.details.conflicts?.map((c) => `${c.start}..${c.end}`).join(',') ?? ''}`;
+    }
+  });
+  const outcomes = await Promise.all([race(page), race(other)]);
+  assert.deepEqual(outcomes.sort(), ['OVERLAP W100..W199', 'created']);
+  await other.close();
+});

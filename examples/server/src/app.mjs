@@ -336,14 +336,17 @@ export function createApp({ db, config, log }) {
       attributes: { service_types: Array.isArray(types) ? types.filter((t) => typeof t === 'string').slice(0, 16) : [] },
     };
   }
-  // A write's reply: the library's refusal 400, the database's overlap 409.
+  // A write's reply: the library's refusal 400; the database's refusal 409
+  // OVERLAP, for an overlap and for the same series stored already (its id
+  // is its fingerprint: the same request from another browser won the race),
+  // so the page's book looks again and shows what holds the range.
   const storeWrite = async (res, work) => {
     try {
       await work();
       send(res, 201, { stored: true });
     } catch (error) {
       if (error instanceof SeriesError && error.code !== 'STORE_FAILED') send(res, 400, errorBody(error.code, error.message));
-      else if (error?.code === 'OVERLAP' || error?.code === 'DUPLICATE') send(res, 409, errorBody(error.code, error.message));
+      else if (error?.code === 'OVERLAP' || error?.code === 'DUPLICATE') send(res, 409, errorBody('OVERLAP', error.message));
       else throw error;
     }
   };

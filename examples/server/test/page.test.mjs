@@ -61,11 +61,33 @@ test('the page served by the server keeps its series in PostgreSQL', async () =>
   await other.close();
 });
 
-test('two browsers race for one range: one creates it, the other is refused and shown the conflict', async () => {
-  const pages = [await open(browsers[0]), await open(browsers[1])];
-  // Both see the range free before either submits.
-  for (const page of pages) await fillSeries(page, 'V30000001', 'V30000100');
-  await Promise.all(pages.map((page) => page.click('#add')));
+// Holds each browser's look at the store (`/api/store/overlapping`) until
+// both have looked, so both see the range free and both insert: the race
+// is then decided by the database, every run.
+function bothLookFirst(pages) {
+  const held = [];
+  let released = false;
+  return Promise.all(pages.map((page) => page.route('**/api/store/overlapping', (route) => {
+    if (released) return route.continue();
+    held.push(route);
+    if (held.length < pages.length) return undefined;
+    released = true;
+    return Promise.all(held.map((r) => r.continue()));
+  })));
+}
+
+for (const [name, items] of [['the same request', ['RACE', 'RACE']], ['two requests', ['RACE-A', 'RACE-B']]]) {
+  test(`two browsers race for one range (${name}): one creates it, the other is refused and shown the conflict`, async () => {
+    const pages = [await open(browsers[0]), await open(browsers[1])];
+    const start = name === 'the same request' ? 'V30000001' : 'V31000001';
+    const end = name === 'the same request' ? 'V30000100' : 'V31000100';
+    // Both see the range free before either submits.
+    for (const [i, page] of pages.entries()) {
+      await fillSeries(page, start, end);
+      await page.fill('#item_code', items[i]);
+    }
+    await bothLookFirst(pages);
+    await Promise.all(pages.map((page) => page.click('#add')));
   await Promise.all(pages.map((page) => page.waitForFunction(() => document.getElementById('notification').textContent !== ''
     || document.getElementById('action-error').textContent !== '' || !document.getElementById('conflicts').hidden)));
   const outcomes = await Promise.all(pages.map((page) => page.evaluate(() => ({
@@ -73,15 +95,18 @@ test('two browsers race for one range: one creates it, the other is refused and 
     refused: document.getElementById('action-error').textContent,
     conflicts: document.getElementById('conflicts').hidden ? '' : document.getElementById('conflicts-list').textContent,
   }))));
-  assert.equal(outcomes.filter((o) => o.added).length, 1, JSON.stringify(outcomes));
-  const loser = outcomes.find((o) => !o.added);
-  assert.match(`${loser.refused} ${loser.conflicts}`, /V30000001\.\.V30000100/);
-  const { rows } = await stack.db.query("SELECT count(*)::int AS n FROM series WHERE scope = 'client:RACE1' AND start_id = 'V30000001'");
-  assert.equal(rows[0].n, 1);
-  const loserPage = pages[outcomes.indexOf(loser)];
-  await loserPage.setViewportSize({ width: 375, height: 800 });
-  await loserPage.screenshot({ path: `${shots}server-race-375.png`, fullPage: true });
-});
+    assert.equal(outcomes.filter((o) => o.added).length, 1, JSON.stringify(outcomes));
+    const loser = outcomes.find((o) => !o.added);
+    // Refused as an overlap, naming the range: never "the store failed".
+    assert.match(loser.refused, new RegExp(`^${start}\\.\\.${end} is already held by series`), JSON.stringify(loser));
+    const { rows } = await stack.db.query("SELECT count(*)::int AS n FROM series WHERE scope = 'client:RACE1' AND start_id = $1", [start]);
+    assert.equal(rows[0].n, 1);
+    const loserPage = pages[outcomes.indexOf(loser)];
+    await loserPage.setViewportSize({ width: 375, height: 800 });
+    await loserPage.screenshot({ path: `${shots}server-race-375.png`, fullPage: true });
+    for (const page of pages) await page.close();
+  });
+}
 
 test('the HTTP store refuses a series the library does not make, whatever the page sent', async () => {
   const forged = {
