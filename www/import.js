@@ -7,6 +7,7 @@
 
 const COLUMNS = ['start', 'end', 'item_code', 'type', 'service_types'];
 const CHUNK = 2000;
+const MAX_ROWS = 100000;
 const grouped = new Intl.NumberFormat('en-US');
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -32,6 +33,9 @@ export function importer({ profiles, inWords, readCsv, writeCsv, download, fileN
     const at = Object.fromEntries(COLUMNS.map((name) => [name, header.indexOf(name)]));
     for (const name of ['start', 'end']) {
       if (at[name] < 0) throw new Error(`The file has no "${name}" column (its first line names the columns: ${COLUMNS.join(', ')})`);
+    }
+    if (table.length - 1 > MAX_ROWS) {
+      throw new Error(`the file has ${grouped.format(table.length - 1)} rows; import at most ${grouped.format(MAX_ROWS)} at a time`);
     }
     const rows = [];
     const requests = [];

@@ -74,6 +74,11 @@ test('a 10,000-row CSV import: progress while checked, a preview, one create, a 
   await page.setInputFiles('#import-file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('start,end\nM1,M"2\n') });
   await page.waitForFunction(() => document.getElementById('import-error').textContent !== '');
   assert.equal(await page.textContent('#import-error'), 'Could not import broken.csv: Input is not CSV: line 2 has a quote inside an unquoted cell');
+  // More than 100,000 rows is refused before anything is checked.
+  const huge = `start,end\n${'M1,M2\n'.repeat(100001)}`;
+  await page.setInputFiles('#import-file', { name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.from(huge) });
+  await page.waitForFunction(() => document.getElementById('import-error').textContent.includes('huge.csv'));
+  assert.equal(await page.textContent('#import-error'), 'Could not import huge.csv: the file has 100,001 rows; import at most 100,000 at a time');
   // One stored series the file collides with.
   await page.check('#service-express');
   await page.fill('#start', 'M00005000');
