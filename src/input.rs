@@ -100,6 +100,15 @@ impl<'a> Value<'a> {
     }
 }
 
+/// Whether two short texts are equal, compared byte by byte: a library
+/// `memcmp` call for a one-letter prefix costs more than the comparison
+/// (measured natively, on the query path: about a third of a pool lookup).
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// A loosely typed text argument: required strings (`secret`, `key`) and
 /// optional ones (`message` may be empty).
 pub fn text_arg<'a>(value: Value<'a>, field: Field) -> Result<&'a str, SeriesError> {

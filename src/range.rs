@@ -487,7 +487,7 @@ fn pair<'a>(
     issues: &mut Vec<SeriesError>,
 ) -> Option<SeriesRange<'a>> {
     let before = issues.len();
-    if start.prefix() != end.prefix() {
+    if !crate::input::same_text(start.prefix(), end.prefix()) {
         issues.push(SeriesError::PrefixMismatch {
             field: Field::End,
             expected: start.prefix().to_owned(),
@@ -495,7 +495,7 @@ fn pair<'a>(
             because: Because::Start,
         });
     }
-    if start.suffix() != end.suffix() {
+    if !crate::input::same_text(start.suffix(), end.suffix()) {
         issues.push(SeriesError::SuffixMismatch {
             field: Field::End,
             expected: start.suffix().to_owned(),

@@ -323,3 +323,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // A pool of hundreds to thousands of ranges (many blocks of its summary
+    // column): every query answers what a scan of the stored ranges does,
+    // at block edges too.
+    #[test]
+    fn queries_over_many_blocks_agree_with_a_scan(
+        gaps in proptest::collection::vec((0u128..4, 0u128..3), 100..1500),
+        queries in proptest::collection::vec((0u128..6000, 0u128..12), 1..64),
+    ) {
+        let mut inv = Inventory::new(false);
+        let mut stored = Vec::new();
+        let mut at = 0u128;
+        for (i, (gap, len)) in gaps.iter().enumerate() {
+            let (a, b) = (at + gap, at + gap + len);
+            stored.push((a, b, i));
+            at = b + 1;
+        }
+        let items = stored.iter().map(|&(a, b, i)| Ok((SeriesId::Number(i as u32), seg(a, b))));
+        inv.insert_all(items).unwrap();
+        // Every stored range's own first and last serial, and the random queries.
+        let edges = stored.iter().flat_map(|&(a, b, _)| [(a, 0), (b, 0)]);
+        for (first, len) in queries.into_iter().chain(edges) {
+            let last = first + len;
+            let expected: Vec<u32> = stored.iter().filter(|&&(a, b, _)| a <= last && b >= first).map(|&(_, _, i)| i as u32).collect();
+            let got: Vec<u32> = inv.overlaps(&seg(first, last)).iter().map(|c| match c.id { SeriesId::Number(n) => n, _ => u32::MAX }).collect();
+            prop_assert_eq!(&got, &expected, "{}..{}", first, last);
+            prop_assert_eq!(inv.any_overlap(&seg(first, last)), !expected.is_empty());
+        }
+    }
+}

@@ -365,12 +365,7 @@ impl Inventory {
     fn adopt(&mut self, pools: Vec<ReadPool<'_>>, ids: Ids) {
         self.pools = pools
             .into_iter()
-            .map(|p| Pool {
-                key: p.key.to_key(),
-                starts: p.starts,
-                ends: p.ends,
-                owners: p.owners,
-            })
+            .map(|p| Pool::from_columns(p.key.to_key(), p.starts, p.ends, p.owners))
             .collect();
         self.index_pools();
         self.ids = ids;

@@ -112,6 +112,19 @@ pub(super) struct Pool {
     pub(super) starts: Vec<u128>,
     pub(super) ends: Vec<u128>,
     pub(super) owners: Vec<Owner>,
+    /// The last end of each block of [`SPAN`] ends: a query searches this
+    /// small column first (it stays in cache), then one block of `ends`.
+    tops: Vec<u128>,
+}
+
+/// Ends per block of [`Pool`]'s summary column.
+const SPAN: usize = 128;
+
+/// The summary column of `ends`.
+fn tops_of(ends: &[u128]) -> Vec<u128> {
+    ends.chunks(SPAN)
+        .filter_map(|block| block.last().copied())
+        .collect()
 }
 
 impl Pool {
@@ -121,12 +134,37 @@ impl Pool {
             starts: Vec::new(),
             ends: Vec::new(),
             owners: Vec::new(),
+            tops: Vec::new(),
         }
     }
 
-    /// Index of the first range that ends at or after `first`.
+    /// A pool of checked columns (a snapshot read back).
+    pub(super) fn from_columns(
+        key: PoolKey,
+        starts: Vec<u128>,
+        ends: Vec<u128>,
+        owners: Vec<Owner>,
+    ) -> Pool {
+        let tops = tops_of(&ends);
+        Pool {
+            key,
+            starts,
+            ends,
+            owners,
+            tops,
+        }
+    }
+
+    /// Index of the first range that ends at or after `first`: the block
+    /// from the summary, then the place within the block.
     pub(super) fn first_touching(&self, first: u128) -> usize {
-        self.ends.partition_point(|&e| e < first)
+        let n = self.ends.len();
+        let from = (self.tops.partition_point(|&e| e < first) * SPAN).min(n);
+        let block = self
+            .ends
+            .get(from..(from + SPAN).min(n))
+            .unwrap_or_default();
+        from + block.partition_point(|&e| e < first)
     }
 
     /// The stored ranges colliding with `first..=last`, clipped to it.
@@ -156,6 +194,12 @@ impl Pool {
         self.starts.len()
     }
 
+    /// Bytes its columns hold (the summary column included).
+    pub(super) fn held_bytes(&self) -> usize {
+        (self.starts.capacity() + self.ends.capacity() + self.tops.capacity()) * 16
+            + self.owners.capacity() * 4
+    }
+
     pub(super) fn numbers(&self) -> u128 {
         self.starts
             .iter()
@@ -169,6 +213,7 @@ impl Pool {
         self.starts = ranges.iter().map(|r| r.0).collect();
         self.ends = ranges.iter().map(|r| r.1).collect();
         self.owners = ranges.iter().map(|r| r.2).collect();
+        self.tops = tops_of(&self.ends);
     }
 
     pub(super) fn triples(&self) -> impl ExactSizeIterator<Item = (u128, u128, Owner)> + '_ {

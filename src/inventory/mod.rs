@@ -162,7 +162,7 @@ impl Inventory {
         // A few pools (the common case) are compared directly: hashing the
         // key cost more than the comparisons (measured natively).
         if self.pools.len() <= FEW_POOLS {
-            return self.pools.iter().position(|p| p.key.as_ref() == *key);
+            return self.pools.iter().position(|p| p.key.as_ref().same(key));
         }
         let hash = key.hash();
         let from = self.lookup.partition_point(|&(h, _)| h < hash);
@@ -174,7 +174,7 @@ impl Inventory {
             .find(|&index| {
                 self.pools
                     .get(index)
-                    .is_some_and(|p| p.key.as_ref() == *key)
+                    .is_some_and(|p| p.key.as_ref().same(key))
             })
     }
 
@@ -364,11 +364,7 @@ impl Inventory {
     /// Bytes of heap the stored ranges and ids occupy (column capacities,
     /// id text and offsets; the pool table not counted).
     pub fn held_bytes(&self) -> usize {
-        let columns: usize = self
-            .pools
-            .iter()
-            .map(|p| p.starts.capacity() * 16 + p.ends.capacity() * 16 + p.owners.capacity() * 4)
-            .sum();
+        let columns: usize = self.pools.iter().map(|p| p.held_bytes()).sum();
         columns + self.ids.text.capacity() + self.ids.ends.capacity() * 4
     }
 

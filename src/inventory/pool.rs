@@ -112,6 +112,21 @@ impl KeyRef<'_> {
     }
 }
 
+impl KeyRef<'_> {
+    /// Whether two keys name one pool: `==`, with the numbers compared
+    /// first and the texts byte by byte (a pool lookup compares a few keys
+    /// per query; `memcmp` calls were a third of a lookup, measured natively).
+    #[inline]
+    pub fn same(&self, other: &KeyRef<'_>) -> bool {
+        use crate::input::same_text as text;
+        self.width == other.width
+            && self.scheme == other.scheme
+            && text(self.prefix, other.prefix)
+            && text(self.suffix, other.suffix)
+            && text(self.scope, other.scope)
+    }
+}
+
 impl PoolKey {
     /// The key borrowed.
     pub fn as_ref(&self) -> KeyRef<'_> {
