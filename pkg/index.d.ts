@@ -134,7 +134,10 @@ export type MorParam = string | number | bigint;
 export function morHash(params: readonly MorParam[], secret: string): string;
 /** Constant-time check of a MOR hash; `false` for a wrong, short, uppercase or non-hex hash. */
 export function verifyMorHash(params: readonly MorParam[], secret: string, hash: string): boolean;
-/** HMAC-SHA256 of `message` under `key` (UTF-8), lowercase hex (default) or unpadded base64url. */
+/**
+ * HMAC-SHA256 of `message` under `key` (UTF-8), lowercase hex (default) or unpadded base64url.
+ * The last key's keyed state is kept for the next call (one secret, many messages: half the hashing).
+ */
 export function hmacSha256(key: string, message: string, encoding?: 'hex' | 'base64url'): string;
 /** Constant-time check of an HMAC-SHA256 signature in lowercase hex (64 chars) or base64url (43). */
 export function verifyHmacSha256(key: string, message: string, signature: string): boolean;

@@ -166,13 +166,36 @@ pub fn verify_mor_hash<T: AsRef<str>>(
     Ok(same(expected.as_bytes(), hash.as_bytes()))
 }
 
+thread_local! {
+    /// The last HMAC key and its keyed state (the inner and outer pads
+    /// already hashed): a host signing or verifying many messages under one
+    /// secret pays two SHA-256 compressions per short message instead of
+    /// four. The key is compared in constant time.
+    static LAST_KEY: std::cell::RefCell<Option<(Vec<u8>, Hmac<Sha256>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 fn hmac_bytes(key: &[u8], message: &[u8]) -> Result<[u8; 32], SeriesError> {
     require_secret(key, Field::Key)?;
-    // HMAC takes keys of any length; the error arm is unreachable but typed.
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| SeriesError::Invalid {
-        field: Field::Key,
-        reason: Invalid::Rule("could not be used as an HMAC key"),
-    })?;
+    let keyed = LAST_KEY.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((held, mac)) if held.len() == key.len() && bool::from(held.ct_eq(key)) => {
+                Ok(mac.clone())
+            }
+            _ => {
+                // HMAC takes keys of any length; the error arm is unreachable but typed.
+                let mac =
+                    Hmac::<Sha256>::new_from_slice(key).map_err(|_| SeriesError::Invalid {
+                        field: Field::Key,
+                        reason: Invalid::Rule("could not be used as an HMAC key"),
+                    })?;
+                *last = Some((key.to_vec(), mac.clone()));
+                Ok(mac)
+            }
+        }
+    });
+    let mut mac = keyed?;
     mac.update(message);
     Ok(mac.finalize().into_bytes().into())
 }

@@ -233,3 +233,22 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // The last key's state is kept between calls: any sequence of keys
+    // (repeated, one a prefix of another, of other lengths) and messages
+    // answers what a fresh HMAC of each answers.
+    #[test]
+    fn hmac_under_changing_keys_equals_a_fresh_hmac(
+        calls in proptest::collection::vec((0usize..5, proptest::collection::vec(any::<u8>(), 0..100)), 1..24),
+    ) {
+        use hmac::{Hmac, KeyInit, Mac};
+        let keys: [&[u8]; 5] = [b"k", b"key", b"key2", b"kex", &[7u8; 100]];
+        for (k, message) in calls {
+            let mut fresh = Hmac::<sha2::Sha256>::new_from_slice(keys[k]).unwrap();
+            fresh.update(&message);
+            let expected: String = fresh.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+            prop_assert_eq!(hmac_sha256(keys[k], &message, Encoding::Hex).unwrap(), expected);
+        }
+    }
+}
