@@ -125,7 +125,8 @@ async function refresh() {
   last = { entry: e, validation, plan: null };
   show(validation);
   $('add').disabled = !validation.ok;
-  summarize(validation.issues.map((i) => ({ text: inWords(i), target: FIRST_INPUT[i.field] ?? 'start' })));
+  const reasons = validation.issues.map((i) => ({ text: inWords(i), target: FIRST_INPUT[i.field] ?? 'start' }));
+  summarize(reasons);
   const rangeReady = validation.customer !== null && validation.count !== null
     && !validation.issues.some((i) => RANGE_FIELDS.includes(i.field));
   if (!rangeReady) {
@@ -158,7 +159,7 @@ async function refresh() {
     return;
   }
   $('add').disabled = true;
-  summarize([...validation.issues.map((i) => ({ text: inWords(i), target: FIRST_INPUT[i.field] ?? 'start' })),
+  summarize([...reasons,
     { text: 'the range no longer overlaps stored series (see "Already allotted")', target: 'conflicts-list' }]);
   // A success line never stands next to new conflicts.
   $('notification').textContent = '';

@@ -24,6 +24,9 @@ function packRequests(list, from, to) {
   return packer.done();
 }
 
+// The record a store is handed: the host's own fields, then the series'.
+const withExtra = (extra, series) => (extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series);
+
 // Lets a page paint between chunks of a long bulk call.
 const yieldToHost = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -209,8 +212,7 @@ export function books(raw, wire) {
             created = text.split(FS).slice(1).map((part) => {
               const at = part.indexOf(US);
               const series = decodePrepared(`1${part.slice(at)}`);
-              const more = extraOf(Number(part.slice(0, at)));
-              return more !== null && typeof more === 'object' ? { ...more, ...series } : series;
+              return withExtra(extraOf(Number(part.slice(0, at))), series);
             });
             report?.({ phase: 'storing', done: 0, total: created.length });
             reply = await this.#insertAnswer('insertMany', created);
@@ -361,7 +363,7 @@ export function books(raw, wire) {
             continue;
           }
           const series = decodePrepared(`1${text.slice(3)}`);
-          const record = extra !== null && typeof extra === 'object' ? { ...extra, ...series } : series;
+          const record = withExtra(extra, series);
           const insert = await this.#insertAnswer('insert', record);
           cause = insert.cause ?? cause;
           if (insert.stored) inserted = record;

@@ -163,16 +163,23 @@ test('the customer is in the URL and remembered: a reload shows the same list', 
   assert.equal(await page.inputValue('#client_code'), ' gl438 ');
 });
 
-test('a store that fails while checking is an error, not "no conflicts"', async () => {
+// A new page of the dashboard's context whose IndexedDB index `name` fails
+// to open a cursor (a disk error), every other index working.
+async function failingIndex(name) {
   const broken = await page.context().newPage();
-  await broken.addInitScript(() => {
-    // Only the overlap index fails: the list still reads.
+  await broken.addInitScript((failing) => {
     const open = IDBIndex.prototype.openCursor;
     IDBIndex.prototype.openCursor = function openCursor(...args) {
-      if (this.name === 'span') throw new DOMException('disk I/O error', 'UnknownError');
+      if (this.name === failing) throw new DOMException('disk I/O error', 'UnknownError');
       return open.apply(this, args);
     };
-  });
+  }, name);
+  return broken;
+}
+
+test('a store that fails while checking is an error, not "no conflicts"', async () => {
+  // Only the overlap index fails: the list still reads.
+  const broken = await failingIndex('span');
   await broken.goto(url);
   await broken.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
   for (const [id, value] of Object.entries({ client_code: 'GL438', start: 'V30000001', end: 'V30000010' })) await broken.fill(`#${id}`, value);
@@ -281,14 +288,7 @@ test('range errors wait for the field to be left, or for End to be as long as St
 });
 
 test('a store that cannot list says so, and the page stays usable', async () => {
-  const broken = await page.context().newPage();
-  await broken.addInitScript(() => {
-    const open = IDBIndex.prototype.openCursor;
-    IDBIndex.prototype.openCursor = function openCursor(...args) {
-      if (this.name === 'byStart') throw new DOMException('disk I/O error', 'UnknownError');
-      return open.apply(this, args);
-    };
-  });
+  const broken = await failingIndex('byStart');
   await broken.goto(`${url}?client_code=GL438`);
   await broken.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
   assert.equal(await broken.textContent('#list-error'), "Could not read the stored series: the store's page() failed");
