@@ -56,7 +56,6 @@ pub fn push_validation(
     issues: &[SeriesError],
     given: Option<(&str, &str)>,
 ) {
-    out.push(if issues.is_empty() { '1' } else { '0' });
     match range {
         Some(range) => {
             let (start, end) = (range.start_text(), range.end_text());
@@ -67,15 +66,25 @@ pub fn push_validation(
                 ),
                 None => (&*start, &*end),
             };
-            let _ = write!(out, "{US}{}{US}{start}{US}{end}", range.count());
+            push_head(out, issues.is_empty(), range.count().0, start, end);
         }
         None => {
+            out.push(if issues.is_empty() { '1' } else { '0' });
             out.push(US);
             out.push(US);
             out.push(US);
         }
     }
     push_issues(out, issues);
+}
+
+/// Writes a validation's head, `ok US count US start US end`: what
+/// [`push_validation`] writes for a range, and the whole answer for a
+/// valid series counted by [`crate::range::simple_count`] (`start` and
+/// `end` empty where the caller's own strings stand).
+pub fn push_head(out: &mut String, ok: bool, count: u128, start: &str, end: &str) {
+    out.push(if ok { '1' } else { '0' });
+    let _ = write!(out, "{US}{count}{US}{start}{US}{end}");
 }
 
 /// Writes each issue as `RS code US field US message`.

@@ -258,7 +258,7 @@ fn parse_general<'a>(
                 return Err(SeriesError::PrefixMismatch {
                     field,
                     expected: required.to_owned(),
-                    found: ascii(head.split_at(natural_start).0),
+                    found: text.get(..natural_start).unwrap_or_default().to_owned(),
                     because: Because::Rule,
                 });
             }
@@ -299,7 +299,25 @@ fn parse_general<'a>(
 /// for anything else, which [`parse_grouped`]'s general path reads (and
 /// reports) exactly as before.
 fn parse_plain(text: &str) -> Option<Serial<'_>> {
-    let bytes = text.as_bytes();
+    let (body_start, body_end) = plain_body(text.as_bytes())?;
+    let part = |from: usize, to: usize| text.get(from..to);
+    let digits = part(body_start, body_end)?;
+    Some(Serial {
+        text,
+        prefix: part(0, body_start)?,
+        digits,
+        suffix: part(body_end, text.len())?,
+        body: parse_body(digits.as_bytes()),
+        width: body_end - body_start,
+        check: None,
+    })
+}
+
+/// Where the body of an identifier that needs no trimming lies, as
+/// `(start, end)` byte offsets: the last digit run, every byte visible
+/// ASCII, at most [`MAX_LEN`] bytes and [`MAX_DIGITS`] digits. `None`
+/// when any of that fails (the general reading then says why).
+pub(crate) fn plain_body(bytes: &[u8]) -> Option<(usize, usize)> {
     if bytes.len() > MAX_LEN {
         return None;
     }
@@ -329,18 +347,7 @@ fn parse_plain(text: &str) -> Option<Serial<'_>> {
         return None;
     }
     let body_end = bytes.len() - suffix;
-    let body_start = body_end - width;
-    let part = |from: usize, to: usize| text.get(from..to);
-    let digits = part(body_start, body_end)?;
-    Some(Serial {
-        text,
-        prefix: part(0, body_start)?,
-        digits,
-        suffix: part(body_end, bytes.len())?,
-        body: parse_body(digits.as_bytes()),
-        width,
-        check: None,
-    })
+    Some((body_end - width, body_end))
 }
 
 /// Where the last digit run of `head` (which ends in a digit) begins; with
@@ -413,10 +420,6 @@ fn first_bad_char(text: &str, grouped: bool) -> Option<Invalid> {
     })
 }
 
-fn ascii(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// Reads up to [`MAX_DIGITS`] ASCII digits exactly; `None` when the slice is
 /// empty, too long or holds anything but digits.
 ///
@@ -459,19 +462,22 @@ const POW10: [u64; 20] = [
 
 /// Two u64 halves instead of a u128 accumulator: u128 multiplication is a
 /// library call on wasm32, u64 is one instruction. Input: 1..=38 ASCII digits.
-fn parse_body(digits: &[u8]) -> u128 {
+pub(crate) fn parse_body(digits: &[u8]) -> u128 {
     let (high, low) = digits.split_at(digits.len().saturating_sub(19));
-    let chunk = |d: &[u8]| {
-        d.iter()
-            .fold(0u64, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0')))
-    };
     // At most 19 digits in `low`: 10^19 fits u64, and one multiplication
     // replaces pow's loop (none at all for the common short body).
     if high.is_empty() {
-        return u128::from(chunk(low));
+        return u128::from(short_body(low));
     }
     let scale = POW10.get(low.len()).copied().unwrap_or(1);
-    u128::from(chunk(high)) * u128::from(scale) + u128::from(chunk(low))
+    u128::from(short_body(high)) * u128::from(scale) + u128::from(short_body(low))
+}
+
+/// The value of at most 19 ASCII digits (10^19 fits `u64`).
+pub(crate) fn short_body(digits: &[u8]) -> u64 {
+    digits
+        .iter()
+        .fold(0u64, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0')))
 }
 
 /// Writes an identifier from its parts, zero-padding the body to `width`

@@ -118,6 +118,15 @@ impl RulesRaw {
         let validation = range::validate(start, end, &self.rules);
         (validation.range, after(&self.issues, validation.issues))
     }
+
+    /// The count of a valid series whose ends need no rewriting, when the
+    /// one-pass reading decides it ([`range::simple_count`]).
+    fn simple_count(&self, start: &str, end: &str) -> Option<u128> {
+        match self.issues.is_empty() {
+            true => range::simple_count(start, end, &self.rules),
+            false => None,
+        }
+    }
 }
 
 /// Validates `start..end` given as strings under compiled rules; never
@@ -184,6 +193,12 @@ pub fn last_count() -> f64 {
 #[wasm_bindgen(js_name = validateScratch)]
 pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
     with_scratch(&[start_len, end_len], &mut |[start, end, _]| {
+        if let Some(count) = rules.simple_count(start, end) {
+            if count <= crate::input::MAX_SAFE_INTEGER as u128 {
+                LAST_COUNT.with(|c| c.set(count as u64 as f64));
+                return 0;
+            }
+        }
         let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
         if let (Some(r), true) = (&range, issues.is_empty()) {
             let count = r.count().0;
@@ -212,12 +227,15 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
     let text = std::str::from_utf8(packed).unwrap_or_default();
     let items = value::records(text).map(|mut next| {
         let (start, end) = (next(), next());
-        let (range, issues) = rules.validate(start, end);
         let given = match (start, end) {
             (Value::Text(a), Value::Text(b)) => Some((a, b)),
             _ => None,
         };
-        (range, issues, given)
+        if let Some(count) = given.and_then(|(a, b)| rules.simple_count(a, b)) {
+            return wire::BatchItem::Counted(count);
+        }
+        let (range, issues) = rules.validate(start, end);
+        wire::BatchItem::Validated(range, issues, given)
     });
     wire::emit(wire::validations(items))
 }

@@ -96,13 +96,18 @@ pub(crate) fn validation(range: Option<&SeriesRange<'_>>, issues: &[SeriesError]
     out
 }
 
-/// One validation of a batch: the range, the issues, and the strings given
-/// (start and end are echoed only where they differ from these).
-pub(crate) type BatchItem<'a> = (
-    Option<SeriesRange<'a>>,
-    Vec<SeriesError>,
-    Option<(&'a str, &'a str)>,
-);
+/// One validation of a batch.
+pub(crate) enum BatchItem<'a> {
+    /// A valid series whose ends need no rewriting: its count.
+    Counted(u128),
+    /// Any other: the range, the issues, and the strings given (start and
+    /// end are echoed only where they differ from these).
+    Validated(
+        Option<SeriesRange<'a>>,
+        Vec<SeriesError>,
+        Option<(&'a str, &'a str)>,
+    ),
+}
 
 thread_local! {
     /// Per item of the last bulk validation: its count, or -1 where the
@@ -119,20 +124,28 @@ pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> Str
     COUNTS.with(|counts| {
         let mut counts = counts.borrow_mut();
         counts.clear();
-        for (range, issues, given) in items {
-            if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
-                let count = r.count().0;
-                if count <= crate::input::MAX_SAFE_INTEGER as u128
-                    && r.start_text() == a
-                    && r.end_text() == b
-                {
-                    counts.push(count as f64);
-                    continue;
+        for item in items {
+            let safe = |count: u128| count <= crate::input::MAX_SAFE_INTEGER as u128;
+            match item {
+                BatchItem::Counted(count) if safe(count) => counts.push(count as f64),
+                BatchItem::Counted(count) => {
+                    counts.push(-1.0);
+                    out.push(GS);
+                    crate::packed::push_head(&mut out, true, count, "", "");
+                }
+                BatchItem::Validated(range, issues, given) => {
+                    if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
+                        let count = r.count().0;
+                        if safe(count) && r.start_text() == a && r.end_text() == b {
+                            counts.push(count as f64);
+                            continue;
+                        }
+                    }
+                    counts.push(-1.0);
+                    out.push(GS);
+                    push_validation(&mut out, range.as_ref(), &issues, given);
                 }
             }
-            counts.push(-1.0);
-            out.push(GS);
-            push_validation(&mut out, range.as_ref(), &issues, given);
         }
     });
     out

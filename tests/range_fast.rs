@@ -1,0 +1,153 @@
+//! `range::simple_count`, the one-pass reading of the common series,
+//! against `range::validate`: it answers exactly when validation finds a
+//! valid series whose ends need no rewriting, with the same count, under
+//! rules it decides; it never answers otherwise.
+#![cfg(not(target_arch = "wasm32"))]
+// In tests a panic is a failure report, so the no-panic lints do not apply.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use proptest::prelude::*;
+use seriesguard::check_digit::Scheme;
+use seriesguard::formats::Format;
+use seriesguard::input::Value;
+use seriesguard::range::{simple_count, validate, SeriesRules};
+
+/// Identifiers close to each other: a shared or differing prefix and
+/// suffix, digit runs of 1 to 40 digits, sometimes spaces, separators,
+/// non-ASCII digits or control characters.
+fn identifier() -> impl Strategy<Value = String> {
+    let prefix = prop::sample::select(vec!["", "", "V", "AB-", "020", "V1X", " V", "Ｖ", "v"]);
+    let digit = || prop::sample::select(vec!['0', '1', '2', '5', '7', '9']);
+    let noisy = prop::sample::select(vec!['0', '1', '9', '٣', '-', ' ']);
+    let digits = prop_oneof![
+        8 => prop::collection::vec(digit(), 1..20),
+        1 => prop::collection::vec(digit(), 20..42),
+        1 => prop::collection::vec(noisy, 0..12),
+    ];
+    let suffix = prop::sample::select(vec!["", "", "X", "-GB", "\t", " "]);
+    (prefix, digits, suffix)
+        .prop_map(|(p, d, s)| format!("{p}{}{s}", d.into_iter().collect::<String>()))
+}
+
+/// An end near a start: the start's digit run moved by a little (written
+/// at its width, or without leading zeros, or one digit longer), or
+/// another identifier.
+fn pair() -> impl Strategy<Value = (String, String)> {
+    (identifier(), identifier(), -5i64..1000, 0u8..4).prop_map(|(a, b, delta, how)| {
+        let bytes = a.as_bytes();
+        let Some(last) = bytes.iter().rposition(u8::is_ascii_digit) else {
+            return (a, b);
+        };
+        let first = bytes[..=last]
+            .iter()
+            .rposition(|c| !c.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let width = last + 1 - first;
+        let Ok(value) = a[first..=last].parse::<u128>() else {
+            return (a, b);
+        };
+        let moved = value.saturating_add_signed(i128::from(delta));
+        let digits = match how {
+            0 => return (a, b),
+            1 => format!("{moved:0width$}"),
+            2 => moved.to_string(),
+            _ => format!("{moved:0w$}", w = width + 1),
+        };
+        (
+            a.clone(),
+            format!("{}{digits}{}", &a[..first], &a[last + 1..]),
+        )
+    })
+}
+
+fn rules() -> impl Strategy<Value = SeriesRules> {
+    (
+        prop::option::of(1usize..12),
+        prop::option::of(prop::sample::select(vec!["V".to_owned(), "020".to_owned()])),
+        prop::option::of(1u128..600),
+        any::<bool>(),
+        prop::sample::select(vec![Scheme::None, Scheme::None, Scheme::None, Scheme::Luhn]),
+        prop::option::of(prop::sample::select(vec![Format::Awb, Format::Imei])),
+        0u8..4,
+    )
+        .prop_map(
+            |(width, prefix, max_count, numeric_only, scheme, format, plain)| {
+                // A quarter of the cases: the defaults, the common case.
+                if plain == 0 {
+                    return SeriesRules::default();
+                }
+                SeriesRules {
+                    width,
+                    prefix: prefix.filter(|_| plain == 1),
+                    max_count,
+                    numeric_only,
+                    scheme: format.map_or(scheme, |f| f.scheme()),
+                    format: format.filter(|_| plain == 1),
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #[test]
+    fn answers_exactly_when_validation_finds_an_unchanged_valid_series(
+        (start, end) in pair(),
+        rules in rules(),
+    ) {
+        let v = validate(Value::Text(&start), Value::Text(&end), &rules);
+        let unchanged = v.range.is_some_and(|r| r.start_text() == start && r.end_text() == end);
+        let decided = rules.format.is_none() && rules.scheme == Scheme::None && rules.prefix.is_none()
+            && v.range.is_some_and(|r| r.start().width().max(r.end().width()) <= 19);
+        let expected = (v.ok() && unchanged && decided).then(|| v.count().unwrap().0);
+        prop_assert_eq!(simple_count(&start, &end, &rules), expected, "{:?}", v.issues);
+    }
+}
+
+#[test]
+fn the_common_cases() {
+    let plain = SeriesRules::default();
+    let cases = [
+        ("V10000051", "V10000060", Some(10)),
+        ("9", "12", Some(4)),
+        ("09", "12", Some(4)),
+        ("0009", "0012", Some(4)),
+        ("0009", "12", None),
+        ("AB-000123-X", "AB-000130-X", Some(8)),
+        ("AB-000123-X", "AB-000130-Y", None),
+        ("V10000060", "V10000051", None),
+        (" V10000051", "V10000060", None),
+        ("V1000005١", "V10000060", None),
+        ("1234567890123456789", "1234567890123456799", Some(11)),
+        (
+            "12345678901234567890123456789012345678",
+            "12345678901234567890123456789012345679",
+            None,
+        ),
+    ];
+    for (start, end, count) in cases {
+        assert_eq!(simple_count(start, end, &plain), count, "{start}..{end}");
+    }
+    let luhn = SeriesRules {
+        scheme: Scheme::Luhn,
+        ..SeriesRules::default()
+    };
+    assert_eq!(simple_count("79927398713", "79927398721", &luhn), None);
+    let small = SeriesRules {
+        max_count: Some(9),
+        ..SeriesRules::default()
+    };
+    assert_eq!(simple_count("V10000051", "V10000060", &small), None);
+    let two = SeriesRules {
+        width: Some(2),
+        ..SeriesRules::default()
+    };
+    assert_eq!(simple_count("90", "99", &two), Some(10));
+    assert_eq!(simple_count("99", "100", &two), None);
+    let numeric = SeriesRules {
+        numeric_only: true,
+        ..SeriesRules::default()
+    };
+    assert_eq!(simple_count("V10000051", "V10000060", &numeric), None);
+    assert_eq!(simple_count("10000051", "10000060", &numeric), Some(10));
+}
