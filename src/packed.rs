@@ -42,10 +42,40 @@ pub const FS: char = '\u{1c}';
 /// assert_eq!(read, [["V1", "V9"], ["W1", "W2"]]);
 /// assert_eq!(records("").count(), 0);
 /// ```
-pub fn records(text: &str) -> impl Iterator<Item = std::str::Split<'_, char>> {
-    text.split(RS)
+pub fn records(text: &str) -> impl Iterator<Item = impl Iterator<Item = &str>> {
+    pieces(text, RS)
         .filter(move |_| !text.is_empty())
-        .map(|r| r.split(US))
+        .map(fields)
+}
+
+/// The fields of one record.
+pub fn fields(record: &str) -> impl Iterator<Item = &str> {
+    pieces(record, US)
+}
+
+/// The pieces of `text` between `separator`s (an ASCII character), as
+/// `str::split` gives them. A byte loop: records and fields are a few
+/// bytes long, where `split`'s memchr cost more than it saved (measured in
+/// wasm: a third of a bulk validation's time).
+pub(crate) fn pieces(text: &str, separator: char) -> impl Iterator<Item = &str> {
+    let separator = separator as u8;
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let (piece, next) = cut(rest?, separator);
+        rest = next;
+        Some(piece)
+    })
+}
+
+/// `text` up to the first `separator`, and what follows it, if any. One
+/// body for every reader (inlined into each, it cost 0.6 KB gzipped).
+#[inline(never)]
+fn cut(text: &str, separator: u8) -> (&str, Option<&str>) {
+    match text.bytes().position(|b| b == separator) {
+        // The separator is ASCII, so both cuts fall between characters.
+        Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),
+        None => (text, None),
+    }
 }
 
 /// Writes a validation outcome; start and end are left empty when they

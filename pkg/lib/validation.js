@@ -72,8 +72,18 @@ export function validation(raw, wire) {
     const starts = new Array(n);
     const ends = new Array(n);
     for (let i = 0; i < n; i++) {
-      starts[i] = read(inputs[i], 'start');
-      ends[i] = read(inputs[i], 'end');
+      // Named loads here, not read(): its keyed load sees every key of the
+      // package and is megamorphic (measured: a tenth of the batch's time).
+      const input = inputs[i];
+      if (input !== undefined && input !== null) {
+        try {
+          starts[i] = input.start;
+          ends[i] = input.end;
+        } catch {
+          starts[i] = read(input, 'start');
+          ends[i] = read(input, 'end');
+        }
+      }
       if (i > 0) packer.byte(0x1e);
       packer.field(starts[i]);
       packer.byte(0x1f);

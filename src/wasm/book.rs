@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 #[cfg(feature = "bulk")]
 use super::value::records;
-use super::value::{fields, unpack, Held};
+use super::value::{unpack, Held};
 use super::{read_rules, wire};
 use crate::book::{self, Refusal, Request};
 #[cfg(feature = "bulk")]
@@ -18,6 +18,7 @@ use crate::error::Field;
 use crate::flow::{Answer, BookFlow, Done, Mode, Need, Record, Step};
 use crate::input::Value;
 use crate::inventory::PoolKey;
+use crate::packed::fields;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 

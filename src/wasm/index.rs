@@ -12,13 +12,14 @@ use std::fmt::Write as _;
 
 use wasm_bindgen::prelude::*;
 
-use super::value::{fields, records, reserve_heap, unpack, Held};
+use super::value::{records, reserve_heap, unpack, Held};
 use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
 use crate::inventory::{self, Head, Inventory, Item, KeyRef, Segment, SeriesId};
 #[cfg(feature = "lifecycle")]
 use crate::lifecycle::Pools;
+use crate::packed::fields;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 

@@ -115,18 +115,13 @@ pub(crate) fn unpack(field: &str) -> Value<'_> {
     }
 }
 
-/// The fields of a packed record.
-pub(crate) fn fields(record: &str) -> impl Iterator<Item = &str> {
-    record.split('\u{1f}')
-}
-
 /// The records of packed text, each a reader of its fields in order (typed
-/// as [`unpack`] types them; absent past the last).
+/// as [`unpack`] types them; absent past the last). Empty records are skipped.
 pub(crate) fn records<'a>(text: &'a str) -> impl Iterator<Item = impl FnMut() -> Value<'a>> {
-    text.split('\u{1e}')
+    crate::packed::pieces(text, crate::packed::RS)
         .filter(|r| !r.is_empty())
         .map(|record| {
-            let mut f = fields(record).map(unpack);
+            let mut f = crate::packed::fields(record).map(unpack);
             move || f.next().unwrap_or(Value::Absent)
         })
 }

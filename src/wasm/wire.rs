@@ -127,7 +127,7 @@ pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> Str
         for item in items {
             let safe = |count: u128| count <= crate::input::MAX_SAFE_INTEGER as u128;
             match item {
-                BatchItem::Counted(count) if safe(count) => counts.push(count as f64),
+                BatchItem::Counted(count) if safe(count) => counts.push(count as u64 as f64),
                 BatchItem::Counted(count) => {
                     counts.push(-1.0);
                     out.push(GS);
@@ -137,7 +137,7 @@ pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> Str
                     if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
                         let count = r.count().0;
                         if safe(count) && r.start_text() == a && r.end_text() == b {
-                            counts.push(count as f64);
+                            counts.push(count as u64 as f64);
                             continue;
                         }
                     }
