@@ -296,15 +296,46 @@ impl Validation<'_> {
     }
 }
 
-/// The count of `start..end` when it is a valid series written as the
-/// rules would write it back (no trimming, no separators), read in one
-/// pass without building its [`SeriesRange`]; `None` when this short
-/// reading cannot decide, and then [`validate`] must (it always agrees:
-/// `tests/range_fast.rs`). Decided here: rules without a format, scheme or
-/// required prefix, and ends of visible ASCII that differ only in their
-/// digits, with bodies of at most 19 digits. It is the common case of a form and of a bulk check, where
-/// building the range cost most of a validation in wasm (moving it
-/// through results is a library call there).
+/// The range `start..end` when it is a valid series written as the rules
+/// would write it back (no trimming, no separators), read in one pass;
+/// `None` when this short reading cannot decide, and then [`validate`]
+/// must (it always agrees: `tests/range_fast.rs`). Decided here: rules
+/// without a format, scheme or required prefix, and ends of visible ASCII
+/// that differ only in their digits. It is the common case of a form, a
+/// query and a bulk load, where the general reading cost most of the time
+/// in wasm (moving its results is a library call there).
+///
+/// ```
+/// use seriesguard::range::{simple_range, SeriesRules};
+/// let rules = SeriesRules::default();
+/// let range = simple_range("V10000051", "V10000060", &rules).unwrap();
+/// assert_eq!((range.start().prefix(), range.count().0), ("V", 10));
+/// assert_eq!(simple_range("V10000060", "V10000051", &rules), None);
+/// ```
+pub fn simple_range<'a>(
+    start: &'a str,
+    end: &'a str,
+    rules: &SeriesRules,
+) -> Option<SeriesRange<'a>> {
+    let (a, b) = simple_bodies(start, end, rules)?;
+    let (start, end) = (
+        serial::plain_serial(start, a)?,
+        serial::plain_serial(end, b)?,
+    );
+    let count = end.body().checked_sub(start.body())? + 1;
+    if rules.max_count.is_some_and(|max| count > max) {
+        return None;
+    }
+    Some(SeriesRange {
+        start,
+        end,
+        scheme: rules.scheme,
+    })
+}
+
+/// The count of [`simple_range`]'s range, without building it (bodies of
+/// up to 19 digits; longer ones are [`validate`]'s): the common case of a
+/// form's check and of a bulk validation.
 ///
 /// ```
 /// use seriesguard::range::{simple_count, SeriesRules};
@@ -313,6 +344,26 @@ impl Validation<'_> {
 /// assert_eq!(simple_count("V10000060", "V10000051", &rules), None);
 /// ```
 pub fn simple_count(start: &str, end: &str, rules: &SeriesRules) -> Option<u128> {
+    let ((a0, a1), (b0, b1)) = simple_bodies(start, end, rules)?;
+    let short = |text: &str, from: usize, to: usize| {
+        let digits = text.as_bytes().get(from..to).filter(|d| d.len() <= 19)?;
+        Some(serial::short_body(digits))
+    };
+    let count = short(end, b0, b1)?.checked_sub(short(start, a0, a1)?)?;
+    let count = u128::from(count) + 1;
+    match rules.max_count {
+        Some(max) if count > max => None,
+        _ => Some(count),
+    }
+}
+
+/// Where the bodies of `start` and `end` lie when the two agree on
+/// everything but their digits under rules [`simple_range`] decides.
+fn simple_bodies(
+    start: &str,
+    end: &str,
+    rules: &SeriesRules,
+) -> Option<((usize, usize), (usize, usize))> {
     if rules.format.is_some() || rules.scheme != Scheme::None || rules.prefix.is_some() {
         return None;
     }
@@ -326,28 +377,34 @@ pub fn simple_count(start: &str, end: &str, rules: &SeriesRules) -> Option<u128>
     if rules.numeric_only && (a_start > 0 || a_end < a.len()) {
         return None;
     }
-    let (a_digits, b_digits) = (a.get(a_start..a_end)?, b.get(b_start..b_end)?);
-    let width = a_digits.len();
-    if rules
-        .width
-        .is_some_and(|w| w != width || w != b_digits.len())
-    {
+    let (width, end_width) = (a_end - a_start, b_end - b_start);
+    if rules.width.is_some_and(|w| w != width || w != end_width) {
         return None;
     }
     // Different widths are a natural series (`9`..`12`) only unpadded.
-    let padded = |d: &[u8]| d.len() > 1 && d.first() == Some(&b'0');
-    if width != b_digits.len() && (padded(a_digits) || padded(b_digits)) {
+    let padded = |d: &[u8], from: usize, to: usize| to - from > 1 && d.get(from) == Some(&b'0');
+    if width != end_width && (padded(a, a_start, a_end) || padded(b, b_start, b_end)) {
         return None;
     }
-    // Up to 19 digits here (u64 arithmetic); longer bodies are validate()'s.
-    if width > 19 || b_digits.len() > 19 {
-        return None;
+    Some(((a_start, a_end), (b_start, b_end)))
+}
+
+/// The range of a valid series, or every issue: [`validate`], with the
+/// common case read first by [`simple_range`].
+pub fn range_of<'a>(
+    start: Value<'a>,
+    end: Value<'a>,
+    rules: &SeriesRules,
+) -> Result<SeriesRange<'a>, Vec<SeriesError>> {
+    if let (Value::Text(a), Value::Text(b)) = (start, end) {
+        if let Some(range) = simple_range(a, b, rules) {
+            return Ok(range);
+        }
     }
-    let count = serial::short_body(b_digits).checked_sub(serial::short_body(a_digits))?;
-    let count = u128::from(count) + 1;
-    match rules.max_count {
-        Some(max) if count > max => None,
-        _ => Some(count),
+    let validation = validate(start, end, rules);
+    match validation.range {
+        Some(range) if validation.issues.is_empty() => Ok(range),
+        _ => Err(validation.issues),
     }
 }
 

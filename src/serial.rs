@@ -299,7 +299,14 @@ fn parse_general<'a>(
 /// for anything else, which [`parse_grouped`]'s general path reads (and
 /// reports) exactly as before.
 fn parse_plain(text: &str) -> Option<Serial<'_>> {
-    let (body_start, body_end) = plain_body(text.as_bytes())?;
+    plain_serial(text, plain_body(text.as_bytes())?)
+}
+
+/// The serial of `text` whose body [`plain_body`] found at `(start, end)`.
+pub(crate) fn plain_serial(
+    text: &str,
+    (body_start, body_end): (usize, usize),
+) -> Option<Serial<'_>> {
     let part = |from: usize, to: usize| text.get(from..to);
     let digits = part(body_start, body_end)?;
     Some(Serial {

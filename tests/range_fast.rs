@@ -1,7 +1,9 @@
-//! `range::simple_count`, the one-pass reading of the common series,
-//! against `range::validate`: it answers exactly when validation finds a
-//! valid series whose ends need no rewriting, with the same count, under
-//! rules it decides; it never answers otherwise.
+//! `range::simple_range` and `range::simple_count`, the one-pass reading
+//! of the common series, against `range::validate`: they answer exactly
+//! when validation finds a valid series whose ends need no rewriting, with
+//! the same range and count, under rules they decide; never otherwise.
+//! And `range::range_of`, which reads that way first, answers as
+//! validation does for every input.
 #![cfg(not(target_arch = "wasm32"))]
 // In tests a panic is a failure report, so the no-panic lints do not apply.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -10,7 +12,7 @@ use proptest::prelude::*;
 use seriesguard::check_digit::Scheme;
 use seriesguard::formats::Format;
 use seriesguard::input::Value;
-use seriesguard::range::{simple_count, validate, SeriesRules};
+use seriesguard::range::{range_of, simple_count, simple_range, validate, SeriesRules};
 
 /// Identifiers close to each other: a shared or differing prefix and
 /// suffix, digit runs of 1 to 40 digits, sometimes spaces, separators,
@@ -97,10 +99,17 @@ proptest! {
     ) {
         let v = validate(Value::Text(&start), Value::Text(&end), &rules);
         let unchanged = v.range.is_some_and(|r| r.start_text() == start && r.end_text() == end);
-        let decided = rules.format.is_none() && rules.scheme == Scheme::None && rules.prefix.is_none()
-            && v.range.is_some_and(|r| r.start().width().max(r.end().width()) <= 19);
-        let expected = (v.ok() && unchanged && decided).then(|| v.count().unwrap().0);
-        prop_assert_eq!(simple_count(&start, &end, &rules), expected, "{:?}", v.issues);
+        let decided = rules.format.is_none() && rules.scheme == Scheme::None && rules.prefix.is_none();
+        let simple = (v.ok() && unchanged && decided).then(|| v.range.unwrap());
+        prop_assert_eq!(simple_range(&start, &end, &rules), simple, "{:?}", v.issues);
+        // The count alone: the same, for bodies of up to 19 digits.
+        let short = simple.filter(|r| r.start().width().max(r.end().width()) <= 19);
+        prop_assert_eq!(simple_count(&start, &end, &rules), short.map(|r| r.count().0));
+        let general = match v.range {
+            Some(range) if v.ok() => Ok(range),
+            _ => Err(v.issues.clone()),
+        };
+        prop_assert_eq!(range_of(Value::Text(&start), Value::Text(&end), &rules), general);
     }
 }
 

@@ -290,12 +290,10 @@ pub fn series_segments<'a>(
     scope: crate::input::Value<'a>,
     rules: &crate::range::SeriesRules,
 ) -> Result<Vec<Segment<'a>>, Vec<SeriesError>> {
-    let validation = crate::range::validate(start, end, rules);
-    let scope = scope_of(scope);
-    match (validation.range, scope) {
-        (Some(range), Ok(scope)) if validation.issues.is_empty() => Ok(segments(&range, scope)),
-        (_, scope) => {
-            let mut issues = validation.issues;
+    match (crate::range::range_of(start, end, rules), scope_of(scope)) {
+        (Ok(range), Ok(scope)) => Ok(segments(&range, scope)),
+        (range, scope) => {
+            let mut issues = range.err().unwrap_or_default();
             issues.extend(scope.err());
             Err(issues)
         }

@@ -67,11 +67,9 @@ impl IndexRaw {
     /// Whether `start..end` in `scope` collides with anything stored;
     /// `None` when the query is not valid (the general path reports it).
     fn any_overlap(&self, start: &str, end: &str, scope: Value<'_>) -> Option<bool> {
-        let validation = crate::range::validate(Value::Text(start), Value::Text(end), &self.rules);
-        match (validation.range, inventory::scope_of(scope)) {
-            (Some(range), Ok(scope)) if validation.issues.is_empty() => {
-                Some(self.inventory.borrow().any_overlap_in(&range, scope))
-            }
+        let range = crate::range::range_of(Value::Text(start), Value::Text(end), &self.rules);
+        match (range, inventory::scope_of(scope)) {
+            (Ok(range), Ok(scope)) => Some(self.inventory.borrow().any_overlap_in(&range, scope)),
             _ => None,
         }
     }
