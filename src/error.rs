@@ -745,8 +745,12 @@ impl fmt::Display for SeriesError {
                 f,
                 "{field} check digit should be {expected}, not {found} ({scheme})"
             ),
+            // Piece by piece: the common refusal, without parsing a format.
             SeriesError::StartAfterEnd { start, end } => {
-                write!(f, "start {start} is after end {end}")
+                for piece in ["start ", start, " is after end ", end] {
+                    f.write_str(piece)?;
+                }
+                Ok(())
             }
             SeriesError::Overlap { conflicts, more } => {
                 let total = conflicts.len() + more;

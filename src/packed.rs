@@ -110,7 +110,7 @@ pub fn push_validation(
 
 /// Writes a validation's head, `ok US count US start US end`: what
 /// [`push_validation`] writes for a range, and the whole answer for a
-/// valid series counted by [`crate::range::simple_count`] (`start` and
+/// valid series counted by [`crate::range::simple_check`] (`start` and
 /// `end` empty where the caller's own strings stand).
 pub fn push_head(out: &mut String, ok: bool, count: u128, start: &str, end: &str) {
     out.push(if ok { '1' } else { '0' });

@@ -333,27 +333,43 @@ pub fn simple_range<'a>(
     })
 }
 
-/// The count of [`simple_range`]'s range, without building it (bodies of
-/// up to 19 digits; longer ones are [`validate`]'s): the common case of a
-/// form's check and of a bulk validation.
+/// What the one-pass reading decides without building a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Simple {
+    /// A valid series written as the rules write it back: its count
+    /// ([`simple_range`]'s range's).
+    Count(u128),
+    /// Refused for one reason alone, its start after its end: the issue is
+    /// `START_AFTER_END` with start and end as given.
+    AfterEnd,
+}
+
+/// The common series and the common refusal, decided in one pass without
+/// building a range (bodies of up to 19 digits); `None`: ask [`validate`]
+/// (it always agrees: `tests/range_fast.rs`). What a form's check and a
+/// bulk validation meet most.
 ///
 /// ```
-/// use seriesguard::range::{simple_count, SeriesRules};
+/// use seriesguard::range::{simple_check, Simple, SeriesRules};
 /// let rules = SeriesRules::default();
-/// assert_eq!(simple_count("V10000051", "V10000060", &rules), Some(10));
-/// assert_eq!(simple_count("V10000060", "V10000051", &rules), None);
+/// assert_eq!(simple_check("V10000051", "V10000060", &rules), Some(Simple::Count(10)));
+/// assert_eq!(simple_check("V10000060", "V10000051", &rules), Some(Simple::AfterEnd));
+/// assert_eq!(simple_check("V10000051", "W10000060", &rules), None);
 /// ```
-pub fn simple_count(start: &str, end: &str, rules: &SeriesRules) -> Option<u128> {
+pub fn simple_check(start: &str, end: &str, rules: &SeriesRules) -> Option<Simple> {
     let ((a0, a1), (b0, b1)) = simple_bodies(start, end, rules)?;
     let short = |text: &str, from: usize, to: usize| {
         let digits = text.as_bytes().get(from..to).filter(|d| d.len() <= 19)?;
         Some(serial::short_body(digits))
     };
-    let count = short(end, b0, b1)?.checked_sub(short(start, a0, a1)?)?;
-    let count = u128::from(count) + 1;
+    let (first, last) = (short(start, a0, a1)?, short(end, b0, b1)?);
+    let Some(span) = last.checked_sub(first) else {
+        return Some(Simple::AfterEnd);
+    };
+    let count = u128::from(span) + 1;
     match rules.max_count {
         Some(max) if count > max => None,
-        _ => Some(count),
+        _ => Some(Simple::Count(count)),
     }
 }
 

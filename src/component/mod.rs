@@ -176,7 +176,9 @@ impl rules::Guest for Component {
                 fields.next().unwrap_or_default(),
             );
             let simple = rule_issues.is_empty();
-            if let Some(count) = range::simple_count(start, end, &rules).filter(|_| simple) {
+            if let (true, Some(range::Simple::Count(count))) =
+                (simple, range::simple_check(start, end, &rules))
+            {
                 packed::push_head(&mut out, true, count, start, end);
                 continue;
             }

@@ -119,11 +119,11 @@ impl RulesRaw {
         (validation.range, after(&self.issues, validation.issues))
     }
 
-    /// The count of a valid series whose ends need no rewriting, when the
-    /// one-pass reading decides it ([`range::simple_count`]).
-    fn simple_count(&self, start: &str, end: &str) -> Option<u128> {
+    /// What the one-pass reading decides ([`range::simple_check`]), when
+    /// the rules themselves are valid.
+    fn simple_check(&self, start: &str, end: &str) -> Option<range::Simple> {
         match self.issues.is_empty() {
-            true => range::simple_count(start, end, &self.rules),
+            true => range::simple_check(start, end, &self.rules),
             false => None,
         }
     }
@@ -193,11 +193,18 @@ pub fn last_count() -> f64 {
 #[wasm_bindgen(js_name = validateScratch)]
 pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
     with_scratch(&[start_len, end_len], &mut |[start, end, _]| {
-        if let Some(count) = rules.simple_count(start, end) {
-            if count <= crate::input::MAX_SAFE_INTEGER as u128 {
+        match rules.simple_check(start, end) {
+            Some(range::Simple::Count(count))
+                if count <= crate::input::MAX_SAFE_INTEGER as u128 =>
+            {
                 LAST_COUNT.with(|c| c.set(count as u64 as f64));
                 return 0;
             }
+            Some(range::Simple::AfterEnd) => {
+                let issue = after_end(start, end);
+                return wire::emit_validation(None, &[issue], Some((start, end)));
+            }
+            _ => {}
         }
         let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
         if let (Some(r), true) = (&range, issues.is_empty()) {
@@ -210,6 +217,14 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
         }
         wire::emit_validation(range.as_ref(), &issues, Some((start, end)))
     })
+}
+
+/// The issue of a series refused only for its start after its end.
+fn after_end(start: &str, end: &str) -> SeriesError {
+    SeriesError::StartAfterEnd {
+        start: start.to_owned(),
+        end: end.to_owned(),
+    }
 }
 
 /// Validates packed `start US end` records (see `pkg/api.js` `Packer`)
@@ -231,8 +246,14 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
             (Value::Text(a), Value::Text(b)) => Some((a, b)),
             _ => None,
         };
-        if let Some(count) = given.and_then(|(a, b)| rules.simple_count(a, b)) {
-            return wire::BatchItem::Counted(count);
+        if let Some((a, b)) = given {
+            match rules.simple_check(a, b) {
+                Some(range::Simple::Count(count)) => return wire::BatchItem::Counted(count),
+                Some(range::Simple::AfterEnd) => {
+                    return wire::BatchItem::Validated(None, vec![after_end(a, b)], given)
+                }
+                None => {}
+            }
         }
         let (range, issues) = rules.validate(start, end);
         wire::BatchItem::Validated(range, issues, given)
