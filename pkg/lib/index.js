@@ -1,7 +1,7 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
 import { readAnswer, installLifecycle } from './lifecycle.js';
-import { RS, US, read, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packFields, packSeries, packSnapshot } from './wire.js';
+import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packFields, packSeries, packSnapshot } from './wire.js';
 
 const QUERY_KEYS = ['start', 'end', 'scope'];
 
@@ -68,9 +68,9 @@ export function indexes(raw, wire) {
 
     /** Every stored sub-range colliding with the series, with its holder's id. */
     overlaps(series) {
-      const start = read(series, 'start');
-      const end = read(series, 'end');
-      const scope = read(series, 'scope') ?? '';
+      const start = startOf(series);
+      const end = endOf(series);
+      const scope = scopeOf(series) ?? '';
       const strings = typeof start === 'string' && typeof end === 'string' && typeof scope === 'string';
       const text = take(!strings ? this.#raw.overlaps(series)
         : wire.writeScratch(start, end, scope) ? this.#raw.overlapsScratch(start.length, end.length, scope.length)
@@ -108,9 +108,9 @@ export function indexes(raw, wire) {
 
     /** true when the series collides with anything stored; allocates nothing in wasm. */
     hasOverlap(series) {
-      const start = read(series, 'start');
-      const end = read(series, 'end');
-      const scope = read(series, 'scope') ?? undefined;
+      const start = startOf(series);
+      const end = endOf(series);
+      const scope = scopeOf(series) ?? undefined;
       if (typeof start === 'string' && typeof end === 'string' && (scope === undefined || typeof scope === 'string')) {
         const scoped = scope !== undefined;
         const answer = wire.writeScratch(start, end, scoped ? scope : '')

@@ -245,6 +245,31 @@ export function read(object, key) {
   }
 }
 
+// A series' start, end and scope as read() reads them, by named loads:
+// read()'s keyed load sees every key of the package and is megamorphic
+// (measured: a tenth of a query's or a batch's time in JS).
+export function startOf(series) {
+  try {
+    return series === undefined || series === null ? undefined : series.start;
+  } catch {
+    return read(series, 'start');
+  }
+}
+export function endOf(series) {
+  try {
+    return series === undefined || series === null ? undefined : series.end;
+  } catch {
+    return read(series, 'end');
+  }
+}
+export function scopeOf(series) {
+  try {
+    return series === undefined || series === null ? undefined : series.scope;
+  } catch {
+    return read(series, 'scope');
+  }
+}
+
 // Records of the given keys of each object, field by field (no array per
 // object): series to store (`id, start, end, scope`) or to ask about.
 export function packFields(list, keys) {

@@ -54,7 +54,10 @@ impl Ids {
             SeriesId::Text(t) => {
                 // Bulk loads often repeat one id (a card group); reuse the last one.
                 if let Some(last) = self.ends.len().checked_sub(1) {
-                    if self.get(last) == Some(t.as_str()) {
+                    if self
+                        .get(last)
+                        .is_some_and(|l| crate::input::same_text(l, t))
+                    {
                         return TEXT_OWNER | last as u32;
                     }
                 }
