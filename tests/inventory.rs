@@ -136,6 +136,21 @@ fn merge_adjacent_joins_touching_ranges_of_one_id() {
         inv.ranges()
     };
     assert_eq!(plain, 2);
+    // The same as a first bulk load, into empty pools, and into a pool
+    // already holding a range.
+    for stored in [None, Some(("group-3", "0900", "0909"))] {
+        let mut inv = Inventory::new(true);
+        if let Some((id, a, b)) = stored {
+            inv.insert(&text(id), &segs(a, b)).unwrap();
+        }
+        let batch = [
+            (text("group-1"), segs("1000", "1009")),
+            (text("group-1"), segs("1010", "1019")),
+            (text("group-2"), segs("1020", "1029")),
+        ];
+        inv.insert_many(&batch).unwrap();
+        assert_eq!(inv.ranges(), 2 + usize::from(stored.is_some()));
+    }
 }
 
 #[test]
