@@ -4,6 +4,15 @@
 
 import { GS, RS, US, Packer, read, startOf, endOf, decodeValidation, decodeIssues, answer, fail, records } from './wire.js';
 
+// Array.isArray, false where it throws (a revoked proxy).
+function isArray(value) {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /** The validation functions of one instance (`wire`: its reader). */
 export function validation(raw, wire) {
   const { take } = wire;
@@ -78,6 +87,13 @@ export function validation(raw, wire) {
       packer.field(starts[i]);
       packer.byte(0x1f);
       packer.field(ends[i]);
+      // An item that is no object: its kind, for the core to refuse it as
+      // validateSeries does (INPUT_INVALID), not as a series without ends.
+      const item = inputs[i];
+      if (typeof item !== 'object' ? item !== undefined : isArray(item)) {
+        packer.byte(0x1f);
+        packer.field(item);
+      }
     }
     const parts = records(take(raw.validateManyRaw(packer.done(), isList, compile(rules)))).split(GS);
     // Counts of the common case in an f64 array in wasm memory; -1: the next text part.

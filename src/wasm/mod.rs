@@ -185,8 +185,8 @@ pub fn last_count() -> f64 {
 }
 
 /// Validates the two strings the wrapper wrote into the scratch buffer
-/// (`start_len` bytes of start, then end). Answers 0 for the common case,
-/// valid with untrimmed ends and a count below 2^53 (read it from
+/// (`start_len` bytes of start, then end). Answers 0 for the common case
+/// ([`range::simple_check`]'s count, below 2^53: read it from
 /// [`last_count`]); otherwise the length of an answer as
 /// [`validate_strings`] gives it. Measured: this path costs about half of
 /// passing two strings and decoding a text answer.
@@ -206,15 +206,9 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
             }
             _ => {}
         }
+        // Every other series (under a format, a scheme or a required
+        // prefix, trimmed, refused) is answered in full.
         let (range, issues) = rules.validate(Value::Text(start), Value::Text(end));
-        if let (Some(r), true) = (&range, issues.is_empty()) {
-            let count = r.count().0;
-            let unchanged = r.start_text() == start && r.end_text() == end;
-            if unchanged && count <= crate::input::MAX_SAFE_INTEGER as u128 {
-                LAST_COUNT.with(|c| c.set(count as u64 as f64));
-                return 0;
-            }
-        }
         wire::emit_validation(range.as_ref(), &issues, Some((start, end)))
     })
 }
@@ -228,8 +222,9 @@ fn after_end(start: &str, end: &str) -> SeriesError {
 }
 
 /// Validates packed `start US end` records (see `pkg/api.js` `Packer`)
-/// under compiled rules in one call; never throws. `is_list` is false when
-/// the JS argument was not an array.
+/// under compiled rules in one call; never throws. A third field is an
+/// item that is no object, refused as [`validate_raw`] refuses it.
+/// `is_list` is false when the JS argument was not an array.
 #[wasm_bindgen(js_name = validateManyRaw)]
 pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 {
     if !is_list {
@@ -241,7 +236,11 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
     }
     let text = std::str::from_utf8(packed).unwrap_or_default();
     let items = value::records(text).map(|mut next| {
-        let (start, end) = (next(), next());
+        // The third field, when there is one: an item that is no object.
+        let (start, end, item) = (next(), next(), next());
+        if let Some(issue) = item.expect_object(Field::Input) {
+            return wire::BatchItem::Validated(None, after(&rules.issues, vec![issue]), None);
+        }
         let given = match (start, end) {
             (Value::Text(a), Value::Text(b)) => Some((a, b)),
             _ => None,

@@ -115,6 +115,38 @@ test('every path answers alike: ASCII fast path, non-ASCII, long and trimmed inp
   assert.deepEqual(validateMany([]), []);
 });
 
+test('validateMany answers as validateSeries does, item by item, on random data and rules', async () => {
+  const { validateMany } = await import('seriesguard');
+  let seed = 23;
+  const next = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+  const prefixes = ['', 'V', 'AB-', ' V', 'Ｖ', '020'];
+  const suffixes = ['', 'X', '-GB', ' '];
+  const digits = (n, width) => (next(4) ? String(n).padStart(width, '0') : String(n));
+  const ends = () => {
+    const [prefix, suffix] = [prefixes[next(prefixes.length)], suffixes[next(suffixes.length)]];
+    const width = 1 + next(24);
+    const a = BigInt(next(2 ** 30)) * BigInt(1 + next(2 ** 20));
+    const b = a + BigInt(next(2000)) - 500n;
+    const end = next(8) ? `${prefix}${digits(b < 0n ? 0n : b, width)}${suffix}` : `W${digits(b < 0n ? 0n : b, width)}`;
+    return { start: `${prefix}${digits(a, width)}${suffix}`, end };
+  };
+  const odd = [{}, null, { start: 5, end: 'V1' }, { start: 'V1', end: 10n }, 'V1', { start: 'V1' }, 7, [], () => 1];
+  const ruleSets = [undefined, { width: 8 }, { maxCount: 100 }, { numericOnly: true }, { width: 0 }, { scheme: 'luhn' }];
+  for (const rules of ruleSets) {
+    const inputs = Array.from({ length: 400 }, () => (next(10) ? ends() : odd[next(odd.length)]));
+    const many = validateMany(inputs, rules);
+    assert.equal(many.length, inputs.length);
+    const shown = (v) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x));
+    inputs.forEach((input, i) => assert.deepEqual(many[i], validateSeries(input, rules), `${shown(input)} ${shown(rules)}`));
+    if (rules === undefined) {
+      // The generator reaches both one-pass answers and the general path.
+      assert.ok(many.filter((v) => v.ok).length > 40);
+      assert.ok(many.filter((v) => v.issues.some((issue) => issue.code === 'START_AFTER_END')).length > 20);
+      assert.ok(many.filter((v) => v.issues.some((issue) => issue.code === 'INPUT_INVALID')).length > 0);
+    }
+  }
+});
+
 test('answers stay right across wasm memory growth (cached views are renewed)', async () => {
   const { SeriesIndex, memoryBytes, morHash } = await import('seriesguard');
   const before = validateSeries({ start: 'V10000060', end: 'V10000051' });
