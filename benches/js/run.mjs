@@ -304,27 +304,31 @@ ${sections.join('\n\n')}
 
 Why the misses, and where peers win (profiles: \`node --cpu-prof\` over a
 build with wasm names kept; natively, callgrind instruction counts):
-- **An invalid series, and validation in general.** From JS a valid series
-  costs the crossing plus the core's validation in wasm, which is about five
-  times its native 60 ns: a callgrind profile of the native query path gives
-  about 1,100 instructions to validate two 9-character identifiers, spread
-  over \`range::read\` (moving the 64-byte \`Serial\` through \`Result\` and
-  \`Option\`), \`parse_grouped\` and \`parse_body\`, with no single hot spot.
-  An invalid series adds three allocations (the issue list and the two
-  identifiers \`START_AFTER_END\` carries), the message through
-  \`core::fmt\`, and decoding code, field and message in JS. Measured
-  by A/B builds in one process: a static message with no allocation saves
-  about 240 ns of the 680 ns an invalid series costs in wasm (the two
-  identifiers' allocations about 125 ns of it), which alone would bring the
-  ratio to about 2.1×. Tried and kept:
-  answers written into the kept buffer (no allocation per answer), no copy of
-  the issue list (an invalid series in wasm about 800 -> 656 ns), decoding by
-  position; tried and dropped: a three-pass \`parse_plain\` (more instructions
-  than the one-pass loop). Next: a smaller \`Serial\` (offsets into its text
-  instead of four slices) and messages written without \`core::fmt\`.
+- **Validation, valid and invalid.** A profile of a valid series in wasm
+  (\`perf\` with V8's \`--perf-basic-prof\`, over a build with names kept)
+  put a fifth of its time in \`memory.copy\`: V8 calls out to a C function
+  for each one, and LLVM emits one for every move of the 64-byte \`Serial\`
+  and the 160-byte validation through \`Result\` and \`Option\`. Building
+  without bulk memory made those moves a library \`memcpy\`, slower still.
+  What worked: \`range::simple_check\` reads the common series in one pass
+  (ends of visible ASCII that differ only in their digits, rules without a
+  format, scheme or required prefix) and answers its count, or the common
+  refusal (start after end), without building a range. Everything else takes
+  the general path, and a property test holds the two to the same answers.
+  - A valid series from JS went from about 430 to 205 ns: its wasm part went
+    from 280 to about 100 ns.
+  - An invalid series went from about 1,020 to 710 ns (its wasm part from
+    555 to 330 ns).
+
+  The invalid/valid ratio rose, because the valid path halved. What an
+  invalid series still pays: the two identifiers \`START_AFTER_END\` carries
+  and the issue list (allocations in wasm), its message, and decoding code,
+  field and message into JS strings (about 170 ns). The same one-pass
+  reading serves queries and loads (\`range::simple_range\`, behind
+  \`range_of\`).
 - **Yes/no and conflict queries.** Natively the yes/no query at 1,000,000
-  ranges went from 252 to about 112 ns, now within its 120 ns. A profile
-  (perf, over a loop of queries) showed where its time went:
+  ranges went from 252 to about 115 ns. A profile (perf, over a loop of
+  queries) showed where its time went:
   - half of it in \`memcmp\` calls comparing pool keys, a one-letter prefix
     at a time; keys are now compared byte by byte, numbers first;
   - then the binary search over the column of \`u128\` ends (16 MB at a
@@ -332,19 +336,39 @@ build with wasm names kept; natively, callgrind instruction counts):
     that stays in cache, so a query searches that, then one block of 128.
 
   The block size was measured at 16, 32, 64, 128, 256 and 512; 128 and 256
-  were fastest. The summary costs an eighth of a byte per range.
+  were fastest. The summary costs an eighth of a byte per range. In wasm, a
+  search with a branch per step beat \`partition_point\`'s selects (each
+  load waits on the one before): \`hasOverlap\` at 1,000,000 ranges went
+  from about 480 to 400 ns in alternating runs.
 
-  From JS, what remains is the crossing and the validation in wasm, about
-  five times its native 53 ns. Returning conflicts also builds each
-  identifier (prefix, padding, check digit) and a BigInt count per
-  conflict, where @flatten-js returns the numbers it was given. Writing
-  identifiers without \`core::fmt\` was tried and dropped: no difference in
-  an A/B run, and 0.5 KB more. Next: \`u64\` columns for pools whose digits
-  fit.
+  From JS, what remains at a million ranges is memory: the same query
+  repeated costs about 370 ns, a random one about 170 ns more, nearly all
+  of it in the block search's loads (34% of the profile). Returning
+  conflicts also builds each identifier (prefix, padding, check digit) and
+  a BigInt count per conflict, where @flatten-js returns the numbers it was
+  given. Writing identifiers without \`core::fmt\` was tried and dropped: no
+  difference in an A/B run, and 0.5 KB more. Next: \`u64\` columns for
+  pools whose digits fit, halving the bytes each search touches.
 - **Batch validation and batch overlaps.** \`validateMany\` and
-  \`overlapsMany\` cross once, but per item they cost what single calls cost:
-  about 60% of their time is the same wasm validation, the rest packing and
-  building JS objects. The crossing is no longer the cost; the core is.
+  \`overlapsMany\` cross once. Per item of a 10,000-series batch, the
+  profile splits \`validateMany\` into about 90 ns in wasm, 45 ns packing
+  the strings and 50 ns building each answer object and its BigInt count.
+  Packed records are now split by a byte loop (\`str::split\`'s memchr
+  was a third of the batch's wasm time), and start and end are read by
+  named loads (\`read()\`'s keyed load was megamorphic). A single call
+  now costs about 200 ns, so 3× would mean about 65 ns per item, answer
+  object included: less than packing and building the answer cost today.
+- **Loading.** \`addMany\` packs a million JS objects into text and the core
+  parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
+  skips both and loads a million ranges in tens of milliseconds. A bulk
+  insert now gathers runs of one pool without a map lookup per range, moves
+  a pool's first run instead of copying it, and sets an empty pool's
+  columns without a merged copy: natively \`insert_many\` of a million
+  ranges went from 238 to 110 ms. From JS, a second load in the same
+  process takes about 550 ms. The first also grows wasm memory (about
+  250 bytes per range, most of it transient) and pays a page fault for
+  each new page. Each range also still allocates its segment list and its
+  id while being read.
 - **Hashing.** The arguments go through the scratch buffer and the hex digits
   come from a table (morHash about 1.05 -> 0.76 µs, HMAC 2.6 -> 1.9 µs). The
   last HMAC key's keyed state is now kept for the next call, which halves the
@@ -353,12 +377,12 @@ build with wasm names kept; natively, callgrind instruction counts):
   two keys measure 0.8 µs more, which is those two compressions in wasm.
   What is left is SHA-1 and SHA-256 compression in wasm without the CPU's
   SHA instructions that node:crypto (OpenSSL) uses.
-- **Loading.** \`addMany\` packs a million JS objects into text and the core
-  parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
-  skips both and loads a million ranges in tens of milliseconds.
 - **The form entry** is within 35 KB as Vite ships a page using it since
   \`splitSeries\` left it (2.1 KB gzipped; the issue's form validates, counts,
-  parses and checks digits). About 11 KB of its raw wasm is \`core::fmt\`
+  parses and checks digits). The one-pass validation cost it about 0.5 KB
+  gzipped. Reading \`PREFIX_MISMATCH\`'s text without \`from_utf8_lossy\`
+  paid for that. So did a shorter \`validateScratch\`, which now answers 0
+  only for the one-pass count. About 11 KB of its raw wasm is \`core::fmt\`
   (every message is written through it): the next cut, if it must shrink.
 
 ## The core without the boundary (Rust, native)
