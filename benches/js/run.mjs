@@ -329,8 +329,8 @@ build with wasm names kept; natively, callgrind instruction counts):
 - **Yes/no and conflict queries.** Natively the yes/no query at 1,000,000
   ranges went from 252 to 112-144 ns: on this VM the same binary measured
   124 and 140 ns in consecutive runs, so the 120 ns target is met in some
-  runs and not in others (144 ns in the run that wrote this file). A
-  profile (perf, over a loop of queries) showed where its time went:
+  runs and not in others. A profile (perf, over a loop of queries) showed
+  where its time went:
   - half of it in \`memcmp\` calls comparing pool keys, a one-letter prefix
     at a time; keys are now compared byte by byte, numbers first;
   - then the binary search over the column of \`u128\` ends (16 MB at a
@@ -343,7 +343,10 @@ build with wasm names kept; natively, callgrind instruction counts):
   load waits on the one before): \`hasOverlap\` at 1,000,000 ranges went
   from about 480 to 400 ns in alternating runs.
 
-  From JS, what remains at a million ranges is memory: the same query
+  The ratio to @flatten-js at a million ranges is not settled: across this
+  session's runs its \`intersect_any\` measured 1.22 to 2.84 µs while
+  \`hasOverlap\` stayed at 349 to 368 ns, so 5× is met in some runs and
+  not in others. From JS, what remains at a million ranges is memory: the same query
   repeated costs about 370 ns, a random one about 170 ns more, nearly all
   of it in the block search's loads (34% of the profile). Returning
   conflicts also builds each identifier (prefix, padding, check digit) and
