@@ -180,9 +180,7 @@ fn hmac_bytes(key: &[u8], message: &[u8]) -> Result<[u8; 32], SeriesError> {
     let keyed = LAST_KEY.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {
-            Some((held, mac)) if held.len() == key.len() && bool::from(held.ct_eq(key)) => {
-                Ok(mac.clone())
-            }
+            Some((held, mac)) if same(held, key) => Ok(mac.clone()),
             _ => {
                 // HMAC takes keys of any length; the error arm is unreachable but typed.
                 let mac =
