@@ -117,6 +117,19 @@ fn hmac_outputs_and_verification() {
 }
 
 #[test]
+fn mor_hash_at_each_length_around_the_block_limits() {
+    use sha1::Digest;
+    for n in 1..=200 {
+        let secret: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let expected: String = sha1::Sha1::digest(format!("7{secret}").as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(mor_hash(&["7"], &secret).unwrap(), expected, "{n} bytes");
+    }
+}
+
+#[test]
 fn base64url_matches_rfc_4648_vectors() {
     // RFC 4648 §10, without padding, in the URL-safe alphabet.
     for (input, want) in [
@@ -212,6 +225,36 @@ fn fingerprints_are_equal_exactly_for_equivalent_series() {
 }
 
 proptest! {
+    // Digits are written in chunks: any length, across chunk boundaries,
+    // reads as byte-by-byte hex, and base64url of a whole number of
+    // three-byte groups joins with what follows as the two texts joined.
+    #[test]
+    fn encodings_of_any_length(
+        head in proptest::collection::vec(any::<u8>(), 0..70).prop_map(|mut v| { v.truncate(v.len() / 3 * 3); v }),
+        tail in proptest::collection::vec(any::<u8>(), 0..130),
+    ) {
+        let whole = [head.as_slice(), tail.as_slice()].concat();
+        let hex: String = whole.iter().map(|b| format!("{b:02x}")).collect();
+        prop_assert_eq!(Encoding::Hex.encode(&whole), hex);
+        let joined = Encoding::Base64Url.encode(&head) + &Encoding::Base64Url.encode(&tail);
+        prop_assert_eq!(Encoding::Base64Url.encode(&whole), joined);
+        prop_assert_eq!(Encoding::Base64Url.encode(&whole).len(), (whole.len() * 4).div_ceil(3));
+    }
+
+    // Short input is padded by hand for the compression function: any
+    // split and length, across the one- and two-block limits (55/56 and
+    // 119/120 bytes), hashes as the crate's SHA-1 of the pieces joined.
+    #[test]
+    fn mor_hash_is_sha1_of_the_pieces_at_every_length(
+        params in proptest::collection::vec("[ -~]{0,40}", 0..5),
+        secret in "[ -~]{1,140}",
+    ) {
+        use sha1::Digest;
+        let joined = params.concat() + &secret;
+        let expected: String = sha1::Sha1::digest(joined.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        prop_assert_eq!(mor_hash(&params, &secret).unwrap(), expected);
+    }
+
     #[test]
     fn a_mor_hash_verifies_and_any_change_fails(
         params in proptest::collection::vec("\\PC{0,12}", 0..5),

@@ -8,11 +8,11 @@ export function signing(raw, wire) {
 
   /** MOR request hash: lowercase hex SHA-1 of the params in order, then the secret. */
   function morHash(params, secret) {
+    const written = typeof secret === 'string' ? wire.writeJoined(params, secret) : -1;
+    if (written !== -1) return answer(take(raw.morHashScratch(written, secret.length)));
     const joined = joinStrings(params);
     if (joined === null || typeof secret !== 'string') return answer(take(raw.morHashRaw(params, secret)));
-    return answer(take(wire.writeScratch(joined, secret)
-      ? raw.morHashScratch(joined.length, secret.length)
-      : raw.morHashStrings(joined, secret)));
+    return answer(take(raw.morHashStrings(joined, secret)));
   }
 
   /** Constant-time check of a MOR hash; false for any wrong, short, uppercase or non-hex hash. */

@@ -38,7 +38,7 @@ pub use index::IndexRaw;
 pub use profiles::*;
 #[cfg(feature = "full")]
 pub use signing::*;
-pub use wire::{counts_ptr, last_answer, out_ptr, wasm_memory};
+pub use wire::{counts_ptr, last_answer, out_at_address, wasm_memory};
 
 use std::cell::{Cell, RefCell};
 
@@ -139,17 +139,22 @@ pub fn validate_strings(start: &str, end: &str, rules: &RulesRaw) -> u32 {
 
 thread_local! {
     /// Where the wrapper writes short ASCII arguments itself (no allocation
-    /// per call), and the count of the last simple success.
-    static SCRATCH: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
+    /// per call), and the count of the last simple success. Initialized
+    /// as constants: no first-use check on every call.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static LAST_COUNT: Cell<f64> = const { Cell::new(0.0) };
 }
 
-/// Makes the scratch buffer `length` bytes long; returns where it starts.
+/// Makes the scratch buffer at least `length` bytes long (it never
+/// shrinks: the wrapper overwrites what it uses, so nothing is filled
+/// again); returns where it starts.
 #[wasm_bindgen(js_name = scratch)]
 pub fn scratch(length: u32) -> u32 {
     SCRATCH.with(|s| {
         let mut s = s.borrow_mut();
-        s.resize(length as usize, 0);
+        if s.len() < length as usize {
+            s.resize(length as usize, 0);
+        }
         s.as_ptr() as usize as u32
     })
 }

@@ -17,7 +17,7 @@ use crate::SeriesError;
 /// MOR hash of parameters already joined into one string; never throws.
 #[wasm_bindgen(js_name = morHashStrings)]
 pub fn mor_hash_strings(joined: &str, secret: &str) -> u32 {
-    wire::emit_answer(signing::mor_hash(&[joined], secret))
+    wire::emit_digest(signing::mor_digest(&[joined], secret), Encoding::Hex)
 }
 
 /// MOR hash of the parameters (joined) and the secret the wrapper wrote
@@ -26,7 +26,7 @@ pub fn mor_hash_strings(joined: &str, secret: &str) -> u32 {
 #[wasm_bindgen(js_name = morHashScratch)]
 pub fn mor_hash_scratch(joined_len: u32, secret_len: u32) -> u32 {
     super::with_scratch(&[joined_len, secret_len], &mut |[joined, secret, _]| {
-        wire::emit_answer(signing::mor_hash(&[joined], secret))
+        wire::emit_digest(signing::mor_digest(&[joined], secret), Encoding::Hex)
     })
 }
 
@@ -46,9 +46,13 @@ pub fn hmac_sha256_scratch(
         } else {
             Value::Absent
         };
-        wire::emit_answer(Encoding::from_value(encoding).and_then(|encoding| {
-            signing::hmac_sha256(key.as_bytes(), message.as_bytes(), encoding)
-        }))
+        match Encoding::from_value(encoding) {
+            Ok(encoding) => wire::emit_digest(
+                signing::hmac_bytes(key.as_bytes(), message.as_bytes()),
+                encoding,
+            ),
+            Err(issue) => wire::emit_answer(Err(issue)),
+        }
     })
 }
 

@@ -8,12 +8,15 @@
 //! index:      lists of records, each described where it is encoded below
 //!
 //! An answer is not returned as a JS string: [`emit`] keeps it in one
-//! buffer in wasm memory and returns its length; the wrapper reads it from
-//! [`out_ptr`] and decodes it in place. That skips the allocation handshake
-//! of a returned `String` (measured: about half the cost of a short call).
+//! buffer in wasm memory and returns its length; the wrapper reads where it
+//! starts from a word in wasm memory ([`out_at_address`]) and decodes it in
+//! place. That skips the allocation handshake of a returned `String`
+//! (measured: about half the cost of a short call), and a call per answer
+//! to ask where it is.
 
 use std::cell::RefCell;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +28,18 @@ use crate::serial::Serial;
 use crate::SeriesError;
 
 thread_local! {
-    static OUT: RefCell<String> = RefCell::new(String::with_capacity(256));
+    // Initialized as a constant: no first-use check on every answer.
+    static OUT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Where the current answer starts: written with every answer, read by
+/// the wrapper from wasm memory (one-threaded: a plain load and store).
+static OUT_AT: AtomicU32 = AtomicU32::new(0);
+
+/// Records where the answer starts; returns its length in bytes.
+fn settle(out: &str) -> u32 {
+    OUT_AT.store(out.as_ptr() as usize as u32, Ordering::Relaxed);
+    u32::try_from(out.len()).unwrap_or(u32::MAX)
 }
 
 /// Keeps `answer` as the current answer and returns its length in bytes.
@@ -35,7 +49,7 @@ pub(crate) fn emit(answer: String) -> u32 {
     OUT.with(|out| {
         let mut out = out.borrow_mut();
         *out = answer;
-        u32::try_from(out.len()).unwrap_or(u32::MAX)
+        settle(&out)
     })
 }
 
@@ -46,7 +60,7 @@ pub(crate) fn emit_with(write: impl FnOnce(&mut String)) -> u32 {
         let mut out = out.borrow_mut();
         out.clear();
         write(&mut out);
-        u32::try_from(out.len()).unwrap_or(u32::MAX)
+        settle(&out)
     })
 }
 
@@ -62,6 +76,22 @@ pub(crate) fn emit_answer(result: Result<String, SeriesError>) -> u32 {
     })
 }
 
+/// Emits `1 US digest` in `encoding`, or the issue, straight into the kept
+/// buffer: no string of its own for the digest.
+pub(crate) fn emit_digest<const N: usize>(
+    result: Result<[u8; N], SeriesError>,
+    encoding: crate::signing::Encoding,
+) -> u32 {
+    emit_with(|out| match result {
+        Ok(digest) => {
+            out.push('1');
+            out.push(US);
+            encoding.push(&digest, out);
+        }
+        Err(issue) => push_failure(out, std::slice::from_ref(&issue)),
+    })
+}
+
 /// Emits a validation outcome as [`push_validation`] encodes it (start and
 /// end left empty where they equal the `given` strings).
 pub(crate) fn emit_validation(
@@ -72,10 +102,11 @@ pub(crate) fn emit_validation(
     emit_with(|out| push_validation(out, range, issues, given))
 }
 
-/// Where the current answer starts in wasm memory.
-#[wasm_bindgen(js_name = outPtr)]
-pub fn out_ptr() -> u32 {
-    OUT.with(|out| out.borrow().as_ptr() as usize as u32)
+/// The address of the word in wasm memory that holds where the current
+/// answer starts (read once by the wrapper; the word changes, not its place).
+#[wasm_bindgen(js_name = outAtAddress)]
+pub fn out_at_address() -> u32 {
+    OUT_AT.as_ptr() as usize as u32
 }
 
 /// The current answer, copied (for Rust-side tests of the exports).
