@@ -637,6 +637,13 @@ impl SeriesError {
         }
     }
 
+    /// `START_AFTER_END`'s message for these ends, in pieces: its display,
+    /// and what [`crate::packed::push_after_end`] writes without building
+    /// the error.
+    pub fn after_end_message<'a>(start: &'a str, end: &'a str) -> [&'a str; 4] {
+        ["start ", start, " is after end ", end]
+    }
+
     /// The field the error concerns, for placing the message next to it.
     pub fn field(&self) -> Field {
         match self {
@@ -747,7 +754,7 @@ impl fmt::Display for SeriesError {
             ),
             // Piece by piece: the common refusal, without parsing a format.
             SeriesError::StartAfterEnd { start, end } => {
-                for piece in ["start ", start, " is after end ", end] {
+                for piece in SeriesError::after_end_message(start, end) {
                     f.write_str(piece)?;
                 }
                 Ok(())

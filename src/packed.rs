@@ -98,14 +98,36 @@ pub fn push_validation(
             };
             push_head(out, issues.is_empty(), range.count().0, start, end);
         }
-        None => {
-            out.push(if issues.is_empty() { '1' } else { '0' });
-            out.push(US);
-            out.push(US);
-            out.push(US);
-        }
+        None => push_no_range(out, issues.is_empty()),
     }
     push_issues(out, issues);
+}
+
+/// The head of a validation without a range: `ok US US US`.
+fn push_no_range(out: &mut String, ok: bool) {
+    out.push(if ok { '1' } else { '0' });
+    out.push(US);
+    out.push(US);
+    out.push(US);
+}
+
+/// Writes what [`push_validation`] writes for a series refused only for
+/// its start after its end (`START_AFTER_END`, the common refusal), from
+/// the borrowed ends: no issue is built, so nothing is allocated.
+pub fn push_after_end(out: &mut String, start: &str, end: &str) {
+    push_no_range(out, false);
+    // The issue's code and field, from an issue without ends (empty
+    // strings allocate nothing); its message from the borrowed ends.
+    push_issue_head(
+        out,
+        &SeriesError::StartAfterEnd {
+            start: String::new(),
+            end: String::new(),
+        },
+    );
+    for piece in SeriesError::after_end_message(start, end) {
+        out.push_str(piece);
+    }
 }
 
 /// Writes a validation's head, `ok US count US start US end`: what
@@ -120,13 +142,18 @@ pub fn push_head(out: &mut String, ok: bool, count: u128, start: &str, end: &str
 /// Writes each issue as `RS code US field US message`.
 pub fn push_issues(out: &mut String, issues: &[SeriesError]) {
     for issue in issues {
-        out.push(RS);
-        out.push_str(issue.code());
-        out.push(US);
-        out.push_str(issue.field().as_str());
-        out.push(US);
+        push_issue_head(out, issue);
         let _ = write!(out, "{issue}");
     }
+}
+
+/// An issue's record up to its message: `RS code US field US`.
+fn push_issue_head(out: &mut String, issue: &SeriesError) {
+    out.push(RS);
+    out.push_str(issue.code());
+    out.push(US);
+    out.push_str(issue.field().as_str());
+    out.push(US);
 }
 
 /// `s` + text or `n` + number: an id with its type.

@@ -4,11 +4,37 @@ import { answer, joinStrings } from './wire.js';
 
 /** The signing functions of one instance (`wire`: its reader). */
 export function signing(raw, wire) {
-  const { take } = wire;
+  const { take, put } = wire;
+
+  // The parameters written end to end into the scratch buffer, then
+  // `last`, without joining them first (a joined string is a rope, which
+  // put() reads a character at a time through the runtime). Answers the
+  // parameters' length, or -1 where writeScratch answers false (and for
+  // anything but an array of strings: the caller's general path types it).
+  function writeJoined(list, last) {
+    try {
+      if (!Array.isArray(list)) return -1;
+      let total = last.length;
+      for (let i = 0; i < list.length; i++) {
+        if (typeof list[i] !== 'string') return -1;
+        total += list[i].length;
+      }
+      if (total > 1024) return -1;
+      const at = wire.scratch(total);
+      let offset = at;
+      for (let i = 0; i < list.length; i++) {
+        if (!put(list[i], offset)) return -1;
+        offset += list[i].length;
+      }
+      return put(last, offset) ? offset - at : -1;
+    } catch {
+      return -1;
+    }
+  }
 
   /** MOR request hash: lowercase hex SHA-1 of the params in order, then the secret. */
   function morHash(params, secret) {
-    const written = typeof secret === 'string' ? wire.writeJoined(params, secret) : -1;
+    const written = typeof secret === 'string' ? writeJoined(params, secret) : -1;
     if (written !== -1) return answer(take(raw.morHashScratch(written, secret.length)));
     const joined = joinStrings(params);
     if (joined === null || typeof secret !== 'string') return answer(take(raw.morHashRaw(params, secret)));

@@ -13,6 +13,10 @@ function isArray(value) {
   }
 }
 
+// What validateScratch answers for a series refused only for its start
+// after its end (src/wasm/mod.rs AFTER_END): no answer is this long.
+const AFTER_END = 0xffffffff;
+
 /** The validation functions of one instance (`wire`: its reader). */
 export function validation(raw, wire) {
   const { take } = wire;
@@ -53,11 +57,30 @@ export function validation(raw, wire) {
     return validation;
   }
 
+  // A series refused only for its start after its end (the core answers
+  // AFTER_END, no text): its validation from the core's template, read
+  // once, with the ends the caller holds in the places the core marked.
+  let afterEndIssue = null;
+  let afterEndParts = null;
+  function afterEnd(start, end) {
+    if (afterEndIssue === null) {
+      afterEndIssue = decodeValidation(take(raw.afterEndTemplate())).issues[0];
+      afterEndParts = afterEndIssue.message.split(/([\x01\x02])/);
+    }
+    let message = '';
+    for (let i = 0; i < afterEndParts.length; i++) {
+      const part = afterEndParts[i];
+      message += part === '\x01' ? start : part === '\x02' ? end : part;
+    }
+    return { ok: false, count: null, issues: [{ code: afterEndIssue.code, field: afterEndIssue.field, message }] };
+  }
+
   // Validates two strings under compiled rules by the cheapest path.
   function validateTwo(start, end, compiled) {
     if (wire.writeScratch(start, end)) {
       const length = raw.validateScratch(start.length, end.length, compiled);
       if (length === 0) return { ok: true, count: BigInt(raw.lastCount()), issues: [], start, end };
+      if (length === AFTER_END) return afterEnd(start, end);
       return decodeGiven(take(length), start, end);
     }
     return decodeGiven(take(raw.validateStrings(start, end, compiled)), start, end);
@@ -96,14 +119,15 @@ export function validation(raw, wire) {
       }
     }
     const parts = records(take(raw.validateManyRaw(packer.done(), isList, compile(rules)))).split(GS);
-    // Counts of the common case in an f64 array in wasm memory; -1: the next text part.
+    // Counts of the common case in an f64 array in wasm memory; -1: the
+    // next text part; -2: refused only for its start after its end.
     const counts = new Float64Array(wire.memory().buffer, raw.countsPtr(), n);
     const out = new Array(n);
     for (let i = 0, j = 1; i < n; i++) {
       const count = counts[i];
       out[i] = count >= 0
         ? { ok: true, count: BigInt(count), issues: [], start: starts[i], end: ends[i] }
-        : decodeGiven(parts[j++], starts[i], ends[i]);
+        : count === -2 ? afterEnd(starts[i], ends[i]) : decodeGiven(parts[j++], starts[i], ends[i]);
     }
     return out;
   }

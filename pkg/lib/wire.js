@@ -359,40 +359,17 @@ export function reader(raw) {
     }
     return true;
   }
+  // Makes the scratch buffer `total` bytes long; answers where it starts.
+  function scratch(total) {
+    const at = raw.scratch(total);
+    if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory_().buffer);
+    return at;
+  }
   function writeScratch(a, b, c = '') {
     const total = a.length + b.length + c.length;
     if (total > 1024) return false;
-    const at = raw.scratch(total);
-    if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory_().buffer);
+    const at = scratch(total);
     return put(a, at) && put(b, at + a.length) && put(c, at + a.length + b.length);
-  }
-
-  // Strings written end to end, then `last`: a request's parameters
-  // without joining them first (a joined string is a rope, which the loop
-  // above reads a character at a time through the runtime). Answers the
-  // parameters' length, or -1 where writeScratch answers false (and for
-  // anything but an array of strings: the caller's general path types it).
-  function writeJoined(list, last) {
-    try {
-      if (!Array.isArray(list)) return -1;
-      let total = last.length;
-      for (let i = 0; i < list.length; i++) {
-        if (typeof list[i] !== 'string') return -1;
-        total += list[i].length;
-      }
-      if (total > 1024) return -1;
-      const at = raw.scratch(total);
-      if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory_().buffer);
-      let offset = at;
-      for (let i = 0; i < list.length; i++) {
-        const text = list[i];
-        if (!put(text, offset)) return -1;
-        offset += text.length;
-      }
-      return put(last, offset) ? offset - at : -1;
-    } catch {
-      return -1;
-    }
   }
 
   function reset() {
@@ -403,5 +380,5 @@ export function reader(raw) {
     bytes = null;
   }
 
-  return { take, memory: memory_, writeScratch, writeJoined, reset };
+  return { take, memory: memory_, writeScratch, scratch, put, reset };
 }

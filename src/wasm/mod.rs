@@ -46,6 +46,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Field, RuleOption};
 use crate::input::Value;
+use crate::packed;
 use crate::range::{self, RuleValues, SeriesRules};
 use crate::SeriesError;
 use value::Held;
@@ -205,10 +206,7 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
                 LAST_COUNT.with(|c| c.set(count as u64 as f64));
                 return 0;
             }
-            Some(range::Simple::AfterEnd) => {
-                let issue = after_end(start, end);
-                return wire::emit_validation(None, &[issue], Some((start, end)));
-            }
+            Some(range::Simple::AfterEnd) => return AFTER_END,
             _ => {}
         }
         // Every other series (under a format, a scheme or a required
@@ -218,12 +216,18 @@ pub fn validate_scratch(start_len: u32, end_len: u32, rules: &RulesRaw) -> u32 {
     })
 }
 
-/// The issue of a series refused only for its start after its end.
-fn after_end(start: &str, end: &str) -> SeriesError {
-    SeriesError::StartAfterEnd {
-        start: start.to_owned(),
-        end: end.to_owned(),
-    }
+/// What [`validate_scratch`] answers, with no text, for a series refused
+/// only for its start after its end: the wrapper builds that validation
+/// from the ends it holds and [`after_end_template`]. No answer is this
+/// long (wasm memory holds less than 4 GiB).
+pub const AFTER_END: u32 = u32::MAX;
+
+/// The validation [`AFTER_END`] stands for, with U+0001 for the start and
+/// U+0002 for the end: read once by the wrapper, which puts the ends it
+/// holds in their place. The text is the core's ([`packed::push_after_end`]).
+#[wasm_bindgen(js_name = afterEndTemplate)]
+pub fn after_end_template() -> u32 {
+    wire::emit_with(|out| packed::push_after_end(out, "\u{1}", "\u{2}"))
 }
 
 /// Validates packed `start US end` records (see `pkg/api.js` `Packer`)
@@ -253,9 +257,7 @@ pub fn validate_many_raw(packed: &[u8], is_list: bool, rules: &RulesRaw) -> u32 
         if let Some((a, b)) = given {
             match rules.simple_check(a, b) {
                 Some(range::Simple::Count(count)) => return wire::BatchItem::Counted(count),
-                Some(range::Simple::AfterEnd) => {
-                    return wire::BatchItem::Validated(None, vec![after_end(a, b)], given)
-                }
+                Some(range::Simple::AfterEnd) => return wire::BatchItem::AfterEnd,
                 None => {}
             }
         }

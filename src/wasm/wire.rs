@@ -131,6 +131,8 @@ pub(crate) fn validation(range: Option<&SeriesRange<'_>>, issues: &[SeriesError]
 pub(crate) enum BatchItem<'a> {
     /// A valid series whose ends need no rewriting: its count.
     Counted(u128),
+    /// A series refused only for its start after its end, given untrimmed.
+    AfterEnd,
     /// Any other: the range, the issues, and the strings given (start and
     /// end are echoed only where they differ from these).
     Validated(
@@ -141,14 +143,16 @@ pub(crate) enum BatchItem<'a> {
 }
 
 thread_local! {
-    /// Per item of the last bulk validation: its count, or -1 where the
-    /// answer text holds the item.
+    /// Per item of the last bulk validation: its count, -1 where the
+    /// answer text holds the item, or -2 for `AFTER_END`'s refusal.
     static COUNTS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Encodes many validations. The common case, valid with untrimmed ends
 /// and a count JS numbers hold exactly, is only its count in [`counts_ptr`]'s
-/// array (no text, no decimal to parse); every other item is -1 there and
+/// array (no text, no decimal to parse); a series refused only for its
+/// start after its end is -2 there and has no text either (the wrapper
+/// builds it as it does for `AFTER_END`); every other item is -1 there and
 /// its validation ([`push_validation`]) follows GS in the answer, in order.
 pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> String {
     let mut out = String::from("1");
@@ -164,6 +168,8 @@ pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> Str
                     out.push(GS);
                     crate::packed::push_head(&mut out, true, count, "", "");
                 }
+                // The wrapper builds it from the ends it holds (see `AFTER_END`).
+                BatchItem::AfterEnd => counts.push(-2.0),
                 BatchItem::Validated(range, issues, given) => {
                     if let (Some(r), true, Some((a, b))) = (&range, issues.is_empty(), given) {
                         let count = r.count().0;

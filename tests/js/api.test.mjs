@@ -35,6 +35,18 @@ test('a reversed series is START_AFTER_END on the end field', () => {
   ]);
 });
 
+test('a reversed series answers alike on the one-pass path (built from the core\'s template) and the general path', async () => {
+  const { validateMany } = await import('seriesguard');
+  for (const [start, end] of [['V10000060', 'V10000051'], ['12', '9'], ['AB-0130-X', 'AB-0123-X'], ['V1000000000000000000', 'V0999999999999999999']]) {
+    // Spaces around an end take the general path, which trims them and reports the normalized ends.
+    const general = validateSeries({ start: ` ${start}`, end: `${end} ` });
+    assert.deepEqual(general.issues.map((i) => i.code), ['START_AFTER_END']);
+    assert.equal(general.issues[0].message, `start ${start} is after end ${end}`);
+    assert.deepEqual(validateSeries({ start, end }), general);
+    assert.deepEqual(validateMany([{ start, end }, { start: ` ${start}`, end }]), [general, general]);
+  }
+});
+
 test('an empty input reports both required fields at once', () => {
   assert.deepEqual(codes(validateSeries({})), ['START_REQUIRED', 'END_REQUIRED']);
   assert.deepEqual(codes(validateSeries(undefined)), ['START_REQUIRED', 'END_REQUIRED']);
