@@ -15,12 +15,14 @@
 //! conflicts:  1, then RS id US start US end US count per conflict
 //! ```
 //! `ok` is `1` or `0`; count, start and end are empty when there is no
-//! range; start and end are empty too where they equal what was given. An
+//! range; start and end are empty too where they equal what was given (a
+//! validation's ends; a conflict's first start and last end, where they are
+//! the query's own, see [`push_hit`]). An
 //! id is tagged with its type: `n` + number or `s` + text.
 
 use std::fmt::Write;
 
-use crate::inventory::{Conflict, SeriesId};
+use crate::inventory::{Conflict, KeyRef, SeriesId};
 use crate::range::SeriesRange;
 use crate::SeriesError;
 
@@ -167,10 +169,41 @@ pub fn push_id(out: &mut String, id: &SeriesId) {
 /// Writes each conflict as `RS id US start US end US count`.
 pub fn push_conflicts(out: &mut String, conflicts: &[Conflict]) {
     for c in conflicts {
-        out.push(RS);
-        push_id(out, &c.id);
-        let _ = write!(out, "{US}{}{US}{}{US}{}", c.start, c.end, c.count);
+        push_conflict(out, &c.id, &c.start, &c.end, c.count);
     }
+}
+
+/// Writes one conflict record, `RS id US start US end US count`.
+fn push_conflict(out: &mut String, id: &SeriesId, start: &str, end: &str, count: u128) {
+    out.push(RS);
+    push_id(out, id);
+    out.push(US);
+    out.push_str(start);
+    out.push(US);
+    out.push_str(end);
+    out.push(US);
+    let _ = write!(out, "{count}");
+}
+
+/// Writes the conflict `first..=last` of `key`'s pool held by `id` as
+/// [`push_conflicts`] writes it, building only the identifiers it writes:
+/// start and end are left empty where `given` says the host holds them.
+pub fn push_hit(
+    out: &mut String,
+    key: &KeyRef<'_>,
+    (first, last): (u128, u128),
+    id: &SeriesId,
+    given: (bool, bool),
+) {
+    let text = |skip: bool, body: u128| {
+        if skip {
+            String::new()
+        } else {
+            key.identifier(body)
+        }
+    };
+    let (start, end) = (text(given.0, first), text(given.1, last));
+    push_conflict(out, id, &start, &end, last - first + 1);
 }
 
 /// Writes `0`, the issues, then after GS the conflicts of an `OVERLAP` among them.

@@ -1,9 +1,8 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
 import { readAnswer, installLifecycle } from './lifecycle.js';
-import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packFields, packSeries, packSnapshot } from './wire.js';
+import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
 
-const QUERY_KEYS = ['start', 'end', 'scope'];
 
 // Bytes as the binding takes them: a Uint8Array (or any view or buffer);
 // anything else is no snapshot, which the core refuses as SNAPSHOT_INVALID.
@@ -72,10 +71,11 @@ export function indexes(raw, wire) {
       const end = endOf(series);
       const scope = scopeOf(series) ?? '';
       const strings = typeof start === 'string' && typeof end === 'string' && typeof scope === 'string';
-      const text = take(!strings ? this.#raw.overlaps(series)
-        : wire.writeScratch(start, end, scope) ? this.#raw.overlapsScratch(start.length, end.length, scope.length)
-          : this.#raw.overlapsStrings(start, end, scope));
-      return decodeConflicts(records(text));
+      if (!strings) return decodeConflicts(records(take(this.#raw.overlaps(series))));
+      const length = wire.writeScratch(start, end, scope) ? this.#raw.overlapsScratch(start.length, end.length, scope.length)
+        : this.#raw.overlapsStrings(start, end, scope);
+      // `1` alone: no conflict (nothing to read).
+      return length === 1 ? [] : decodeConflicts(records(take(length)), start, end);
     }
 
     /**
@@ -94,14 +94,19 @@ export function indexes(raw, wire) {
       return this.#many(queries, 'planMany', decodePlan);
     }
 
-    // Many queries in one crossing; per query its answer decoded, or its SeriesError.
+    // Many queries in one crossing; per query its answer decoded (given the
+    // query's start and end as read), or its SeriesError.
     #many(queries, method, decode) {
       const isList = Array.isArray(queries);
-      const packed = packFields(isList ? queries : [], QUERY_KEYS);
+      const list = isList ? queries : [];
+      const starts = new Array(list.length);
+      const ends = new Array(list.length);
+      const packed = packSeries(list, false, starts, ends);
       const parts = records(take(this.#raw[method](packed, isList))).split('\x1c');
       const out = new Array(parts.length - 1);
       for (let i = 1; i < parts.length; i++) {
-        out[i - 1] = parts[i].charCodeAt(0) === 49 /* '1' */ ? decode(parts[i]) : failure(parts[i]);
+        const part = parts[i];
+        out[i - 1] = part.charCodeAt(0) === 49 /* '1' */ ? decode(part, starts[i - 1], ends[i - 1]) : failure(part);
       }
       return out;
     }

@@ -101,7 +101,8 @@ export function decodeId(field) {
 
 // Records of `id US start US end US count` (what comes before the first,
 // empty or a head, skipped). Read by position, with no arrays of parts.
-export function decodeConflicts(text) {
+// An empty start or end is the query's own, as given (`start`, `end`).
+export function decodeConflicts(text, start, end) {
   const out = [];
   for (let at = text.indexOf(RS); at !== -1;) {
     const a = text.indexOf(US, at + 1);
@@ -109,7 +110,12 @@ export function decodeConflicts(text) {
     const c = text.indexOf(US, b + 1);
     const next = text.indexOf(RS, c + 1);
     const count = text.slice(c + 1, next === -1 ? text.length : next);
-    out.push({ id: decodeId(text.slice(at + 1, a)), start: text.slice(a + 1, b), end: text.slice(b + 1, c), count: BigInt(count) });
+    out.push({
+      id: decodeId(text.slice(at + 1, a)),
+      start: b === a + 1 ? start : text.slice(a + 1, b),
+      end: c === b + 1 ? end : text.slice(b + 1, c),
+      count: BigInt(count),
+    });
     at = next;
   }
   return out;
@@ -270,23 +276,41 @@ export function scopeOf(series) {
   }
 }
 
-// Records of the given keys of each object, field by field (no array per
-// object): series to store (`id, start, end, scope`) or to ask about.
-export function packFields(list, keys) {
-  const packer = new Packer(list.length * 10 * keys.length);
+function idOf(series) {
+  try {
+    return series === undefined || series === null ? undefined : series.id;
+  } catch {
+    return read(series, 'id');
+  }
+}
+
+// Records of series, field by field by named loads (no array per object):
+// `id US start US end US scope` to store (withId), or `start US end US
+// scope` to ask about. `starts` and `ends`, when given, receive each
+// item's start and end as read, for answers that leave them to the host.
+export function packSeries(list, withId = true, starts = undefined, ends = undefined) {
+  const packer = new Packer(list.length * 32);
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
-    if (i > 0) packer.byte(0x1e);
-    for (let k = 0; k < keys.length; k++) {
-      if (k > 0) packer.byte(0x1f);
-      packer.field(read(s, keys[k]));
+    const start = startOf(s);
+    const end = endOf(s);
+    if (starts !== undefined) {
+      starts[i] = start;
+      ends[i] = end;
     }
+    if (i > 0) packer.byte(0x1e);
+    if (withId) {
+      packer.field(idOf(s));
+      packer.byte(0x1f);
+    }
+    packer.field(start);
+    packer.byte(0x1f);
+    packer.field(end);
+    packer.byte(0x1f);
+    packer.field(scopeOf(s));
   }
   return packer.done();
 }
-
-const SERIES_KEYS = ['id', 'start', 'end', 'scope'];
-export const packSeries = (list) => packFields(list, SERIES_KEYS);
 
 // A snapshot as toJSON() writes it, packed for one crossing. Shapes that do
 // not match are packed as they are and refused, with a message, in Rust.

@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 
 pub use binary::{binary_head, BINARY_MAGIC};
 pub use pool::{
-    scope_of, segments, series_item, series_segments, KeyRef, PoolKey, PoolValues, Segment,
+    scope_of, segments, segments_as_given, series_item, series_segments, KeyRef, PoolKey,
+    PoolValues, Segment,
 };
 pub use snapshot::{Head, Item, SNAPSHOT_FORMAT};
 pub use split::{split, split_range, split_series};

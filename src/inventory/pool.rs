@@ -300,6 +300,27 @@ pub fn series_segments<'a>(
     }
 }
 
+/// [`series_segments`] of two strings, and whether they are, as given, the
+/// identifiers of the first member of its first segment and the last of
+/// its last (the one-pass reading took them: [`crate::range::simple_range`]),
+/// so an answer may leave those to the host, which holds them.
+pub fn segments_as_given<'a>(
+    start: &'a str,
+    end: &'a str,
+    scope: crate::input::Value<'a>,
+    rules: &crate::range::SeriesRules,
+) -> Result<(Vec<Segment<'a>>, bool), Vec<SeriesError>> {
+    use crate::input::Value;
+    match (
+        crate::range::simple_range(start, end, rules),
+        scope_of(scope),
+    ) {
+        (Some(range), Ok(scope)) => Ok((segments(&range, scope), true)),
+        _ => series_segments(Value::Text(start), Value::Text(end), scope, rules)
+            .map(|segments| (segments, false)),
+    }
+}
+
 /// A stored series as a host gave it (`id`, `start`, `end`, `scope`): its
 /// id and segments, or every issue of both (what `add` and each item of a
 /// bulk `addMany` report, on every binding alike).

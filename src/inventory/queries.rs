@@ -36,15 +36,28 @@ impl Inventory {
     /// Every colliding sub-range, in order, with its holder.
     pub fn overlaps(&self, segments: &[Segment<'_>]) -> Vec<Conflict> {
         let mut out = Vec::new();
+        self.each_overlap(segments, &mut |s, a, b, id| {
+            out.push(s.key.conflict(id, a, b));
+        });
+        out
+    }
+
+    /// What [`Inventory::overlaps`] answers, handed to `f` one colliding
+    /// sub-range at a time (its segment, first and last serial, holder)
+    /// without building its identifiers: a caller writing an answer writes
+    /// only those it needs.
+    pub fn each_overlap<'s>(
+        &self,
+        segments: &'s [Segment<'s>],
+        f: &mut dyn FnMut(&'s Segment<'s>, u128, u128, SeriesId),
+    ) {
         for s in segments {
             if let Some(pool) = self.pool(&s.key) {
-                out.extend(
-                    pool.hits(s.first, s.last)
-                        .map(|(a, b, o)| s.key.conflict(self.ids.id(o), a, b)),
-                );
+                for (a, b, o) in pool.hits(s.first, s.last) {
+                    f(s, a, b, self.ids.id(o));
+                }
             }
         }
-        out
     }
 
     /// The stored ranges touching a segment, whole (not clipped), as

@@ -23,9 +23,6 @@ use crate::packed::fields;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
-/// A query's segments, or why it has none.
-type Segments<'a> = Result<Vec<Segment<'a>>, Vec<SeriesError>>;
-
 /// The inventory behind the JS `SeriesIndex`.
 #[wasm_bindgen(js_name = IndexRaw)]
 pub struct IndexRaw {
@@ -44,7 +41,7 @@ impl IndexRaw {
         &self,
         packed: &[u8],
         is_list: bool,
-        answer: &dyn Fn(&Inventory, Segments<'_>) -> String,
+        answer: &dyn Fn(&mut String, &Inventory, [Value<'_>; 3]),
     ) -> u32 {
         if !is_list {
             let issue = SeriesError::Invalid {
@@ -57,9 +54,9 @@ impl IndexRaw {
         let inventory = self.inventory.borrow();
         let mut out = String::from("1");
         for mut next in records(text) {
-            let (start, end, scope) = (next(), next(), next());
+            let query = [next(), next(), next()];
             out.push(crate::packed::FS);
-            out.push_str(&answer(&inventory, self.segments(start, end, scope)));
+            answer(&mut out, &inventory, query);
         }
         wire::emit(out)
     }
@@ -76,9 +73,8 @@ impl IndexRaw {
 
     /// Emits the conflicts of `start..end` in `scope`, or the issues.
     fn emit_overlaps(&self, start: &str, end: &str, scope: &str) -> u32 {
-        let segments = self.segments(Value::Text(start), Value::Text(end), Value::Text(scope));
-        let answer = segments.map(|s| self.inventory.borrow().overlaps(&s));
-        wire::emit_with(|out| crate::packed::push_conflicts_or(out, &answer))
+        let read = inventory::segments_as_given(start, end, Value::Text(scope), &self.rules);
+        wire::emit_with(|out| push_overlaps(out, &self.inventory.borrow(), read))
     }
 
     /// Runs `f` over the inventory (no JS runs while it is borrowed).
@@ -238,8 +234,14 @@ impl IndexRaw {
     /// [`IndexRaw::overlaps`] gives it. `is_list`: the JS argument was an array.
     #[wasm_bindgen(js_name = overlapsMany)]
     pub fn overlaps_many(&self, packed: &[u8], is_list: bool) -> u32 {
-        self.each_query(packed, is_list, &|inventory, segments| {
-            wire::conflicts(segments.map(|s| inventory.overlaps(&s)))
+        self.each_query(packed, is_list, &|out, inventory, [start, end, scope]| {
+            let read = match (start, end) {
+                (Value::Text(a), Value::Text(b)) => {
+                    inventory::segments_as_given(a, b, scope, &self.rules)
+                }
+                _ => self.segments(start, end, scope).map(|s| (s, false)),
+            };
+            push_overlaps(out, inventory, read);
         })
     }
 
@@ -247,8 +249,9 @@ impl IndexRaw {
     /// takes and answers them, each answer as [`IndexRaw::plan`] gives it.
     #[wasm_bindgen(js_name = planMany)]
     pub fn plan_many(&self, packed: &[u8], is_list: bool) -> u32 {
-        self.each_query(packed, is_list, &|inventory, segments| {
-            wire::plan(segments.map(|s| inventory.plan(&s)))
+        self.each_query(packed, is_list, &|out, inventory, [start, end, scope]| {
+            let segments = self.segments(start, end, scope);
+            out.push_str(&wire::plan(segments.map(|s| inventory.plan(&s))));
         })
     }
 
@@ -484,4 +487,28 @@ fn parse_segments(packed: &[u8]) -> Result<Vec<Segment<'_>>, Vec<SeriesError>> {
             }
         })
         .collect()
+}
+
+/// Writes the conflicts of segments read by [`inventory::segments_as_given`]
+/// (a conflict's start or end is left empty where it is the query's own, as
+/// given), or the issues.
+fn push_overlaps(
+    out: &mut String,
+    inventory: &Inventory,
+    read: Result<(Vec<Segment<'_>>, bool), Vec<SeriesError>>,
+) {
+    let (segments, as_given) = match read {
+        Ok(read) => read,
+        Err(issues) => return crate::packed::push_failure(out, &issues),
+    };
+    out.push('1');
+    // The series' first and last serial: its segments' serials are
+    // disjoint, so only a conflict in its first (last) segment can start
+    // (end) there.
+    let first = segments.first().map(|s| s.first);
+    let last = segments.last().map(|s| s.last);
+    inventory.each_overlap(&segments, &mut |s, a, b, id| {
+        let given = (as_given && first == Some(a), as_given && last == Some(b));
+        crate::packed::push_hit(out, &s.key, (a, b), &id, given);
+    });
 }

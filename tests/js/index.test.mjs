@@ -170,15 +170,25 @@ test('overlapsMany and planMany answer as overlaps() and plan() do, query by que
     stored.push({ id: next(2) ? i : `s${i}`, start: `V${String(at).padStart(8, '0')}`, end: `V${String(at + next(30)).padStart(8, '0')}`, scope: scopes[next(3)] });
     at += 30;
   }
+  // Natural widths (N9..N12 spans two pools): a query's first and last conflict may lie in different pools.
+  for (let i = 0, at = 1; at < 5_000; i++, at += 20 + next(300)) {
+    const end = at + next(60);
+    stored.push({ id: `n${i}`, start: `N${at}`, end: `N${end}` });
+    at = end;
+  }
   index.addMany(stored);
   const identifier = (n) => (next(10) === 0 ? `V${n}` : `V${String(n).padStart(8, '0')}`);
+  const natural = Array.from({ length: 200 }, () => {
+    const a = 1 + next(5_000);
+    return { start: `N${a}`, end: `N${a + next(400)}` };
+  });
   const queries = Array.from({ length: 300 }, () => {
     const a = next(30_000);
     const q = { start: identifier(a), end: identifier(a + next(200) - 20) };
     if (next(3)) q.scope = scopes[next(3)];
     return q;
   });
-  queries.push({ start: 'V1', end: 'W2' }, { start: 5, end: 'V1' }, {});
+  queries.push(...natural, { start: 'V1', end: 'W2' }, { start: 5, end: 'V1' }, {});
   const attempt = (fn) => { try { return fn(); } catch (error) { if (error instanceof SeriesError) return error; throw error; } };
   const many = index.overlapsMany(queries);
   const plans = index.planMany(queries);
