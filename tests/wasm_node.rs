@@ -229,8 +229,15 @@ fn the_index_answers_from_inside_wasm() {
         ("end", "V10000060".into()),
     ]);
     assert_eq!(ans(index.add(&stored)), "1");
+    // The conflict starts where the query does: its start is left empty
+    // (the wrapper holds it); its end is the stored series' own.
     assert_eq!(
         ans(index.overlaps_strings("V10000055", "V10000070", "")),
+        "1\u{1e}sS1\u{1f}\u{1f}V10000060\u{1f}6"
+    );
+    // Trimmed, the query is not as given: both identifiers are written.
+    assert_eq!(
+        ans(index.overlaps_strings(" V10000055", "V10000070", "")),
         "1\u{1e}sS1\u{1f}V10000055\u{1f}V10000060\u{1f}6"
     );
     assert_eq!(index.has_overlap("V10000061", "V10000070", None), 0);
