@@ -90,8 +90,10 @@ impl<'a> Value<'a> {
     pub fn as_exact_u128(&self) -> Option<u128> {
         match *self {
             Value::Number(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) => {
-                // Exact: n is an integer below 2^53, so the cast loses nothing.
-                Some(n as u128)
+                // Exact: n is an integer below 2^53, so the cast loses
+                // nothing (through u64: one instruction in wasm, where f64
+                // to u128 is a library call).
+                Some(u128::from(n as u64))
             }
             Value::BigInt(n) => n,
             Value::Text(t) => crate::serial::parse_digits(t.trim().as_bytes()),

@@ -96,9 +96,12 @@ pub(crate) fn unpack(field: &str) -> Value<'_> {
         // Only plain integers matter here (ids, widths); anything else
         // (1.5, -1, 1e+21, NaN) is refused as NaN would be. Avoiding f64
         // parsing keeps its tables out of the wasm (about 10 KB).
+        // Through u64: u128 to f64 is a library call in wasm, u64 to f64
+        // one instruction (measured: 2% of a million-range load).
         "n" => Value::Number(
             crate::serial::parse_digits(rest.as_bytes())
-                .filter(|&n| n <= crate::input::MAX_SAFE_INTEGER as u128)
+                .and_then(|n| u64::try_from(n).ok())
+                .filter(|&n| n <= crate::input::MAX_SAFE_INTEGER as u64)
                 .map_or(f64::NAN, |n| n as f64),
         ),
         "b" => Value::BigInt(rest.parse().ok()),
