@@ -190,10 +190,21 @@ export class Packer {
     this.ensure(16);
     const bytes = this.bytes;
     let i = this.at;
-    do {
-      bytes[i++] = 48 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
+    // Below 2^31 in integer arithmetic (ids are): a double division and
+    // floor per digit measured a fifth of packing a million series.
+    if (n < 0x80000000) {
+      let m = n | 0;
+      do {
+        const q = (m / 10) | 0;
+        bytes[i++] = 48 + m - q * 10;
+        m = q;
+      } while (m > 0);
+    } else {
+      do {
+        bytes[i++] = 48 + (n % 10);
+        n = Math.floor(n / 10);
+      } while (n > 0);
+    }
     // Reverse in place (no subarray: a million of them would be garbage).
     for (let a = this.at, b = i - 1; a < b; a++, b--) {
       const t = bytes[a];
