@@ -315,22 +315,23 @@ build with wasm names kept; natively, callgrind instruction counts):
   format, scheme or required prefix) and answers its count, or the common
   refusal (start after end), without building a range. Everything else takes
   the general path, and a property test holds the two to the same answers.
-  - A valid series from JS went from about 430 to 205 ns: its wasm part went
-    from 280 to about 100 ns.
-  - An invalid series went from about 1,020 to 710 ns (its wasm part from
-    555 to 330 ns).
+  A valid series went from about 430 to 175 ns.
 
-  The invalid/valid ratio rose, because the valid path halved. What an
-  invalid series still pays: the two identifiers \`START_AFTER_END\` carries
-  and the issue list (allocations in wasm), its message, and decoding code,
-  field and message into JS strings (about 170 ns). The same one-pass
-  reading serves queries and loads (\`range::simple_range\`, behind
-  \`range_of\`).
+  An invalid series (start after end) cost 640 ns after that: 315 ns in
+  wasm building the issue (two owned identifiers, the message through
+  \`core::fmt\`), 70 ns reading the answer text and 90 ns decoding it. Now
+  it crosses as a number (\`AFTER_END\`, no text): the wrapper builds the
+  validation from the ends it holds and the core's template for that
+  refusal (read once; the core marks where the ends go), so the message
+  is still the core's. 640 -> 180 ns; \`validateMany\` marks such items
+  -2 the same way. The same one-pass reading serves queries and loads
+  (\`range::simple_range\`, behind \`range_of\`).
 - **Yes/no and conflict queries.** Natively the yes/no query at 1,000,000
-  ranges went from 252 to 112-144 ns: on this VM the same binary measured
-  124 and 140 ns in consecutive runs, so the 120 ns target is met in some
-  runs and not in others. A profile (perf, over a loop of queries) showed
-  where its time went:
+  ranges went from 252 to 112-144 ns, then to about 100 ns: the bench read
+  its query through \`validate\` (the general path, about 40 ns of it),
+  where every binding reads it through \`range_of\` (the one-pass reading
+  first); it now measures the bindings' path. A profile (perf, over a loop
+  of queries) showed where the rest went:
   - half of it in \`memcmp\` calls comparing pool keys, a one-letter prefix
     at a time; keys are now compared byte by byte, numbers first;
   - then the binary search over the column of \`u128\` ends (16 MB at a
@@ -341,54 +342,77 @@ build with wasm names kept; natively, callgrind instruction counts):
   were fastest. The summary costs an eighth of a byte per range. In wasm, a
   search with a branch per step beat \`partition_point\`'s selects (each
   load waits on the one before): \`hasOverlap\` at 1,000,000 ranges went
-  from about 480 to 400 ns in alternating runs.
+  from about 480 to 330 ns.
 
-  The ratio to @flatten-js at a million ranges is not settled: across this
-  session's runs its \`intersect_any\` measured 1.22 to 2.84 µs while
-  \`hasOverlap\` stayed at 349 to 368 ns, so 5× is met in some runs and
-  not in others. From JS, what remains at a million ranges is memory: the same query
-  repeated costs about 370 ns, a random one about 170 ns more, nearly all
-  of it in the block search's loads (34% of the profile). Returning
-  conflicts also builds each identifier (prefix, padding, check digit) and
-  a BigInt count per conflict, where @flatten-js returns the numbers it was
-  given. Writing identifiers without \`core::fmt\` was tried and dropped: no
-  difference in an A/B run, and 0.5 KB more. Next: \`u64\` columns for
-  pools whose digits fit, halving the bytes each search touches.
-- **Batch validation and batch overlaps.** \`validateMany\` and
-  \`overlapsMany\` cross once. Per item of a 10,000-series batch, the
-  profile splits \`validateMany\` into about 90 ns in wasm, 45 ns packing
-  the strings and 50 ns building each answer object and its BigInt count.
-  Packed records are now split by a byte loop (\`str::split\`'s memchr
-  was a third of the batch's wasm time), and start and end are read by
-  named loads (\`read()\`'s keyed load was megamorphic). A single call
-  now costs about 200 ns, so 3× would mean about 65 ns per item, answer
+  The ratio to @flatten-js at a million ranges is not settled: across
+  these runs its \`intersect_any\` measured 1.16 to 2.84 µs while
+  \`hasOverlap\` stayed at 328 to 368 ns, so 5× is met in some runs and
+  not in others. From JS, what remains at a million ranges is memory: the
+  same query repeated costs about 300 ns, a random one more, nearly all of
+  it in the block search's loads (34% of the profile). Next: \`u64\`
+  columns for pools whose digits fit, halving the bytes each search touches.
+
+  Returning conflicts built each identifier (prefix, padding, check digit,
+  through \`core::fmt\`) and a list of conflicts in wasm: a hit cost 1.6 µs
+  at 100,000 ranges, a miss 590 ns. Now \`Inventory::each_overlap\` hands
+  out hits without building them, and a query read in one pass leaves a
+  conflict's start (end) empty where it is the query's own start (end), as
+  given: the wrapper fills it from the string it holds, and an answer of
+  \`1\` alone is not read at all. \`overlaps\` at 100,000 ranges went from
+  1.16 µs to about 730-780 ns, at a million from 1.22 µs to under 0.9 µs
+  (DESIGN's 1 µs met); \`overlapsMany\` writes each query's conflicts
+  straight into its answer (1.07 µs -> 0.7 µs a query, now faster than
+  single calls). What is left per hit: the block search, a record and
+  its decoding, the id and a BigInt count, where @flatten-js returns the
+  numbers it was given; 2× and 10× would need an answer with no objects.
+- **Batch validation.** \`validateMany\` crosses once. Per item of a
+  10,000-series batch, the profile splits it into about 90 ns in wasm,
+  45 ns packing the strings and 50 ns building each answer object and its
+  BigInt count. Packed records are split by a byte loop (\`str::split\`'s
+  memchr was a third of the batch's wasm time), and start and end are read
+  by named loads (\`read()\`'s keyed load was megamorphic). A single call
+  now costs about 175 ns, so 3× would mean about 60 ns per item, answer
   object included: less than packing and building the answer cost today.
-- **Loading.** \`addMany\` packs a million JS objects into text and the core
-  parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
-  skips both and loads a million ranges in tens of milliseconds. A bulk
-  insert now gathers runs of one pool without a map lookup per range, moves
-  a pool's first run instead of copying it, and sets an empty pool's
-  columns without a merged copy: natively \`insert_many\` of a million
-  ranges went from 238 to 110 ms. From JS, a second load in the same
-  process takes about 550 ms. The first also grows wasm memory (about
-  250 bytes per range, most of it transient) and pays a page fault for
-  each new page. Each range also still allocates its segment list and its
-  id while being read.
-- **Hashing.** The arguments go through the scratch buffer and the hex digits
-  come from a table (morHash about 1.05 -> 0.76 µs, HMAC 2.6 -> 1.9 µs). The
-  last HMAC key's keyed state is now kept for the next call, which halves the
-  SHA-256 compressions of a short message under one secret: natively
-  320 -> 200 ns, from JS about 1.70 -> 1.55 µs. The same calls alternating
-  two keys measure 0.8 µs more, which is those two compressions in wasm.
-  What is left is SHA-1 and SHA-256 compression in wasm without the CPU's
-  SHA instructions that node:crypto (OpenSSL) uses.
+- **Loading.** \`addMany\` packs a million JS objects into text (about
+  120 ms) and the core parses every identifier (about 325 ms in wasm);
+  the binary snapshot (\`toBytes\`/\`fromBytes\`) skips both. A bulk insert
+  gathers runs of one pool without a map lookup per range, moves a pool's
+  first run instead of copying it, and sets an empty pool's columns without
+  a merged copy (natively \`insert_many\` of a million ranges 238 -> 110
+  ms). This round: a numeric id went from text to f64 to u128 and back
+  through library calls (in wasm, u128 <-> f64 is software; u64 is one
+  instruction): through u64, the wasm part went 365 -> 326 ms; ids are
+  packed with integer arithmetic, and every field is read by a named load.
+  A million ranges from JS: 622 -> about 520 ms. The first load also grows
+  wasm memory (about 250 bytes per range, most of it transient) and pays a
+  page fault for each new page. Each range still allocates its segment list
+  while being read, and the profile is flat beyond that (record splitting,
+  digit parsing, the one-pass reading, allocation: 2-6% each).
+- **Hashing.** A profile of \`morHash\` (618 ns) found a fifth of its wasm
+  time in the hex writer's loop per digit, a fifth in the SHA-1 crate's
+  block buffering (generic code, compiled at this crate's opt-level "s",
+  not the hash crates' 3), and the parameters joined into a rope string
+  that the scratch writer then read a character at a time through V8's
+  runtime. Now the digest is written straight into the answer buffer, four
+  bytes to eight hex digits in one \`u64\`; input that fits two blocks is
+  padded here (FIPS 180-4 §5.1.1) for the crate's compression function
+  (property-tested against the crate at every length across the block
+  limits); the parameters are written into scratch one by one. Every answer
+  is now located by a word in wasm memory instead of a call (12 ns off every
+  call), and the answer and scratch buffers are initialized as constants (no
+  first-use check). \`morHash\` 618 -> about 450 ns, \`hmacSha256\` 1.73 ->
+  about 1.1 µs. What is left is SHA-1 and SHA-256 compression in wasm
+  (SHA-256's is 45% of an HMAC) without the SHA instructions OpenSSL uses.
 - **The form entry** is within 35 KB as Vite ships a page using it since
   \`splitSeries\` left it (2.1 KB gzipped; the issue's form validates, counts,
   parses and checks digits). The one-pass validation cost it about 0.5 KB
   gzipped. Reading \`PREFIX_MISMATCH\`'s text without \`from_utf8_lossy\`
   paid for that. So did a shorter \`validateScratch\`, which now answers 0
-  only for the one-pass count. About 11 KB of its raw wasm is \`core::fmt\`
-  (every message is written through it): the next cut, if it must shrink.
+  only for the one-pass count. This round the start-after-end template
+  added about 0.3 KB of its JS (the signing-only scratch writer moved out
+  of it), and reading numbers through \`u64\` took 0.2 KB off its wasm.
+  About 11 KB of its raw wasm is \`core::fmt\` (every message is written
+  through it): the next cut, if it must shrink.
 
 ## The core without the boundary (Rust, native)
 
