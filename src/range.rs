@@ -373,6 +373,56 @@ pub fn simple_check(start: &str, end: &str, rules: &SeriesRules) -> Option<Simpl
     }
 }
 
+/// A series of one pool read in one pass, as its parts: what a yes/no
+/// query needs, without building its range (see [`simple_span`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span<'a> {
+    /// Text before the digits of both ends.
+    pub prefix: &'a str,
+    /// Text after the digits of both ends.
+    pub suffix: &'a str,
+    /// Digits of both ends' bodies.
+    pub width: usize,
+    /// Start's serial.
+    pub first: u128,
+    /// End's serial.
+    pub last: u128,
+}
+
+/// [`simple_range`] of ends of one width, as its parts: `Some` exactly when
+/// `simple_range` answers a range whose ends have as many digits each.
+/// Measured in wasm: a yes/no query spent a fifth of its time building and
+/// moving the range (each move of a `Serial` a `memory.copy` call).
+///
+/// ```
+/// use seriesguard::range::{simple_span, SeriesRules};
+/// let rules = SeriesRules::default();
+/// let span = simple_span("V10000051", "V10000060", &rules).unwrap();
+/// assert_eq!((span.prefix, span.width, span.first, span.last), ("V", 8, 10000051, 10000060));
+/// assert_eq!(simple_span("V9", "V12", &rules), None);
+/// ```
+pub fn simple_span<'a>(start: &'a str, end: &'a str, rules: &SeriesRules) -> Option<Span<'a>> {
+    let ((a0, a1), (b0, b1)) = simple_bodies(start, end, rules)?;
+    if a1 - a0 != b1 - b0 {
+        return None;
+    }
+    let body = |text: &str, from: usize, to: usize| {
+        text.as_bytes().get(from..to).map(crate::serial::parse_body)
+    };
+    let (first, last) = (body(start, a0, a1)?, body(end, b0, b1)?);
+    let count = last.checked_sub(first)? + 1;
+    if rules.max_count.is_some_and(|max| count > max) {
+        return None;
+    }
+    Some(Span {
+        prefix: start.get(..a0)?,
+        suffix: start.get(a1..)?,
+        width: a1 - a0,
+        first,
+        last,
+    })
+}
+
 /// Where the bodies of `start` and `end` lie when the two agree on
 /// everything but their digits under rules [`simple_range`] decides.
 fn simple_bodies(

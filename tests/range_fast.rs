@@ -3,7 +3,8 @@
 //! when validation finds a valid series whose ends need no rewriting, with
 //! the same range and count, under rules they decide; never otherwise.
 //! And `range::range_of`, which reads that way first, answers as
-//! validation does for every input.
+//! validation does for every input; `range::simple_span` (the yes/no
+//! query's reading) gives `simple_range`'s parts for ends of one width.
 #![cfg(not(target_arch = "wasm32"))]
 // In tests a panic is a failure report, so the no-panic lints do not apply.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -13,7 +14,9 @@ use seriesguard::check_digit::Scheme;
 use seriesguard::error::SeriesError;
 use seriesguard::formats::Format;
 use seriesguard::input::Value;
-use seriesguard::range::{range_of, simple_check, simple_range, validate, SeriesRules, Simple};
+use seriesguard::range::{
+    range_of, simple_check, simple_range, simple_span, validate, SeriesRules, Simple, Span,
+};
 
 /// Identifiers close to each other: a shared or differing prefix and
 /// suffix, digit runs of 1 to 40 digits, sometimes spaces, separators,
@@ -118,6 +121,17 @@ proptest! {
             _ => Err(v.issues.clone()),
         };
         prop_assert_eq!(range_of(Value::Text(&start), Value::Text(&end), &rules), general);
+        // The yes/no query's reading: simple_range's parts, for ends of one width.
+        let span = simple_range(&start, &end, &rules)
+            .filter(|r| r.start().width() == r.end().width())
+            .map(|r| Span {
+                prefix: r.start().prefix(),
+                suffix: r.start().suffix(),
+                width: r.start().width(),
+                first: r.start().body(),
+                last: r.end().body(),
+            });
+        prop_assert_eq!(simple_span(&start, &end, &rules), span);
     }
 }
 

@@ -5,9 +5,10 @@ use super::pool::widths;
 use super::{
     Conflict, Errors, Inventory, KeyRef, Piece, Plan, PoolKey, PoolValues, Segment, SeriesId,
 };
+use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
 use crate::input::Value;
-use crate::range::SeriesRange;
+use crate::range::{SeriesRange, Span};
 
 impl Inventory {
     /// True when any stored range collides with `range` in `scope`: the
@@ -23,6 +24,20 @@ impl Inventory {
             };
             self.pool(&key).is_some_and(|pool| pool.any(first, last))
         })
+    }
+
+    /// [`Inventory::any_overlap_in`] of a series read as a [`Span`] (its
+    /// one pool), in `scope`.
+    pub fn any_overlap_span(&self, span: &Span<'_>, scheme: Scheme, scope: &str) -> bool {
+        let key = KeyRef {
+            prefix: span.prefix,
+            suffix: span.suffix,
+            width: span.width,
+            scheme,
+            scope,
+        };
+        self.pool(&key)
+            .is_some_and(|pool| pool.any(span.first, span.last))
     }
 
     /// True when any stored range collides with a segment: the yes/no query.

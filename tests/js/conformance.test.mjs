@@ -107,7 +107,10 @@ const opsOf = ({
   fingerprints: (c) => ({ equal: fingerprint(c.a) === fingerprint(c.b) }),
   overlaps: (c) => attempt(() => {
     const index = indexOf(c);
-    return { conflicts: index.overlaps(c.query).map((x) => [String(x.id), x.start, x.end, String(x.count)]) };
+    const conflicts = index.overlaps(c.query);
+    // The yes/no query (its own reading, allocation-free) agrees with the conflicts.
+    assert.equal(index.hasOverlap(c.query), conflicts.length > 0, `${c.name}: hasOverlap`);
+    return { conflicts: conflicts.map((x) => [String(x.id), x.start, x.end, String(x.count)]) };
   }),
   plan(c) {
     const p = indexOf(c).plan(c.query);
