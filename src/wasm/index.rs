@@ -64,22 +64,9 @@ impl IndexRaw {
     /// Whether `start..end` in `scope` collides with anything stored;
     /// `None` when the query is not valid (the general path reports it).
     fn any_overlap(&self, start: &str, end: &str, scope: Value<'_>) -> Option<bool> {
-        let scheme = self.rules.scheme;
-        if let (Some(span), Ok(scope)) = (
-            crate::range::simple_span(start, end, &self.rules),
-            inventory::scope_of(scope),
-        ) {
-            return Some(
-                self.inventory
-                    .borrow()
-                    .any_overlap_span(&span, scheme, scope),
-            );
-        }
-        let range = crate::range::range_of(Value::Text(start), Value::Text(end), &self.rules);
-        match (range, inventory::scope_of(scope)) {
-            (Ok(range), Ok(scope)) => Some(self.inventory.borrow().any_overlap_in(&range, scope)),
-            _ => None,
-        }
+        self.inventory
+            .borrow()
+            .any_overlap_text(start, end, scope, &self.rules)
     }
 
     /// Emits the conflicts of `start..end` in `scope`, or the issues.
