@@ -311,13 +311,37 @@ pub fn segments_as_given<'a>(
     rules: &crate::range::SeriesRules,
 ) -> Result<(Vec<Segment<'a>>, bool), Vec<SeriesError>> {
     use crate::input::Value;
-    match (
-        crate::range::simple_range(start, end, rules),
-        scope_of(scope),
-    ) {
-        (Some(range), Ok(scope)) => Ok((segments(&range, scope), true)),
-        _ => series_segments(Value::Text(start), Value::Text(end), scope, rules)
-            .map(|segments| (segments, false)),
+    let in_full = || {
+        series_segments(Value::Text(start), Value::Text(end), scope, rules)
+            .map(|segments| (segments, false))
+    };
+    let Ok(scope_text) = scope_of(scope) else {
+        return in_full();
+    };
+    // One pool: its segment from the span, without building the range.
+    if let Some(span) = crate::range::simple_span(start, end, rules) {
+        return Ok((vec![span.segment(rules.scheme, scope_text)], true));
+    }
+    match crate::range::simple_range(start, end, rules) {
+        Some(range) => Ok((segments(&range, scope_text), true)),
+        None => in_full(),
+    }
+}
+
+impl<'a> crate::range::Span<'a> {
+    /// The span's one segment: its pool in `scope`, under `scheme`.
+    pub fn segment(&self, scheme: crate::check_digit::Scheme, scope: &'a str) -> Segment<'a> {
+        Segment {
+            key: KeyRef {
+                prefix: self.prefix,
+                suffix: self.suffix,
+                width: self.width,
+                scheme,
+                scope,
+            },
+            first: self.first,
+            last: self.last,
+        }
     }
 }
 

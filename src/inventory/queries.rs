@@ -61,15 +61,9 @@ impl Inventory {
     /// [`Inventory::any_overlap_in`] of a series read as a [`Span`] (its
     /// one pool), in `scope`.
     fn any_overlap_span(&self, span: &Span<'_>, scheme: Scheme, scope: &str) -> bool {
-        let key = KeyRef {
-            prefix: span.prefix,
-            suffix: span.suffix,
-            width: span.width,
-            scheme,
-            scope,
-        };
-        self.pool(&key)
-            .is_some_and(|pool| pool.any(span.first, span.last))
+        let s = span.segment(scheme, scope);
+        self.pool(&s.key)
+            .is_some_and(|pool| pool.any(s.first, s.last))
     }
 
     /// True when any stored range collides with a segment: the yes/no query.
