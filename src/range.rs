@@ -472,6 +472,16 @@ pub fn range_of<'a>(
             return Ok(range);
         }
     }
+    validated(start, end, rules)
+}
+
+/// The range of a valid series, or every issue, through [`validate`] alone
+/// (for callers that tried the one-pass readings already).
+pub fn validated<'a>(
+    start: Value<'a>,
+    end: Value<'a>,
+    rules: &SeriesRules,
+) -> Result<SeriesRange<'a>, Vec<SeriesError>> {
     let validation = validate(start, end, rules);
     match validation.range {
         Some(range) if validation.issues.is_empty() => Ok(range),

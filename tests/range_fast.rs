@@ -14,8 +14,10 @@ use seriesguard::check_digit::Scheme;
 use seriesguard::error::SeriesError;
 use seriesguard::formats::Format;
 use seriesguard::input::Value;
+use seriesguard::inventory::{segments, series_segments};
 use seriesguard::range::{
-    range_of, simple_check, simple_range, simple_span, validate, SeriesRules, Simple, Span,
+    range_of, simple_check, simple_range, simple_span, validate, validated, SeriesRules, Simple,
+    Span,
 };
 
 /// Identifiers close to each other: a shared or differing prefix and
@@ -132,6 +134,11 @@ proptest! {
                 last: r.end().body(),
             });
         prop_assert_eq!(simple_span(&start, &end, &rules), span);
+        // Segments read by the one-pass readings first are the general reading's.
+        let general = validated(Value::Text(&start), Value::Text(&end), &rules)
+            .map(|range| segments(&range, "hub"));
+        let read = series_segments(Value::Text(&start), Value::Text(&end), Value::Text("hub"), &rules);
+        prop_assert_eq!(read, general);
     }
 }
 
