@@ -329,9 +329,9 @@ build with wasm names kept; natively, callgrind instruction counts):
 - **Yes/no and conflict queries.** Natively the yes/no query at 1,000,000
   ranges went from 252 to 112-144 ns, then to about 100 ns: the bench read
   its query through \`validate\` (the general path, about 40 ns of it),
-  where every binding reads it through \`range_of\` (the one-pass reading
-  first); it now measures the bindings' path. A profile (perf, over a loop
-  of queries) showed where the rest went:
+  where the bindings read it in one pass; it now measures the bindings'
+  path (\`Inventory::any_overlap_text\`). A profile (perf, over a loop of
+  queries) showed where the rest went:
   - half of it in \`memcmp\` calls comparing pool keys, a one-letter prefix
     at a time; keys are now compared byte by byte, numbers first;
   - then the binary search over the column of \`u128\` ends (16 MB at a
@@ -342,15 +342,23 @@ build with wasm names kept; natively, callgrind instruction counts):
   were fastest. The summary costs an eighth of a byte per range. In wasm, a
   search with a branch per step beat \`partition_point\`'s selects (each
   load waits on the one before): \`hasOverlap\` at 1,000,000 ranges went
-  from about 480 to 330 ns.
+  from about 480 to 330 ns. Then a wasm profile put a fifth of the query
+  in building and moving its range (each move of a 64-byte \`Serial\` a
+  \`memory.copy\` call out of wasm): a series of one width is now read as
+  its parts (\`range::simple_span\`, property-tested against
+  \`simple_range\`) and its one pool looked up directly, 330 -> about 275
+  ns from JS, natively 100 -> 66-76 ns. The same reading gives the one
+  segment of a conflict query and of each range a bulk load reads.
 
   The ratio to @flatten-js at a million ranges is not settled: across
-  these runs its \`intersect_any\` measured 1.16 to 2.84 µs while
-  \`hasOverlap\` stayed at 328 to 368 ns, so 5× is met in some runs and
-  not in others. From JS, what remains at a million ranges is memory: the
-  same query repeated costs about 300 ns, a random one more, nearly all of
-  it in the block search's loads (34% of the profile). Next: \`u64\`
-  columns for pools whose digits fit, halving the bytes each search touches.
+  these runs its \`intersect_any\` measured 1.15 to 2.84 µs while
+  \`hasOverlap\` measured 273 to 368 ns, so 5× is met in some runs and
+  not in others (4.2× in this one). From JS, what remains at a million
+  ranges: the same query repeated costs about 220 ns, a random one about
+  55 ns more, most of it the block search's loads (first_touching, 15% of
+  the profile); the rest is the crossing and the one-pass reading. Next:
+  \`u64\` columns for pools whose digits fit, halving the bytes each search
+  touches.
 
   Returning conflicts built each identifier (prefix, padding, check digit,
   through \`core::fmt\`) and a list of conflicts in wasm: a hit cost 1.6 µs
@@ -358,12 +366,13 @@ build with wasm names kept; natively, callgrind instruction counts):
   out hits without building them, and a query read in one pass leaves a
   conflict's start (end) empty where it is the query's own start (end), as
   given: the wrapper fills it from the string it holds, and an answer of
-  \`1\` alone is not read at all. \`overlaps\` at 100,000 ranges went from
-  1.16 µs to about 730-780 ns, at a million from 1.22 µs to under 0.9 µs
-  (DESIGN's 1 µs met); \`overlapsMany\` writes each query's conflicts
-  straight into its answer (1.07 µs -> 0.7 µs a query, now faster than
-  single calls). What is left per hit: the block search, a record and
-  its decoding, the id and a BigInt count, where @flatten-js returns the
+  \`1\` alone is not read at all. With the span reading above, \`overlaps\`
+  at 100,000 ranges went from 1.16 µs to about 660-680 ns, at a million
+  from 1.22 µs to about 720 ns (DESIGN's 1 µs met); \`overlapsMany\`
+  writes each query's conflicts straight into its answer (1.07 µs -> about
+  560 ns a query: faster than single calls, and than the @flatten-js
+  loop). What is left per hit: the block search, a record and its
+  decoding, the id and a BigInt count, where @flatten-js returns the
   numbers it was given; 2× and 10× would need an answer with no objects.
 - **Batch validation.** \`validateMany\` crosses once. Per item of a
   10,000-series batch, the profile splits it into about 90 ns in wasm,
@@ -381,13 +390,16 @@ build with wasm names kept; natively, callgrind instruction counts):
   a merged copy (natively \`insert_many\` of a million ranges 238 -> 110
   ms). This round: a numeric id went from text to f64 to u128 and back
   through library calls (in wasm, u128 <-> f64 is software; u64 is one
-  instruction): through u64, the wasm part went 365 -> 326 ms; ids are
-  packed with integer arithmetic, and every field is read by a named load.
-  A million ranges from JS: 622 -> about 520 ms. The first load also grows
-  wasm memory (about 250 bytes per range, most of it transient) and pays a
-  page fault for each new page. Each range still allocates its segment list
-  while being read, and the profile is flat beyond that (record splitting,
-  digit parsing, the one-pass reading, allocation: 2-6% each).
+  instruction): through u64, the wasm part went 365 -> 326 ms; a range of
+  one width is read as a span, its segment made without building its range
+  (326 -> 250 ms); ids are packed with integer arithmetic, and every field
+  is read by a named load. A million ranges from JS: 622 -> about 480 ms
+  (a second load in the same process about 390 ms). The first load also
+  grows wasm memory (about 250 bytes per range, most of it transient) and
+  pays a page fault for each new page. Each range still allocates its
+  segment list while being read, and the profile is flat beyond that
+  (record splitting, digit parsing, the one-pass reading, allocation: 2-6%
+  each); packing in JS is about 120 ms of the 480.
 - **Hashing.** A profile of \`morHash\` (618 ns) found a fifth of its wasm
   time in the hex writer's loop per digit, a fifth in the SHA-1 crate's
   block buffering (generic code, compiled at this crate's opt-level "s",
@@ -400,9 +412,14 @@ build with wasm names kept; natively, callgrind instruction counts):
   limits); the parameters are written into scratch one by one. Every answer
   is now located by a word in wasm memory instead of a call (12 ns off every
   call), and the answer and scratch buffers are initialized as constants (no
-  first-use check). \`morHash\` 618 -> about 450 ns, \`hmacSha256\` 1.73 ->
-  about 1.1 µs. What is left is SHA-1 and SHA-256 compression in wasm
-  (SHA-256's is 45% of an HMAC) without the SHA instructions OpenSSL uses.
+  first-use check). \`morHash\` 618 -> about 455 ns, \`hmacSha256\` 1.73 ->
+  about 1.1 µs. Against node:crypto's 680-720 ns, \`morHash\` measured
+  1.49× and 1.59× in the two runs of this round: at the target's edge.
+  Tried and dropped: copying the parameters into the block byte by byte
+  instead of \`copy_from_slice\` (slower). What is left is SHA-1 and
+  SHA-256 compression in wasm (SHA-256's is 45% of an HMAC) without the SHA
+  instructions OpenSSL uses, and about 200 ns of JS: writing the
+  parameters (80 ns), reading the answer.
 - **The form entry** is within 35 KB as Vite ships a page using it since
   \`splitSeries\` left it (2.1 KB gzipped; the issue's form validates, counts,
   parses and checks digits). The one-pass validation cost it about 0.5 KB
