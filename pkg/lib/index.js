@@ -3,7 +3,6 @@
 import { readAnswer, installLifecycle } from './lifecycle.js';
 import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
 
-
 // Bytes as the binding takes them: a Uint8Array (or any view or buffer);
 // anything else is no snapshot, which the core refuses as SNAPSHOT_INVALID.
 function bytesOf(value) {
