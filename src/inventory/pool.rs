@@ -283,8 +283,8 @@ pub(super) fn widths(range: &SeriesRange<'_>) -> impl Iterator<Item = (usize, u1
 pub use crate::scope::read as scope_of;
 
 /// A series given as host values, validated under `rules` and cut into
-/// its segments; every issue when it cannot be. Two strings are read as
-/// [`segments_as_given`] reads them (a series of one pool without building
+/// its segments; every issue when it cannot be. Read as
+/// [`segments_as_given`] reads it (a series of one pool without building
 /// its range: measured, a tenth of a million-range load in wasm).
 pub fn series_segments<'a>(
     start: crate::input::Value<'a>,
@@ -292,58 +292,38 @@ pub fn series_segments<'a>(
     scope: crate::input::Value<'a>,
     rules: &crate::range::SeriesRules,
 ) -> Result<Vec<Segment<'a>>, Vec<SeriesError>> {
-    use crate::input::Value;
-    match (start, end) {
-        (Value::Text(a), Value::Text(b)) => {
-            segments_as_given(a, b, scope, rules).map(|(segments, _)| segments)
-        }
-        _ => read_in_full(start, end, scope, rules),
-    }
+    segments_as_given(start, end, scope, rules).map(|(segments, _)| segments)
 }
 
-/// [`series_segments`] through the general reading ([`crate::range::validate`]).
-fn read_in_full<'a>(
+/// [`series_segments`], and whether its ends are, as given, the identifiers
+/// of the first member of its first segment and the last of its last (two
+/// strings the one-pass reading took: [`crate::range::simple_span`] or
+/// [`crate::range::simple_range`]), so an answer may leave those to the
+/// host, which holds them.
+pub fn segments_as_given<'a>(
     start: crate::input::Value<'a>,
     end: crate::input::Value<'a>,
     scope: crate::input::Value<'a>,
     rules: &crate::range::SeriesRules,
-) -> Result<Vec<Segment<'a>>, Vec<SeriesError>> {
+) -> Result<(Vec<Segment<'a>>, bool), Vec<SeriesError>> {
+    use crate::input::Value;
+    if let (Value::Text(a), Value::Text(b), Ok(scope_text)) = (start, end, scope_of(scope)) {
+        // One pool: its segment from the span, without building the range.
+        if let Some(span) = crate::range::simple_span(a, b, rules) {
+            return Ok((vec![span.segment(rules.scheme, scope_text)], true));
+        }
+        if let Some(range) = crate::range::simple_range(a, b, rules) {
+            return Ok((segments(&range, scope_text), true));
+        }
+    }
+    // The general reading ([`crate::range::validate`]).
     match (crate::range::validated(start, end, rules), scope_of(scope)) {
-        (Ok(range), Ok(scope)) => Ok(segments(&range, scope)),
+        (Ok(range), Ok(scope)) => Ok((segments(&range, scope), false)),
         (range, scope) => {
             let mut issues = range.err().unwrap_or_default();
             issues.extend(scope.err());
             Err(issues)
         }
-    }
-}
-
-/// [`series_segments`] of two strings, and whether they are, as given, the
-/// identifiers of the first member of its first segment and the last of
-/// its last (the one-pass reading took them: [`crate::range::simple_span`]
-/// or [`crate::range::simple_range`]), so an answer may leave those to the
-/// host, which holds them.
-pub fn segments_as_given<'a>(
-    start: &'a str,
-    end: &'a str,
-    scope: crate::input::Value<'a>,
-    rules: &crate::range::SeriesRules,
-) -> Result<(Vec<Segment<'a>>, bool), Vec<SeriesError>> {
-    use crate::input::Value;
-    let in_full = || {
-        read_in_full(Value::Text(start), Value::Text(end), scope, rules)
-            .map(|segments| (segments, false))
-    };
-    let Ok(scope_text) = scope_of(scope) else {
-        return in_full();
-    };
-    // One pool: its segment from the span, without building the range.
-    if let Some(span) = crate::range::simple_span(start, end, rules) {
-        return Ok((vec![span.segment(rules.scheme, scope_text)], true));
-    }
-    match crate::range::simple_range(start, end, rules) {
-        Some(range) => Ok((segments(&range, scope_text), true)),
-        None => in_full(),
     }
 }
 

@@ -71,7 +71,12 @@ impl IndexRaw {
 
     /// Emits the conflicts of `start..end` in `scope`, or the issues.
     fn emit_overlaps(&self, start: &str, end: &str, scope: &str) -> u32 {
-        let read = inventory::segments_as_given(start, end, Value::Text(scope), &self.rules);
+        let read = inventory::segments_as_given(
+            Value::Text(start),
+            Value::Text(end),
+            Value::Text(scope),
+            &self.rules,
+        );
         wire::emit_with(|out| push_overlaps(out, &self.inventory.borrow(), read))
     }
 
@@ -233,12 +238,7 @@ impl IndexRaw {
     #[wasm_bindgen(js_name = overlapsMany)]
     pub fn overlaps_many(&self, packed: &[u8], is_list: bool) -> u32 {
         self.each_query(packed, is_list, &|out, inventory, [start, end, scope]| {
-            let read = match (start, end) {
-                (Value::Text(a), Value::Text(b)) => {
-                    inventory::segments_as_given(a, b, scope, &self.rules)
-                }
-                _ => self.segments(start, end, scope).map(|s| (s, false)),
-            };
+            let read = inventory::segments_as_given(start, end, scope, &self.rules);
             push_overlaps(out, inventory, read);
         })
     }
