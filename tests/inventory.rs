@@ -343,14 +343,19 @@ proptest! {
     // A pool of hundreds to thousands of ranges (many blocks of its summary
     // column): every query answers what a scan of the stored ranges does,
     // at block edges too.
+    // Bodies near 0, or around 2^64 (a column keeping the high halves of
+    // some values, and queries on both sides), in a pool of 38 digits.
     #[test]
     fn queries_over_many_blocks_agree_with_a_scan(
         gaps in proptest::collection::vec((0u128..4, 0u128..3), 100..1500),
         queries in proptest::collection::vec((0u128..6000, 0u128..12), 1..64),
+        base in prop_oneof![Just(0u128), (0u128..6000).prop_map(|d| u128::from(u64::MAX) - d)],
     ) {
+        let key = KeyRef { width: 38, ..key3() };
+        let seg = |a: u128, b: u128| vec![Segment { key, first: a, last: b }];
         let mut inv = Inventory::new(false);
         let mut stored = Vec::new();
-        let mut at = 0u128;
+        let mut at = base;
         for (i, (gap, len)) in gaps.iter().enumerate() {
             let (a, b) = (at + gap, at + gap + len);
             stored.push((a, b, i));
@@ -360,12 +365,17 @@ proptest! {
         inv.insert_all(items).unwrap();
         // Every stored range's own first and last serial, and the random queries.
         let edges = stored.iter().flat_map(|&(a, b, _)| [(a, 0), (b, 0)]);
-        for (first, len) in queries.into_iter().chain(edges) {
+        for (first, len) in queries.into_iter().map(|(q, len)| (base + q, len)).chain(edges) {
             let last = first + len;
             let expected: Vec<u32> = stored.iter().filter(|&&(a, b, _)| a <= last && b >= first).map(|&(_, _, i)| i as u32).collect();
             let got: Vec<u32> = inv.overlaps(&seg(first, last)).iter().map(|c| match c.id { SeriesId::Number(n) => n, _ => u32::MAX }).collect();
             prop_assert_eq!(&got, &expected, "{}..{}", first, last);
             prop_assert_eq!(inv.any_overlap(&seg(first, last)), !expected.is_empty());
         }
+        // The binary snapshot holds every value whole.
+        let back = Inventory::from_bytes(&inv.to_bytes(), None).unwrap().0;
+        prop_assert!(back.iter().eq(inv.iter()));
+        let whole: Vec<(u128, u128)> = inv.iter().map(|(_, a, b, _)| (a, b)).collect();
+        prop_assert_eq!(whole, stored.iter().map(|&(a, b, _)| (a, b)).collect::<Vec<_>>());
     }
 }

@@ -294,7 +294,7 @@ impl Inventory {
             out.extend_from_slice(k.scope.as_bytes());
             out.extend_from_slice(&(pool.len() as u32).to_le_bytes());
             for column in [&pool.starts, &pool.ends] {
-                for value in column {
+                for value in column.values() {
                     out.extend_from_slice(&value.to_le_bytes());
                 }
             }

@@ -105,9 +105,7 @@ impl Inventory {
     /// `(first, last, id)`: what a store's `overlapping()` returns.
     pub fn stored(&self, segment: &Segment<'_>) -> Vec<(u128, u128, SeriesId)> {
         self.pool(&segment.key).map_or_else(Vec::new, |pool| {
-            let from = pool.first_touching(segment.first);
-            pool.triples()
-                .skip(from)
+            pool.triples_from(pool.first_touching(segment.first))
                 .take_while(|&(a, _, _)| a <= segment.last)
                 .map(|(a, b, o)| (a, b, self.ids.id(o)))
                 .collect()
