@@ -483,11 +483,31 @@ pub(crate) fn parse_body(digits: &[u8]) -> u128 {
     u128::from(short_body(high)) * u128::from(scale) + u128::from(short_body(low))
 }
 
-/// The value of at most 19 ASCII digits (10^19 fits `u64`).
+/// The value of at most 19 ASCII digits (10^19 fits `u64`): eight at a
+/// time, then one at a time (measured: the digit loop was a twentieth of a
+/// yes/no query and of a bulk load in wasm).
 pub(crate) fn short_body(digits: &[u8]) -> u64 {
-    digits
-        .iter()
-        .fold(0u64, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0')))
+    let mut acc = 0u64;
+    let mut rest = digits;
+    while let Some((eight, tail)) = rest.split_first_chunk::<8>() {
+        acc = acc * 100_000_000 + eight_digits(*eight);
+        rest = tail;
+    }
+    rest.iter()
+        .fold(acc, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0')))
+}
+
+/// The value of eight ASCII digits in one `u64` (SWAR): pairs, then
+/// fours, then the whole, each step one multiplication.
+fn eight_digits(digits: [u8; 8]) -> u64 {
+    // The first digit is the lowest byte.
+    let v = u64::from_le_bytes(digits).wrapping_sub(0x3030_3030_3030_3030);
+    // Each even byte becomes two digits' value (d0 * 10 + d1).
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let pairs = v & 0x00FF_00FF_00FF_00FF;
+    // Each even 16-bit lane becomes four digits' value.
+    let fours = pairs.wrapping_mul(100).wrapping_add(pairs >> 16) & 0x0000_FFFF_0000_FFFF;
+    fours.wrapping_mul(10_000).wrapping_add(fours >> 32) & 0xFFFF_FFFF
 }
 
 /// Writes an identifier from its parts, zero-padding the body to `width`

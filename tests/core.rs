@@ -6,6 +6,7 @@
 
 use proptest::prelude::*;
 use seriesguard::input::Value;
+use seriesguard::packed;
 use seriesguard::range::{validate, Count, Padding, RuleValues, SeriesRules};
 use seriesguard::serial::{self, parse, PrefixRule};
 use seriesguard::Field;
@@ -372,6 +373,8 @@ proptest! {
         let text = format!("{prefix}{body}{suffix}");
         let s = parse(&text, Field::Serial, PrefixRule::Natural).unwrap();
         prop_assert_eq!((s.prefix(), s.digits(), s.suffix()), (prefix.as_str(), body.as_str(), suffix.as_str()));
+        // Read eight digits at a time: every length, every digit.
+        prop_assert_eq!(s.body(), body.parse::<u128>().unwrap());
         prop_assert_eq!(serial::format(s.prefix(), s.body(), s.width(), s.suffix()), text);
     }
 
@@ -384,6 +387,16 @@ proptest! {
         let v = validate(Value::Text(&start), Value::Text(&end), &SeriesRules::default());
         prop_assert!(v.ok(), "{:?}", v.issues);
         prop_assert_eq!(v.count().unwrap().0.to_string(), decimal_count(&start, &end));
+    }
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them(n in any::<u128>(), small in any::<u64>()) {
+        let edges = [0, 9, 10, u128::from(u64::MAX), u128::from(u64::MAX) + 1, u128::MAX];
+        for value in edges.into_iter().chain([n, u128::from(small), u128::from(small % 1000)]) {
+            let mut out = String::from("x");
+            packed::push_number(&mut out, value);
+            prop_assert_eq!(out, format!("x{value}"));
+        }
     }
 
     #[test]
