@@ -114,7 +114,10 @@ export function decodeConflicts(text, start, end) {
       id: decodeId(text.slice(at + 1, a)),
       start: b === a + 1 ? start : text.slice(a + 1, b),
       end: c === b + 1 ? end : text.slice(b + 1, c),
-      count: BigInt(count),
+      // Through a double when it has at most 15 digits (below 2^53, so
+      // exact): measured twice as fast as BigInt(text), which was a tenth
+      // of a query answering one conflict.
+      count: count.length <= 15 ? BigInt(+count) : BigInt(count),
     });
     at = next;
   }
@@ -394,11 +397,16 @@ export function reader(raw) {
     }
     return true;
   }
-  // Makes the scratch buffer `total` bytes long; answers where it starts.
+  // Makes the scratch buffer at least `total` bytes long; answers where it
+  // starts. The core moves it only when asked for more than it has (it
+  // never shrinks), so its place is asked once per size, not per call
+  // (measured: the call was a twentieth of a yes/no query).
+  let scratchAt = 0;
+  let scratchSize = 0;
   function scratch(total) {
-    const at = raw.scratch(total);
+    if (total > scratchSize) scratchAt = raw.scratch(scratchSize = total);
     if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory_().buffer);
-    return at;
+    return scratchAt;
   }
   function writeScratch(a, b, c = '') {
     const total = a.length + b.length + c.length;
@@ -413,6 +421,7 @@ export function reader(raw) {
     words = null;
     outAt = -1;
     bytes = null;
+    scratchSize = 0;
   }
 
   return { take, memory: memory_, writeScratch, scratch, put, reset };

@@ -148,7 +148,8 @@ thread_local! {
 
 /// Makes the scratch buffer at least `length` bytes long (it never
 /// shrinks: the wrapper overwrites what it uses, so nothing is filled
-/// again); returns where it starts.
+/// again); returns where it starts, which changes only when it grows (the
+/// wrapper keeps it).
 #[wasm_bindgen(js_name = scratch)]
 pub fn scratch(length: u32) -> u32 {
     SCRATCH.with(|s| {
