@@ -176,7 +176,6 @@ impl Column {
     }
 
     /// How many of the values at `from..to` are below `first`.
-    #[inline(never)]
     fn before(&self, from: usize, to: usize, first: u128) -> usize {
         if !self.high.is_empty() {
             return before(from, to, |i| self.at(i) < first);
@@ -230,7 +229,6 @@ impl Pool {
 
     /// Index of the first range that ends at or after `first`: the block
     /// from the summary, then the place within the block.
-    #[inline(never)]
     pub(super) fn first_touching(&self, first: u128) -> usize {
         let n = self.ends.len();
         let from = (self.tops.before(0, self.tops.len(), first) * SPAN).min(n);
