@@ -87,26 +87,26 @@ impl Held {
 /// `b` bigint, `u` undefined or null, `x` another type (named after the x).
 pub(crate) fn unpack(field: &str) -> Value<'_> {
     // The tag is one ASCII byte; a field that starts otherwise (never written
-    // by the packer) is an unknown value, not a panic.
-    let (kind, rest) = field
-        .split_at_checked(field.len().min(1))
-        .unwrap_or(("", field));
-    match kind {
-        "s" => Value::Text(rest),
+    // by the packer) is an unknown value, not a panic. Matched as a byte:
+    // one-letter string patterns called `memcmp` for each arm tried
+    // (measured: 3% of a million-range load in wasm).
+    let rest = field.get(1..).unwrap_or_default();
+    match field.as_bytes().first() {
+        Some(b's') => Value::Text(rest),
         // Only plain integers matter here (ids, widths); anything else
         // (1.5, -1, 1e+21, NaN) is refused as NaN would be. Avoiding f64
         // parsing keeps its tables out of the wasm (about 10 KB).
         // Through u64: u128 to f64 is a library call in wasm, u64 to f64
         // one instruction (measured: 2% of a million-range load).
-        "n" => Value::Number(
+        Some(b'n') => Value::Number(
             crate::serial::parse_digits(rest.as_bytes())
                 .and_then(|n| u64::try_from(n).ok())
                 .filter(|&n| n <= crate::input::MAX_SAFE_INTEGER as u64)
                 .map_or(f64::NAN, |n| n as f64),
         ),
-        "b" => Value::BigInt(rest.parse().ok()),
-        "u" => Value::Absent,
-        "x" => Value::Other(match rest {
+        Some(b'b') => Value::BigInt(rest.parse().ok()),
+        Some(b'u') => Value::Absent,
+        Some(b'x') => Value::Other(match rest {
             "object" => "object",
             "array" => "array",
             "boolean" => "boolean",
