@@ -458,7 +458,10 @@ build with wasm names kept; natively, callgrind instruction counts):
   host's million JS objects (\`--trace-gc\`: one mark-compact of 64 ms,
   86 ms wall, during the load), plus a page fault for each new page. This
   round's 64-bit columns halved what a loaded range holds (36 -> 20 B),
-  not the transient memory of the load (its pending ranges are still
+  and each packed field's type tag is matched as a byte (matching
+  one-letter strings called \`memcmp\` for every arm tried: about 3% of the
+  wasm part, taking back the columns' 2-4% on a repeated load). The
+  columns did not shrink the transient memory of the load (its pending ranges are still
   \`u128\` triples, 48 B each): that is the next cut, with a segment list
   without a \`Vec\` per range.
 - **Hashing.** A profile of \`morHash\` (618 ns) found a fifth of its wasm
