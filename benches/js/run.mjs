@@ -449,7 +449,8 @@ build with wasm names kept; natively, callgrind instruction counts):
   segment list while being read, and the profile is flat beyond that
   (record splitting, digit parsing, the one-pass reading, allocation: 2-6%
   each); packing in JS is about 120 ms of the 480. The figure above is a
-  first load, as a page or server starts: in a fresh process (after the
+  first load, as a page or server starts, measured once (so it moves with
+  the host: 478 to 692 ms across this session's six runs): in a fresh process (after the
   10,000 and 100,000 loads) a million ranges load in about 580-640 ms, and
   again in the same process in about 360 ms. The difference is wasm memory
   growing by about 255 MB (the bulk call reserves seven times its packed
