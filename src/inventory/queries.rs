@@ -5,10 +5,9 @@ use super::pool::{scope_of, widths};
 use super::{
     Conflict, Errors, Inventory, KeyRef, Piece, Plan, PoolKey, PoolValues, Segment, SeriesId,
 };
-use crate::check_digit::Scheme;
 use crate::error::{Field, Invalid, SeriesError};
 use crate::input::Value;
-use crate::range::{range_of, simple_span, SeriesRange, SeriesRules, Span};
+use crate::range::{range_of, simple_span, SeriesRange, SeriesRules};
 
 impl Inventory {
     /// True when any stored range collides with `range` in `scope`: the
@@ -52,18 +51,10 @@ impl Inventory {
     ) -> Option<bool> {
         let scope = scope_of(scope).ok()?;
         if let Some(span) = simple_span(start, end, rules) {
-            return Some(self.any_overlap_span(&span, rules.scheme, scope));
+            return Some(self.any_overlap(&[span.segment(rules.scheme, scope)]));
         }
         let range = range_of(Value::Text(start), Value::Text(end), rules).ok()?;
         Some(self.any_overlap_in(&range, scope))
-    }
-
-    /// [`Inventory::any_overlap_in`] of a series read as a [`Span`] (its
-    /// one pool), in `scope`.
-    fn any_overlap_span(&self, span: &Span<'_>, scheme: Scheme, scope: &str) -> bool {
-        let s = span.segment(scheme, scope);
-        self.pool(&s.key)
-            .is_some_and(|pool| pool.any(s.first, s.last))
     }
 
     /// True when any stored range collides with a segment: the yes/no query.
