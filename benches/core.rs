@@ -78,7 +78,7 @@ fn index(n: u32) -> (Inventory, Vec<String>) {
             .map(|s| (SeriesId::Number(i as u32), s))
     });
     let mut inventory = Inventory::new(false);
-    let _ = inventory.insert_all(items);
+    let _ = inventory.insert_all(items, n as usize);
     let queries = (0..1024u64)
         .map(|q| {
             format!(

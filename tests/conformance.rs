@@ -909,7 +909,7 @@ fn run(c: &Json) -> Json {
                     &rules,
                 )
             });
-            match Inventory::new(false).insert_all(items) {
+            match Inventory::new(false).insert_all(items, 0) {
                 Ok(()) => json!({ "codes": [] }),
                 Err(issues) => json!({ "codes": codes(&issues) }),
             }

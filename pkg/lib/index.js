@@ -1,7 +1,7 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
 import { readAnswer, installLifecycle } from './lifecycle.js';
-import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot } from './wire.js';
+import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot, BulkPacker } from './wire.js';
 
 // Bytes as the binding takes them: a Uint8Array (or any view or buffer);
 // anything else is no snapshot, which the core refuses as SNAPSHOT_INVALID.
@@ -24,6 +24,8 @@ export function indexes(raw, wire) {
   let indexRaw;
   // An IndexRaw made by a static constructor, for the next `new SeriesIndex` to take.
   let adopting = null;
+  // Whether an addMany is packing into the bulk buffer.
+  let bulkBusy = false;
 
   // Throws why an IndexRaw could not be made (after freeing it).
   function checked(inner) {
@@ -61,7 +63,22 @@ export function indexes(raw, wire) {
     /** Stores many series in one crossing, all or none. */
     addMany(list) {
       const isList = Array.isArray(list);
-      records(take(this.#raw.addMany(isList ? packSeries(list) : new Uint8Array(0), isList, list)));
+      if (!isList || bulkBusy) {
+        records(take(this.#raw.addMany(isList ? packSeries(list) : new Uint8Array(0), isList, list)));
+        return;
+      }
+      // Packed straight into wasm memory. The bulk buffer is one per
+      // instance: a load that a host getter starts during this one's
+      // packing takes the path above.
+      bulkBusy = true;
+      let length;
+      try {
+        const packer = new BulkPacker(raw, wire.memory, list.length * 32);
+        length = this.#raw.addManyBulk(packSeries(list, true, undefined, undefined, packer), list.length);
+      } finally {
+        bulkBusy = false;
+      }
+      records(take(length));
     }
 
     /** Every stored sub-range colliding with the series, with its holder's id. */

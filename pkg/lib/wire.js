@@ -256,6 +256,39 @@ export class Packer {
   }
 }
 
+// A Packer writing into wasm's bulk buffer (src/wasm/mod.rs `bulk`): the
+// records are not copied across, and the JS heap holds no buffer of their
+// size (measured: a million series packed in JS were 32 MB of external
+// memory besides wasm's growth, which together started V8's marking of
+// the host's whole heap in the middle of a load). ensure() comes before
+// every write and no host code runs between the two, so a view detached
+// by a host getter that grew wasm memory is renewed before it is written.
+export class BulkPacker extends Packer {
+  constructor(raw, memory, size) {
+    super(0);
+    this.raw = raw;
+    this.memory = memory;
+    this.size = 0;
+    this.view(Math.max(size, 64));
+  }
+
+  view(size) {
+    const at = this.raw.bulk(size);
+    this.size = size;
+    this.bytes = new Uint8Array(this.memory().buffer, at, size);
+  }
+
+  ensure(n) {
+    if (this.at + n <= this.bytes.length) return;
+    // Detached (length 0): the same size again, else twice as much.
+    this.view(Math.max(this.at + n, this.bytes.length === 0 ? this.size : this.size * 2));
+  }
+
+  done() {
+    return this.at;
+  }
+}
+
 // Reads a property without letting a throwing getter escape.
 export function read(object, key) {
   try {
@@ -298,12 +331,54 @@ function idOf(series) {
   }
 }
 
+// A series record as packSeries() writes it, in one pass with the
+// buffer's place in locals, when it is the common one: ends (and a
+// scope, if any) of printable ASCII, and an id, if `withId`, that
+// field() writes as digits. False, with nothing written, for any other, which
+// goes field by field. Measured: a third less time than field() to pack a
+// million series. Not a Packer method, so the form entry, which packs no
+// series, ships without it.
+function plainSeries(packer, withId, id, start, end, scope) {
+  if (typeof start !== 'string' || typeof end !== 'string') return false;
+  const hasScope = typeof scope === 'string';
+  if (!hasScope && scope !== undefined && scope !== null) return false;
+  if (withId && !(Number.isSafeInteger(id) && id >= 0)) return false;
+  const from = packer.at;
+  if (withId) {
+    packer.byte(110); // n
+    packer.digits(id);
+    packer.byte(0x1f);
+  }
+  packer.ensure(start.length + end.length + (hasScope ? scope.length : 0) + 8);
+  const bytes = packer.bytes;
+  let at = packer.at;
+  for (let f = 0; f < 3; f++) {
+    const text = f === 0 ? start : f === 1 ? end : hasScope ? scope : null;
+    if (f > 0) bytes[at++] = 0x1f;
+    if (text === null) {
+      bytes[at++] = 117; // u
+      break;
+    }
+    bytes[at++] = 115; // s
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        packer.at = from;
+        return false;
+      }
+      bytes[at++] = c;
+    }
+  }
+  packer.at = at;
+  return true;
+}
+
 // Records of series, field by field by named loads (no array per object):
 // `id US start US end US scope` to store (withId), or `start US end US
 // scope` to ask about. `starts` and `ends`, when given, receive each
 // item's start and end as read, for answers that leave them to the host.
-export function packSeries(list, withId = true, starts = undefined, ends = undefined) {
-  const packer = new Packer(list.length * 32);
+// `packer`: where to write (a BulkPacker, or by default a new Packer).
+export function packSeries(list, withId = true, starts = undefined, ends = undefined, packer = new Packer(list.length * 32)) {
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     const start = startOf(s);
@@ -313,15 +388,18 @@ export function packSeries(list, withId = true, starts = undefined, ends = undef
       ends[i] = end;
     }
     if (i > 0) packer.byte(0x1e);
+    const id = withId ? idOf(s) : undefined;
+    const scope = scopeOf(s);
+    if (plainSeries(packer, withId, id, start, end, scope)) continue;
     if (withId) {
-      packer.field(idOf(s));
+      packer.field(id);
       packer.byte(0x1f);
     }
     packer.field(start);
     packer.byte(0x1f);
     packer.field(end);
     packer.byte(0x1f);
-    packer.field(scopeOf(s));
+    packer.field(scope);
   }
   return packer.done();
 }

@@ -410,7 +410,7 @@ impl inventory::GuestSeriesIndex for Index {
         let items = series.iter().map(|s| self.read_item(s));
         self.inventory
             .borrow_mut()
-            .insert_all(items)
+            .insert_all(items, series.len())
             .map_err(|issues| refusal(&issues))
     }
 
@@ -452,7 +452,7 @@ impl inventory::GuestSeriesIndex for Index {
         });
         self.inventory
             .borrow_mut()
-            .insert_all(items)
+            .insert_all(items, 0)
             .map_err(|issues| refusal(&issues))
     }
 

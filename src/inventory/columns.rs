@@ -136,28 +136,31 @@ pub(super) struct Column {
 }
 
 impl Column {
-    /// The column of `value(0)..value(n)`: the high halves are gathered
-    /// only when some value has one. One body for every caller (behind
-    /// `dyn`: each generic copy cost wasm size).
-    fn of(n: usize, value: &dyn Fn(usize) -> u128) -> Column {
-        let mut wide = false;
-        let low = (0..n)
-            .map(|i| {
-                let v = value(i);
-                wide |= v > u128::from(u64::MAX);
-                v as u64
-            })
-            .collect();
-        let high = if wide {
-            (0..n).map(|i| (value(i) >> 64) as u64).collect()
-        } else {
-            Vec::new()
-        };
-        Column { low, high }
+    /// Appends a value, keeping the high halves only once one is needed.
+    fn push(&mut self, value: u128) {
+        let high = (value >> 64) as u64;
+        if high != 0 && self.high.is_empty() {
+            self.high.resize(self.low.len(), 0);
+        }
+        if high != 0 || !self.high.is_empty() {
+            self.high.push(high);
+        }
+        self.low.push(value as u64);
     }
 
-    fn from_values(values: &[u128]) -> Column {
-        Column::of(values.len(), &|i| values.get(i).copied().unwrap_or(0))
+    fn with_capacity(n: usize) -> Column {
+        Column {
+            low: Vec::with_capacity(n),
+            high: Vec::new(),
+        }
+    }
+
+    /// The column of `values`. One body for every way a column is made
+    /// (each generic copy cost wasm size).
+    fn from_values(values: &mut dyn ExactSizeIterator<Item = u128>) -> Column {
+        let mut column = Column::with_capacity(values.len());
+        values.for_each(|v| column.push(v));
+        column
     }
 
     pub(super) fn len(&self) -> usize {
@@ -194,9 +197,9 @@ impl Column {
 /// The summary column of `ends`.
 fn tops_of(ends: &Column) -> Column {
     let n = ends.len();
-    Column::of(n.div_ceil(SPAN), &|block| {
-        ends.at(((block + 1) * SPAN).min(n) - 1)
-    })
+    Column::from_values(
+        &mut (0..n.div_ceil(SPAN)).map(|block| ends.at(((block + 1) * SPAN).min(n) - 1)),
+    )
 }
 
 impl Pool {
@@ -217,10 +220,10 @@ impl Pool {
         ends: Vec<u128>,
         owners: Vec<Owner>,
     ) -> Pool {
-        let ends = Column::from_values(&ends);
+        let ends = Column::from_values(&mut ends.into_iter());
         Pool {
             key,
-            starts: Column::from_values(&starts),
+            starts: Column::from_values(&mut starts.into_iter()),
             tops: tops_of(&ends),
             ends,
             owners,
@@ -268,10 +271,17 @@ impl Pool {
 
     /// Rebuilds the columns from sorted, disjoint triples.
     pub(super) fn set(&mut self, ranges: &[(u128, u128, Owner)]) {
-        self.starts = Column::of(ranges.len(), &|i| ranges.get(i).map_or(0, |r| r.0));
-        self.ends = Column::of(ranges.len(), &|i| ranges.get(i).map_or(0, |r| r.1));
-        self.owners = ranges.iter().map(|r| r.2).collect();
-        self.tops = tops_of(&self.ends);
+        let mut gathered = Gathered::with_capacity(ranges.len());
+        ranges.iter().for_each(|&(a, b, o)| gathered.push(a, b, o));
+        self.set_gathered(gathered);
+    }
+
+    /// Takes sorted, disjoint gathered ranges as its columns, as they are.
+    pub(super) fn set_gathered(&mut self, ranges: Gathered) {
+        self.tops = tops_of(&ranges.ends);
+        self.starts = ranges.starts;
+        self.ends = ranges.ends;
+        self.owners = ranges.owners;
     }
 
     pub(super) fn triples(&self) -> impl ExactSizeIterator<Item = (u128, u128, Owner)> + '_ {
@@ -287,6 +297,70 @@ impl Pool {
             let owner = self.owners.get(i).copied().unwrap_or(0);
             (self.starts.at(i), self.ends.at(i), owner)
         })
+    }
+}
+
+/// One pool's new ranges as a bulk insert reads them, in the columns a
+/// pool keeps: ranges given in order (a load's common case) become the
+/// pool's columns as they are, with no sorted copy (measured in wasm: a
+/// million-range load held 48-byte triples, sorted and copied them, and
+/// grew memory by 255 MB; a first load pays for every page it grows).
+#[derive(Debug)]
+pub(super) struct Gathered {
+    starts: Column,
+    ends: Column,
+    owners: Vec<Owner>,
+    /// Whether every range so far came in `(first, last)` order.
+    in_order: bool,
+}
+
+impl Gathered {
+    /// Room for `n` ranges.
+    pub(super) fn with_capacity(n: usize) -> Gathered {
+        Gathered {
+            starts: Column::with_capacity(n),
+            ends: Column::with_capacity(n),
+            owners: Vec::with_capacity(n),
+            in_order: true,
+        }
+    }
+
+    fn last(&self) -> Option<(u128, u128)> {
+        let i = self.owners.len().checked_sub(1)?;
+        Some((self.starts.at(i), self.ends.at(i)))
+    }
+
+    // One body for its callers (inlined, it cost 0.4 KB of wasm gzipped).
+    #[inline(never)]
+    pub(super) fn push(&mut self, first: u128, last: u128, owner: Owner) {
+        self.in_order &= self.last().map_or(true, |before| before <= (first, last));
+        self.starts.push(first);
+        self.ends.push(last);
+        self.owners.push(owner);
+    }
+
+    /// `other`'s ranges after these (a pool met again after another).
+    pub(super) fn append(&mut self, other: Gathered) {
+        other.triples().for_each(|(a, b, o)| self.push(a, b, o));
+    }
+
+    /// Orders the ranges by `(first, last)`: nothing to do when they came
+    /// in order, else sorted through triples.
+    pub(super) fn sort(&mut self) {
+        if self.in_order {
+            return;
+        }
+        let mut triples: Vec<_> = self.triples().collect();
+        triples.sort_unstable_by_key(|r| (r.0, r.1));
+        *self = Gathered::with_capacity(triples.len());
+        triples.into_iter().for_each(|(a, b, o)| self.push(a, b, o));
+    }
+
+    pub(super) fn triples(&self) -> impl ExactSizeIterator<Item = (u128, u128, Owner)> + '_ {
+        self.owners
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| (self.starts.at(i), self.ends.at(i), o))
     }
 }
 

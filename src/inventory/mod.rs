@@ -32,7 +32,7 @@ pub use pool::{
 pub use snapshot::{Head, Item, SNAPSHOT_FORMAT};
 pub use split::{split, split_range, split_series};
 
-use columns::{merge_sorted, Ids, Owner, Pool};
+use columns::{merge_sorted, Gathered, Ids, Owner, Pool};
 
 /// Every issue of a refused input.
 type Errors = Vec<SeriesError>;
@@ -134,19 +134,14 @@ pub struct Inventory {
     format: Option<Format>,
 }
 
-/// One pool's new ranges, `(first, last, owner)`, as a bulk insert gathers them.
-type Ranges = Vec<(u128, u128, Owner)>;
-
 /// Adds a run of one pool's ranges to the pools gathered so far: moved
 /// whole when the pool has none yet (no copy of a bulk load's ranges).
-fn gather<'a>(by_pool: &mut BTreeMap<KeyRef<'a>, Ranges>, key: KeyRef<'a>, mut ranges: Ranges) {
+fn gather<'a>(by_pool: &mut BTreeMap<KeyRef<'a>, Gathered>, key: KeyRef<'a>, ranges: Gathered) {
     match by_pool.entry(key) {
         std::collections::btree_map::Entry::Vacant(slot) => {
             slot.insert(ranges);
         }
-        std::collections::btree_map::Entry::Occupied(mut slot) => {
-            slot.get_mut().append(&mut ranges)
-        }
+        std::collections::btree_map::Entry::Occupied(mut slot) => slot.get_mut().append(ranges),
     }
 }
 
@@ -239,48 +234,62 @@ impl Inventory {
         let items = series
             .iter()
             .map(|(id, segs)| Ok((id.clone(), segs.clone())));
-        self.insert_all(items).map_err(first_issue)
+        self.insert_all(items, series.len()).map_err(first_issue)
     }
 
     /// Stores series as they are read, all or none: items that could not
     /// be read (their issues) and collisions both cancel the whole batch.
     /// Each item's segments are grouped by pool at once and dropped, so a
-    /// bulk load holds little more than the grouped ranges.
+    /// bulk load holds little more than the grouped ranges. `expected`:
+    /// how many items are coming, if known (0 if not), so the first pool's
+    /// columns are made once at their size.
     pub fn insert_all<'a>(
         &mut self,
         series: impl IntoIterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+        expected: usize,
     ) -> Result<(), Vec<SeriesError>> {
         // One body for every caller's iterator type: each monomorphized copy
         // of the bulk insert cost about 7 KB of wasm.
-        self.insert_dyn(&mut series.into_iter())
+        self.insert_dyn(&mut series.into_iter(), expected)
     }
 
     fn insert_dyn<'a>(
         &mut self,
         series: &mut dyn Iterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+        expected: usize,
     ) -> Result<(), Vec<SeriesError>> {
         let mark = self.ids.mark();
         // Pools in key order: conflicts are reported, and pools made, in order.
-        let mut by_pool: BTreeMap<KeyRef<'a>, Ranges> = BTreeMap::new();
+        let mut by_pool: BTreeMap<KeyRef<'a>, Gathered> = BTreeMap::new();
         // The ranges of the pool met last, gathered apart: a bulk load is
         // mostly runs of one pool, and a map lookup per range compared its
         // key's texts (measured natively: a tenth of a million-range load).
-        let mut run: Option<(KeyRef<'a>, Ranges)> = None;
+        let mut run: Option<(KeyRef<'a>, Gathered)> = None;
         let mut unread = Vec::new();
-        for item in series {
+        for (read, item) in series.enumerate() {
             match item {
                 Ok((id, segs)) if unread.is_empty() => {
                     let owner = self.ids.owner(&id);
                     for s in segs {
                         match &mut run {
                             Some((key, ranges)) if key.same(&s.key) => {
-                                ranges.push((s.first, s.last, owner))
+                                ranges.push(s.first, s.last, owner)
                             }
                             _ => {
+                                // The first pool gets room for every item
+                                // still to come; a load is mostly one pool.
+                                let first = run.is_none() && by_pool.is_empty();
                                 if let Some((key, ranges)) = run.take() {
                                     gather(&mut by_pool, key, ranges);
                                 }
-                                run = Some((s.key, vec![(s.first, s.last, owner)]));
+                                let room = if first {
+                                    expected.saturating_sub(read)
+                                } else {
+                                    0
+                                };
+                                let mut ranges = Gathered::with_capacity(room);
+                                ranges.push(s.first, s.last, owner);
+                                run = Some((s.key, ranges));
                             }
                         }
                     }
@@ -309,24 +318,22 @@ impl Inventory {
                 conflicts.push(c);
             }
         };
-        for new in by_pool.values_mut() {
-            new.sort_unstable_by_key(|r| (r.0, r.1));
-        }
+        by_pool.values_mut().for_each(Gathered::sort);
         for (key, new) in &by_pool {
-            for pair in new.windows(2) {
-                if let [(_, a_last, a_owner), (b_first, b_last, _)] = *pair {
-                    if a_last >= b_first {
-                        note(Conflict {
-                            id: self.ids.id(a_owner),
-                            start: key.identifier(b_first),
-                            end: key.identifier(a_last.min(b_last)),
-                            count: a_last.min(b_last) - b_first + 1,
-                        });
-                    }
+            let mut before: Option<(u128, Owner)> = None;
+            for (b_first, b_last, b_owner) in new.triples() {
+                if let Some((a_last, a_owner)) = before.filter(|&(a_last, _)| a_last >= b_first) {
+                    note(Conflict {
+                        id: self.ids.id(a_owner),
+                        start: key.identifier(b_first),
+                        end: key.identifier(a_last.min(b_last)),
+                        count: a_last.min(b_last) - b_first + 1,
+                    });
                 }
+                before = Some((b_last, b_owner));
             }
             if let Some(pool) = self.pool(key) {
-                for &(first, last, _) in new.iter() {
+                for (first, last, _) in new.triples() {
                     for (a, b, o) in pool.hits(first, last) {
                         note(key.conflict(self.ids.id(o), a, b));
                     }
@@ -347,9 +354,9 @@ impl Inventory {
                 // Into an empty pool (a first load), the sorted ranges are
                 // its columns as they are: no merged copy to hold.
                 if pool.len() == 0 && !merge {
-                    pool.set(&new);
+                    pool.set_gathered(new);
                 } else {
-                    pool.set(&merge_sorted(pool.triples(), new.into_iter(), merge));
+                    pool.set(&merge_sorted(pool.triples(), new.triples(), merge));
                 }
             }
         }
@@ -416,7 +423,7 @@ impl Inventory {
             let segment = key.as_ref().segment(*first, *last).map_err(|e| vec![e])?;
             Ok((id.clone(), vec![segment]))
         });
-        self.insert_all(items).map_err(first_issue)
+        self.insert_all(items, ranges.len()).map_err(first_issue)
     }
 }
 

@@ -123,7 +123,7 @@ impl Inventory {
                 "must be { format, version: 1, pools: [{ prefix, suffix, width, scheme, scope, ranges: [[first, last, id]] }] }",
             ))),
         });
-        self.insert_all(ranges)
+        self.insert_all(ranges, 0)
     }
 
     /// `RULES_MISMATCH` unless a snapshot's stored format name (absent in

@@ -23,6 +23,39 @@ use crate::packed::fields;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
+thread_local! {
+    /// Where the wrapper packs a bulk call's records itself, straight into
+    /// wasm memory: no copy of them crosses, and the JS heap holds no
+    /// buffer of their size. Emptied by the call that reads it.
+    static BULK: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes the bulk buffer at least `length` bytes long, keeping what it
+/// holds; returns where it starts (it moves when it grows).
+#[wasm_bindgen(js_name = bulk)]
+pub fn bulk(length: u32) -> u32 {
+    BULK.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.len() < length as usize {
+            // A load's first request: memory grown once for the records and
+            // the columns made of them (about 20 bytes of each packed 32).
+            if b.is_empty() {
+                reserve_heap(length as usize / 4 * 7);
+            }
+            b.resize(length as usize, 0);
+        }
+        b.as_ptr() as usize as u32
+    })
+}
+
+/// The first `length` bytes of the bulk buffer, given to `f`; the buffer
+/// is freed when `f` returns. Taken out first: nothing stays borrowed
+/// while `f` runs.
+fn take_bulk(length: u32, f: &mut dyn FnMut(&[u8]) -> u32) -> u32 {
+    let bytes = BULK.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    f(bytes.get(..length as usize).unwrap_or_default())
+}
+
 /// The inventory behind the JS `SeriesIndex`.
 #[wasm_bindgen(js_name = IndexRaw)]
 pub struct IndexRaw {
@@ -34,6 +67,25 @@ pub struct IndexRaw {
 }
 
 impl IndexRaw {
+    /// Stores packed series (`id US start US end US scope` per record, UTF-8;
+    /// about `expected` of them, 0 if not known), all or none.
+    #[inline(never)]
+    fn insert_packed(&self, packed: &[u8], expected: usize) -> u32 {
+        let Ok(packed) = std::str::from_utf8(packed) else {
+            // Not reached: the wrapper writes UTF-8.
+            return wire::emit(wire::failure(&[SeriesError::Invalid {
+                field: Field::Series,
+                reason: Invalid::Rule("could not be read"),
+            }]));
+        };
+        let items = records(packed).map(|mut next| {
+            let (id, start, end, scope) = (next(), next(), next(), next());
+            inventory::series_item(id, start, end, scope, &self.rules)
+        });
+        let answer = self.inventory.borrow_mut().insert_all(items, expected);
+        wire::emit(wire::done(answer))
+    }
+
     /// Answers packed `start US end US scope` queries in one call: `1`,
     /// then per query FS and `answer` of its segments (or its issues).
     /// `is_list`: the JS argument was an array.
@@ -157,28 +209,27 @@ impl IndexRaw {
     /// array; `given` is that argument, for the message.
     #[wasm_bindgen(js_name = addMany)]
     pub fn add_many(&self, packed: &[u8], is_list: bool, given: &JsValue) -> u32 {
-        let packed = match std::str::from_utf8(packed) {
-            Ok(text) if is_list => text,
-            _ => {
-                let kind = Held::kind_of(given);
-                let issue = SeriesError::Invalid {
-                    field: Field::Series,
-                    reason: Invalid::Rule(match kind.view() {
-                        Value::Absent => "must be an array of series, not undefined",
-                        _ => "must be an array of series",
-                    }),
-                };
-                return wire::emit(wire::failure(&[issue]));
-            }
-        };
-        // About 200 bytes of transient memory per 32-byte packed record.
-        reserve_heap(packed.len().saturating_mul(7));
-        let items = records(packed).map(|mut next| {
-            let (id, start, end, scope) = (next(), next(), next(), next());
-            inventory::series_item(id, start, end, scope, &self.rules)
-        });
-        let answer = self.inventory.borrow_mut().insert_all(items);
-        wire::emit(wire::done(answer))
+        if !is_list {
+            let kind = Held::kind_of(given);
+            let issue = SeriesError::Invalid {
+                field: Field::Series,
+                reason: Invalid::Rule(match kind.view() {
+                    Value::Absent => "must be an array of series, not undefined",
+                    _ => "must be an array of series",
+                }),
+            };
+            return wire::emit(wire::failure(&[issue]));
+        }
+        self.insert_packed(packed, 0)
+    }
+
+    /// [`IndexRaw::add_many`] of the `length` bytes of `count` records the
+    /// wrapper packed into the bulk buffer ([`bulk`]).
+    #[wasm_bindgen(js_name = addManyBulk)]
+    pub fn add_many_bulk(&self, length: u32, count: u32) -> u32 {
+        take_bulk(length, &mut |packed| {
+            self.insert_packed(packed, count as usize)
+        })
     }
 
     /// `1` when `start..end` in `scope` collides with a stored series, `0`
@@ -334,7 +385,9 @@ impl IndexRaw {
         let id = Held::from_js(id);
         let answer = parse_segments(packed).and_then(|segments| {
             let id = SeriesId::from_value(id.view()).map_err(|e| vec![e])?;
-            self.inventory.borrow_mut().insert_all([Ok((id, segments))])
+            self.inventory
+                .borrow_mut()
+                .insert_all([Ok((id, segments))], 1)
         });
         wire::emit(wire::done(answer))
     }

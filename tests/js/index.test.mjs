@@ -2,7 +2,7 @@
 // snapshots, and coded errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SeriesIndex, SeriesError, splitSeries } from 'seriesguard';
+import { SeriesIndex, SeriesError, splitSeries, validateSeries } from 'seriesguard';
 
 test('overlap, plan and acceptance around V10000051..V10000060', () => {
   const index = new SeriesIndex();
@@ -64,6 +64,44 @@ test('addMany crosses once, all or none, and reports collisions among the new se
   assert.throws(() => index.addMany([{ id: 'z', start: 'V2', end: 'V1' }]), { code: 'START_AFTER_END' });
   assert.throws(() => index.addMany('not a list'), { code: 'INPUT_INVALID', field: 'series' });
   assert.throws(() => index.addMany([{ id: 'w', start: 'V1\x1eV2', end: 'V3' }]), { code: 'START_INVALID' });
+});
+
+test('addMany packs into wasm memory: a host getter that calls the package meanwhile changes nothing', () => {
+  const series = (i) => ({ id: i, start: `V${10000000 + i * 20}`, end: `V${10000000 + i * 20 + 9}` });
+  const plain = Array.from({ length: 3000 }, (_, i) => series(i));
+  const expected = new SeriesIndex();
+  for (const s of plain) expected.add(s);
+  const other = new SeriesIndex();
+  let calls = 0;
+  // Every 500th item's start is read through a getter that validates,
+  // queries (the scratch buffer), loads another index (the bulk buffer,
+  // re-entered) and grows wasm memory, which detaches the packer's view.
+  const hostile = plain.map((s, i) => (i % 500 === 0 ? {
+    ...s,
+    get start() {
+      calls++;
+      assert.equal(validateSeries({ start: 'V1', end: 'V9' }).count, 9n);
+      other.hasOverlap({ start: 'V1', end: 'V2' });
+      const grown = new SeriesIndex();
+      grown.addMany(Array.from({ length: 20000 }, (_, j) => ({ id: `g${calls}-${j}`, start: `W${j * 10 + 100000}`, end: `W${j * 10 + 100005}` })));
+      assert.equal(grown.size, 20000);
+      grown.free();
+      return s.start;
+    },
+  } : s));
+  const index = new SeriesIndex();
+  index.addMany(hostile);
+  assert.equal(calls, 6);
+  assert.deepEqual(index.entries(), expected.entries());
+  // Records longer than the packer's first guess (32 bytes each) make the
+  // bulk buffer grow; non-ASCII scopes go field by field.
+  const long = Array.from({ length: 2000 }, (_, i) => ({ id: `card-group-${'x'.repeat(i % 200)}-${i}`, start: `V${10000000 + i * 20}`, end: `V${10000000 + i * 20 + 9}`, scope: i % 7 === 0 ? 'área-ñ' : 'hub' }));
+  const loaded = new SeriesIndex();
+  loaded.addMany(long);
+  const one = new SeriesIndex();
+  for (const s of long) one.add(s);
+  assert.deepEqual(loaded.entries(), one.entries());
+  assert.equal(loaded.size, 2000);
 });
 
 test('snapshots round-trip through JSON, serials as decimal strings', () => {
