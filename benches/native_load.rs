@@ -20,6 +20,7 @@ fn main() {
             .map(|(i, (a, b))| {
                 let segments =
                     series_segments(Value::Text(a), Value::Text(b), Value::Absent, &rules)
+                        .map(|s| s.to_vec())
                         .unwrap_or_default();
                 (SeriesId::Number(i as u32), segments)
             })

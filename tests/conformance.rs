@@ -71,7 +71,8 @@ fn index_of(c: &Json) -> Result<Inventory, SeriesError> {
                 text(&s["scope"]),
                 &rules,
             )
-            .unwrap();
+            .unwrap()
+            .to_vec();
             (SeriesId::from_value(text(&s["id"])).unwrap(), segments)
         })
         .collect();
@@ -89,6 +90,7 @@ fn query_segments<'a>(c: &'a Json) -> Vec<inventory::Segment<'a>> {
         &rules,
     )
     .unwrap()
+    .to_vec()
 }
 
 fn shipsy_body(b: &Json) -> shipsy::Body<'_> {
@@ -224,6 +226,7 @@ fn series_segments_of<'a>(
     rules: &SeriesRules,
 ) -> Result<Vec<inventory::Segment<'a>>, Vec<SeriesError>> {
     inventory::series_segments(text(&q["start"]), text(&q["end"]), text(&q["scope"]), rules)
+        .map(|segments| segments.to_vec())
 }
 
 /// A case's aBILLity pools as the host's areas.

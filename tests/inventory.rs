@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use seriesguard::check_digit::Scheme;
 use seriesguard::input::Value;
-use seriesguard::inventory::{segments, split, Inventory, KeyRef, PoolKey, Segment, SeriesId};
+use seriesguard::inventory::{
+    segments, split, Inventory, KeyRef, PoolKey, Segment, Segments, SeriesId,
+};
 use seriesguard::range::{validate, RuleValues, SeriesRules};
 
 fn segs<'a>(start: &'a str, end: &'a str) -> Vec<Segment<'a>> {
@@ -361,7 +363,7 @@ proptest! {
             stored.push((a, b, i));
             at = b + 1;
         }
-        let items = stored.iter().map(|&(a, b, i)| Ok((SeriesId::Number(i as u32), seg(a, b))));
+        let items = stored.iter().map(|&(a, b, i)| Ok((SeriesId::Number(i as u32), seg(a, b).into())));
         inv.insert_all(items, 0).unwrap();
         // Every stored range's own first and last serial, and the random queries.
         let edges = stored.iter().flat_map(|&(a, b, _)| [(a, 0), (b, 0)]);
@@ -406,7 +408,7 @@ proptest! {
         keyed.sort_by_key(|&(k, _)| k);
         let given: Vec<_> = keyed.into_iter().map(|(_, it)| it).collect();
         let item = |&(w, a, b, i): &(bool, u128, u128, u32)| {
-            Ok((SeriesId::Number(i), vec![Segment { key: if w { wide } else { key3() }, first: a, last: b }]))
+            Ok((SeriesId::Number(i), Segments::One(Segment { key: if w { wide } else { key3() }, first: a, last: b })))
         };
         items.sort_by_key(|&(w, a, b, _)| (w, a, b));
         let collides = items.windows(2).any(|p| p[0].0 == p[1].0 && p[0].2 >= p[1].1);

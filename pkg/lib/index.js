@@ -26,6 +26,9 @@ export function indexes(raw, wire) {
   let adopting = null;
   // Whether an addMany is packing into the bulk buffer.
   let bulkBusy = false;
+  // Series per part of a bulk load: about 2 MB packed.
+  const BULK_PART = 65536;
+  const NO_BYTES = new Uint8Array(0);
 
   // Throws why an IndexRaw could not be made (after freeing it).
   function checked(inner) {
@@ -64,17 +67,25 @@ export function indexes(raw, wire) {
     addMany(list) {
       const isList = Array.isArray(list);
       if (!isList || bulkBusy) {
-        records(take(this.#raw.addMany(isList ? packSeries(list) : new Uint8Array(0), isList, list)));
+        const packed = isList ? packSeries(list) : new Uint8Array(0);
+        records(take(this.#raw.addMany(packed, undefined, true, true, isList ? list.length : 0, list)));
         return;
       }
-      // Packed straight into wasm memory. The bulk buffer is one per
-      // instance: a load that a host getter starts during this one's
-      // packing takes the path above.
+      // Packed straight into wasm memory a part at a time (src/wasm/index.rs
+      // BULK). The bulk buffer is one per instance: a load that a host
+      // getter starts during this one's packing takes the path above.
       bulkBusy = true;
       let length;
       try {
-        const packer = new BulkPacker(raw, wire.memory, list.length * 32);
-        length = this.#raw.addManyBulk(packSeries(list, true, undefined, undefined, packer), list.length);
+        const n = list.length;
+        const packer = new BulkPacker(raw, wire.memory, Math.min(n, BULK_PART) * 32);
+        for (let from = 0; ; from += BULK_PART) {
+          const to = Math.min(from + BULK_PART, n);
+          packer.at = 0;
+          const part = packSeries(list, true, undefined, undefined, packer, from, to);
+          length = this.#raw.addMany(NO_BYTES, part, from === 0, to === n, n, list);
+          if (to === n) break;
+        }
       } finally {
         bulkBusy = false;
       }

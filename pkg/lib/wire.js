@@ -377,9 +377,10 @@ function plainSeries(packer, withId, id, start, end, scope) {
 // `id US start US end US scope` to store (withId), or `start US end US
 // scope` to ask about. `starts` and `ends`, when given, receive each
 // item's start and end as read, for answers that leave them to the host.
-// `packer`: where to write (a BulkPacker, or by default a new Packer).
-export function packSeries(list, withId = true, starts = undefined, ends = undefined, packer = new Packer(list.length * 32)) {
-  for (let i = 0; i < list.length; i++) {
+// `packer`: where to write (a BulkPacker, or by default a new Packer);
+// `from` and `to`: the part of the list to pack.
+export function packSeries(list, withId = true, starts = undefined, ends = undefined, packer = new Packer(list.length * 32), from = 0, to = list.length) {
+  for (let i = from; i < to; i++) {
     const s = list[i];
     const start = startOf(s);
     const end = endOf(s);
@@ -387,7 +388,7 @@ export function packSeries(list, withId = true, starts = undefined, ends = undef
       starts[i] = start;
       ends[i] = end;
     }
-    if (i > 0) packer.byte(0x1e);
+    if (i > from) packer.byte(0x1e);
     const id = withId ? idOf(s) : undefined;
     const scope = scopeOf(s);
     if (plainSeries(packer, withId, id, start, end, scope)) continue;

@@ -24,7 +24,7 @@ use crate::bulk::BulkMode;
 use crate::error::{Field, SeriesError};
 use crate::flow::{self, BookFlow, Done, Mode, Record, Step, SyncStore};
 use crate::input::Value;
-use crate::inventory::{Conflict, Inventory, Piece, PoolKey, PoolValues, Segment, SeriesId};
+use crate::inventory::{Conflict, Inventory, Piece, PoolKey, PoolValues, Segments, SeriesId};
 use crate::packed;
 use crate::profiles::{abillity, mor, shipsy, Answer, Reply, Step as PStep};
 use crate::range::{self, RuleValues, SeriesRules};
@@ -333,7 +333,7 @@ pub struct Index {
 
 impl Index {
     /// The segments of a series, or every issue (the rules' first).
-    fn segments<'a>(&self, series: &'a wit::Series) -> Result<Vec<Segment<'a>>, wit::SeriesError> {
+    fn segments<'a>(&self, series: &'a wit::Series) -> Result<Segments<'a>, wit::SeriesError> {
         if !self.rule_issues.is_empty() {
             return Err(refusal(&self.rule_issues));
         }
@@ -350,7 +350,7 @@ impl Index {
     fn read_item<'a>(
         &self,
         s: &'a wit::Series,
-    ) -> Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>> {
+    ) -> Result<(SeriesId, Segments<'a>), Vec<SeriesError>> {
         crate::inventory::series_item(
             text(&s.id),
             text(&s.start),
@@ -361,10 +361,7 @@ impl Index {
     }
 
     /// [`Index::read_item`] under the index's rules, as one refusal.
-    fn item<'a>(
-        &self,
-        s: &'a wit::Series,
-    ) -> Result<(SeriesId, Vec<Segment<'a>>), wit::SeriesError> {
+    fn item<'a>(&self, s: &'a wit::Series) -> Result<(SeriesId, Segments<'a>), wit::SeriesError> {
         if !self.rule_issues.is_empty() {
             return Err(refusal(&self.rule_issues));
         }

@@ -22,12 +22,10 @@ mod queries;
 mod snapshot;
 mod split;
 
-use std::collections::BTreeMap;
-
 pub use binary::{binary_head, BINARY_MAGIC};
 pub use pool::{
     scope_of, segments, segments_as_given, series_item, series_segments, KeyRef, PoolKey,
-    PoolValues, Segment,
+    PoolValues, Segment, Segments,
 };
 pub use snapshot::{Head, Item, SNAPSHOT_FORMAT};
 pub use split::{split, split_range, split_series};
@@ -134,15 +132,37 @@ pub struct Inventory {
     format: Option<Format>,
 }
 
-/// Adds a run of one pool's ranges to the pools gathered so far: moved
-/// whole when the pool has none yet (no copy of a bulk load's ranges).
-fn gather<'a>(by_pool: &mut BTreeMap<KeyRef<'a>, Gathered>, key: KeyRef<'a>, ranges: Gathered) {
-    match by_pool.entry(key) {
-        std::collections::btree_map::Entry::Vacant(slot) => {
-            slot.insert(ranges);
+/// Adds a run of one pool's ranges to the pools gathered so far (kept in
+/// key order): moved whole when the pool has none yet (no copy of a bulk
+/// load's ranges). A sorted list, not a map: the map's code was 5 KB of
+/// wasm, and a load meets few pools.
+fn gather(by_pool: &mut Vec<(PoolKey, Gathered)>, key: PoolKey, ranges: Gathered) {
+    match by_pool.binary_search_by(|(k, _)| k.cmp(&key)) {
+        Ok(at) => {
+            if let Some((_, gathered)) = by_pool.get_mut(at) {
+                gathered.append(ranges);
+            }
         }
-        std::collections::btree_map::Entry::Occupied(mut slot) => slot.get_mut().append(ranges),
+        Err(at) => by_pool.insert(at, (key, ranges)),
     }
+}
+
+/// A bulk insert under way ([`Inventory::begin_load`]): the ranges read so
+/// far, by pool in key order (conflicts are reported, and pools made, in
+/// that order), and the issues of items that could not be read.
+#[derive(Debug)]
+pub struct Loading {
+    /// The ids' extent when it began, and after the last part read.
+    mark: (usize, usize),
+    ids_end: (usize, usize),
+    /// No other insert made ids between its parts.
+    alone: bool,
+    by_pool: Vec<(PoolKey, Gathered)>,
+    /// The run of one pool being read.
+    run: Option<(PoolKey, Gathered)>,
+    unread: Vec<SeriesError>,
+    read: usize,
+    expected: usize,
 }
 
 impl Inventory {
@@ -233,7 +253,7 @@ impl Inventory {
     ) -> Result<(), SeriesError> {
         let items = series
             .iter()
-            .map(|(id, segs)| Ok((id.clone(), segs.clone())));
+            .map(|(id, segs)| Ok((id.clone(), segs.clone().into())));
         self.insert_all(items, series.len()).map_err(first_issue)
     }
 
@@ -245,71 +265,108 @@ impl Inventory {
     /// columns are made once at their size.
     pub fn insert_all<'a>(
         &mut self,
-        series: impl IntoIterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+        series: impl IntoIterator<Item = Result<(SeriesId, Segments<'a>), Vec<SeriesError>>>,
         expected: usize,
     ) -> Result<(), Vec<SeriesError>> {
-        // One body for every caller's iterator type: each monomorphized copy
-        // of the bulk insert cost about 7 KB of wasm.
         self.insert_dyn(&mut series.into_iter(), expected)
     }
 
+    // One body for every caller's iterator type: each monomorphized copy of
+    // the bulk insert cost about 7 KB of wasm, and an inlined one 0.3 KB.
+    #[inline(never)]
     fn insert_dyn<'a>(
         &mut self,
-        series: &mut dyn Iterator<Item = Result<(SeriesId, Vec<Segment<'a>>), Vec<SeriesError>>>,
+        series: &mut dyn Iterator<Item = Result<(SeriesId, Segments<'a>), Vec<SeriesError>>>,
         expected: usize,
     ) -> Result<(), Vec<SeriesError>> {
-        let mark = self.ids.mark();
-        // Pools in key order: conflicts are reported, and pools made, in order.
-        let mut by_pool: BTreeMap<KeyRef<'a>, Gathered> = BTreeMap::new();
-        // The ranges of the pool met last, gathered apart: a bulk load is
-        // mostly runs of one pool, and a map lookup per range compared its
-        // key's texts (measured natively: a tenth of a million-range load).
-        let mut run: Option<(KeyRef<'a>, Gathered)> = None;
-        let mut unread = Vec::new();
-        for (read, item) in series.enumerate() {
+        let mut loading = self.begin_load(expected);
+        self.feed(&mut loading, series);
+        self.finish_load(loading)
+    }
+
+    /// Starts a bulk insert fed in parts ([`Inventory::feed`], then
+    /// [`Inventory::finish_load`]): what [`Inventory::insert_all`] does in
+    /// one go, for a host that packs a large load a part at a time (its
+    /// parts' texts need not outlive them).
+    pub fn begin_load(&self, expected: usize) -> Loading {
+        Loading {
+            mark: self.ids.mark(),
+            ids_end: self.ids.mark(),
+            alone: true,
+            by_pool: Vec::new(),
+            run: None,
+            unread: Vec::new(),
+            read: 0,
+            expected,
+        }
+    }
+
+    /// Reads one part of a bulk insert into `loading`.
+    pub fn feed<'a>(
+        &mut self,
+        loading: &mut Loading,
+        series: &mut dyn Iterator<Item = Result<(SeriesId, Segments<'a>), Vec<SeriesError>>>,
+    ) {
+        // Ids another insert made between parts are not this load's to undo.
+        loading.alone &= self.ids.mark() == loading.ids_end;
+        for item in series {
+            if loading.unread.len() >= MAX_REPORTED_CONFLICTS {
+                break;
+            }
+            let read = loading.read;
+            loading.read += 1;
             match item {
-                Ok((id, segs)) if unread.is_empty() => {
+                Ok((id, segs)) if loading.unread.is_empty() => {
                     let owner = self.ids.owner(&id);
-                    for s in segs {
-                        match &mut run {
-                            Some((key, ranges)) if key.same(&s.key) => {
+                    for s in segs.iter() {
+                        match &mut loading.run {
+                            // The ranges of the pool met last, gathered apart: a
+                            // bulk load is mostly runs of one pool, and a map
+                            // lookup per range compared its key's texts
+                            // (measured natively: a tenth of a million-range load).
+                            Some((key, ranges)) if key.as_ref().same(&s.key) => {
                                 ranges.push(s.first, s.last, owner)
                             }
                             _ => {
                                 // The first pool gets room for every item
                                 // still to come; a load is mostly one pool.
-                                let first = run.is_none() && by_pool.is_empty();
-                                if let Some((key, ranges)) = run.take() {
-                                    gather(&mut by_pool, key, ranges);
+                                let first = loading.run.is_none() && loading.by_pool.is_empty();
+                                if let Some((key, ranges)) = loading.run.take() {
+                                    gather(&mut loading.by_pool, key, ranges);
                                 }
                                 let room = if first {
-                                    expected.saturating_sub(read)
+                                    loading.expected.saturating_sub(read)
                                 } else {
                                     0
                                 };
                                 let mut ranges = Gathered::with_capacity(room);
                                 ranges.push(s.first, s.last, owner);
-                                run = Some((s.key, ranges));
+                                loading.run = Some((s.key.to_key(), ranges));
                             }
                         }
                     }
                 }
                 Ok(_) => {}
-                Err(issues) => {
-                    unread.extend(issues);
-                    if unread.len() >= MAX_REPORTED_CONFLICTS {
-                        break;
-                    }
-                }
+                Err(issues) => loading.unread.extend(issues),
             }
         }
-        if let Some((key, ranges)) = run {
-            gather(&mut by_pool, key, ranges);
+        loading.ids_end = self.ids.mark();
+    }
+
+    /// Ends a bulk insert: stores everything it read, or nothing (and
+    /// forgets the ids it made) when an item could not be read or a range
+    /// collides with another new one or a stored one.
+    pub fn finish_load(&mut self, mut loading: Loading) -> Result<(), Vec<SeriesError>> {
+        if let Some((key, ranges)) = loading.run.take() {
+            gather(&mut loading.by_pool, key, ranges);
         }
-        if !unread.is_empty() {
-            self.ids.rollback(mark);
-            return Err(unread);
+        // The ids it made are forgotten on refusal, unless another insert
+        // made ids after them (then they stay, unused).
+        let undo = loading.alone && self.ids.mark() == loading.ids_end;
+        if !loading.unread.is_empty() {
+            return self.refuse(undo.then_some(loading.mark), loading.unread);
         }
+        let mut by_pool = loading.by_pool;
         let mut conflicts = Vec::new();
         let mut total_conflicts = 0usize;
         let mut note = |c: Conflict| {
@@ -318,8 +375,9 @@ impl Inventory {
                 conflicts.push(c);
             }
         };
-        by_pool.values_mut().for_each(Gathered::sort);
+        by_pool.iter_mut().for_each(|(_, new)| new.sort());
         for (key, new) in &by_pool {
+            let key = key.as_ref();
             let mut before: Option<(u128, Owner)> = None;
             for (b_first, b_last, b_owner) in new.triples() {
                 if let Some((a_last, a_owner)) = before.filter(|&(a_last, _)| a_last >= b_first) {
@@ -332,7 +390,7 @@ impl Inventory {
                 }
                 before = Some((b_last, b_owner));
             }
-            if let Some(pool) = self.pool(key) {
+            if let Some(pool) = self.pool(&key) {
                 for (first, last, _) in new.triples() {
                     for (a, b, o) in pool.hits(first, last) {
                         note(key.conflict(self.ids.id(o), a, b));
@@ -341,15 +399,15 @@ impl Inventory {
             }
         }
         if total_conflicts > 0 {
-            self.ids.rollback(mark);
-            return Err(vec![SeriesError::Overlap {
+            let overlap = SeriesError::Overlap {
                 conflicts,
                 more: total_conflicts.saturating_sub(MAX_REPORTED_CONFLICTS),
-            }]);
+            };
+            return self.refuse(undo.then_some(loading.mark), vec![overlap]);
         }
         let merge = self.merge_adjacent;
         for (key, new) in by_pool {
-            let index = self.pool_index(&key);
+            let index = self.pool_index(&key.as_ref());
             if let Some(pool) = self.pools.get_mut(index) {
                 // Into an empty pool (a first load), the sorted ranges are
                 // its columns as they are: no merged copy to hold.
@@ -361,6 +419,19 @@ impl Inventory {
             }
         }
         Ok(())
+    }
+
+    /// A refused bulk insert's answer, after forgetting the ids made since
+    /// `mark` (if given).
+    fn refuse(
+        &mut self,
+        mark: Option<(usize, usize)>,
+        issues: Vec<SeriesError>,
+    ) -> Result<(), Vec<SeriesError>> {
+        if let Some(mark) = mark {
+            self.ids.rollback(mark);
+        }
+        Err(issues)
     }
 
     /// Removes every range held by `id`; true when there was one.
@@ -421,7 +492,7 @@ impl Inventory {
     pub fn load(&mut self, ranges: &[(PoolKey, u128, u128, SeriesId)]) -> Result<(), SeriesError> {
         let items = ranges.iter().map(|(key, first, last, id)| {
             let segment = key.as_ref().segment(*first, *last).map_err(|e| vec![e])?;
-            Ok((id.clone(), vec![segment]))
+            Ok((id.clone(), Segments::One(segment)))
         });
         self.insert_all(items, ranges.len()).map_err(first_issue)
     }

@@ -1,7 +1,7 @@
 //! The snapshot: its JSON writer, and the reading of one whatever carried
 //! it (a binding hands over its header and its records in order).
 
-use super::{Errors, Inventory, KeyRef, Segment, SeriesId};
+use super::{Errors, Inventory, KeyRef, Segments, SeriesId};
 use crate::error::{Field, Invalid, SeriesError};
 use crate::formats::{stored_name, Format};
 use crate::input::Value;
@@ -195,7 +195,7 @@ fn range<'a>(
     first: Value<'_>,
     last: Value<'_>,
     id: Value<'_>,
-) -> Result<(SeriesId, Vec<Segment<'a>>), Errors> {
+) -> Result<(SeriesId, Segments<'a>), Errors> {
     let Some(key) = key else {
         return Err(malformed("has a range before any pool"));
     };
@@ -206,5 +206,5 @@ fn range<'a>(
     };
     let segment = key.segment(a, b).map_err(|e| vec![e])?;
     let id = SeriesId::from_value(id).map_err(|e| vec![e])?;
-    Ok((id, vec![segment]))
+    Ok((id, Segments::One(segment)))
 }

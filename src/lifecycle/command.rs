@@ -119,7 +119,7 @@ fn serials(
 ) -> Result<(PoolKey, u128, u128), SeriesError> {
     let segments = crate::inventory::series_segments(start, end, Value::Absent, rules)
         .map_err(crate::inventory::first_issue)?;
-    match segments.as_slice() {
+    match &*segments {
         [one] => Ok((one.key.to_key(), one.first, one.last)),
         _ => Err(invalid(
             Field::End,

@@ -16,7 +16,7 @@ use super::value::{records, reserve_heap, unpack, Held};
 use super::{read_rules, wire};
 use crate::error::{Field, Invalid};
 use crate::input::Value;
-use crate::inventory::{self, Head, Inventory, Item, KeyRef, Segment, SeriesId};
+use crate::inventory::{self, Head, Inventory, Item, KeyRef, Loading, Segment, Segments, SeriesId};
 #[cfg(feature = "lifecycle")]
 use crate::lifecycle::Pools;
 use crate::packed::fields;
@@ -24,9 +24,13 @@ use crate::range::SeriesRules;
 use crate::SeriesError;
 
 thread_local! {
-    /// Where the wrapper packs a bulk call's records itself, straight into
-    /// wasm memory: no copy of them crosses, and the JS heap holds no
-    /// buffer of their size. Emptied by the call that reads it.
+    /// Where the wrapper packs a bulk load's records itself, a part at a
+    /// time, straight into wasm memory: no copy of them crosses, and
+    /// neither the JS heap nor wasm memory holds all of them at once
+    /// (measured: a million series packed whole were 32 MB of JS buffer
+    /// and as much wasm memory; growing memory by more than about 50 MB
+    /// starts V8's marking of the host's whole heap, a 55 ms pause in the
+    /// middle of a first load). Emptied when the load ends.
     static BULK: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -37,24 +41,14 @@ pub fn bulk(length: u32) -> u32 {
     BULK.with(|b| {
         let mut b = b.borrow_mut();
         if b.len() < length as usize {
-            // A load's first request: memory grown once for the records and
-            // the columns made of them (about 20 bytes of each packed 32).
-            if b.is_empty() {
-                reserve_heap(length as usize / 4 * 7);
-            }
             b.resize(length as usize, 0);
         }
         b.as_ptr() as usize as u32
     })
 }
 
-/// The first `length` bytes of the bulk buffer, given to `f`; the buffer
-/// is freed when `f` returns. Taken out first: nothing stays borrowed
-/// while `f` runs.
-fn take_bulk(length: u32, f: &mut dyn FnMut(&[u8]) -> u32) -> u32 {
-    let bytes = BULK.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    f(bytes.get(..length as usize).unwrap_or_default())
-}
+/// A series' segments as read, or its issues.
+type Read<'a> = Result<Segments<'a>, Vec<SeriesError>>;
 
 /// The inventory behind the JS `SeriesIndex`.
 #[wasm_bindgen(js_name = IndexRaw)]
@@ -64,26 +58,27 @@ pub struct IndexRaw {
     pools: RefCell<Pools>,
     rules: SeriesRules,
     rule_issues: Vec<SeriesError>,
+    /// A bulk load whose parts are being read ([`IndexRaw::add_many_part`]).
+    loading: RefCell<Option<Loading>>,
 }
 
 impl IndexRaw {
-    /// Stores packed series (`id US start US end US scope` per record, UTF-8;
-    /// about `expected` of them, 0 if not known), all or none.
-    #[inline(never)]
-    fn insert_packed(&self, packed: &[u8], expected: usize) -> u32 {
+    /// Reads packed series (`id US start US end US scope` per record,
+    /// UTF-8) into a bulk load.
+    fn feed_packed(&self, inventory: &mut Inventory, loading: &mut Loading, packed: &[u8]) {
         let Ok(packed) = std::str::from_utf8(packed) else {
             // Not reached: the wrapper writes UTF-8.
-            return wire::emit(wire::failure(&[SeriesError::Invalid {
+            let unreadable = SeriesError::Invalid {
                 field: Field::Series,
                 reason: Invalid::Rule("could not be read"),
-            }]));
+            };
+            return inventory.feed(loading, &mut std::iter::once(Err(vec![unreadable])));
         };
         let items = records(packed).map(|mut next| {
             let (id, start, end, scope) = (next(), next(), next(), next());
             inventory::series_item(id, start, end, scope, &self.rules)
         });
-        let answer = self.inventory.borrow_mut().insert_all(items, expected);
-        wire::emit(wire::done(answer))
+        inventory.feed(loading, &mut items.into_iter());
     }
 
     /// Answers packed `start US end US scope` queries in one call: `1`,
@@ -151,6 +146,7 @@ impl IndexRaw {
             pools: RefCell::default(),
             rules,
             rule_issues,
+            loading: RefCell::default(),
         }
     }
 
@@ -165,22 +161,20 @@ impl IndexRaw {
         start: Value<'a>,
         end: Value<'a>,
         scope: Value<'a>,
-    ) -> Result<Vec<Segment<'a>>, Vec<SeriesError>> {
+    ) -> Result<Segments<'a>, Vec<SeriesError>> {
         inventory::series_segments(start, end, scope, &self.rules)
     }
 
     /// Reads `{ start, end, scope? }` from JS, then hands its segments (or
     /// its issues) to `f` while the copied strings are alive.
-    fn with_series<T>(
-        &self,
-        series: &JsValue,
-        f: impl FnOnce(Result<Vec<Segment<'_>>, Vec<SeriesError>>) -> T,
-    ) -> T {
+    /// One body for every caller, behind `dyn`: each generic copy held
+    /// the whole reading (measured: 0.2 KB of wasm each).
+    fn with_series(&self, series: &JsValue, f: &mut dyn FnMut(Read<'_>) -> String) -> u32 {
         if let Some(issue) = Held::kind_of(series).view().expect_object(Field::Series) {
-            return f(Err(vec![issue]));
+            return wire::emit(f(Err(vec![issue])));
         }
         let [start, end, scope] = ["start", "end", "scope"].map(|k| Held::field(series, k));
-        f(self.segments(start.view(), end.view(), scope.view()))
+        wire::emit(f(self.segments(start.view(), end.view(), scope.view())))
     }
 
     /// Stores `{ id, start, end, scope? }`, or answers why not (`OVERLAP` with the conflicts).
@@ -204,12 +198,25 @@ impl IndexRaw {
         wire::emit(wire::done(answer))
     }
 
-    /// Stores packed series (`id US start US end US scope` per record, UTF-8),
-    /// all or none. `is_list` is false when the JS argument was not an
-    /// array; `given` is that argument, for the message.
+    /// Stores packed series (`id US start US end US scope` per record,
+    /// UTF-8), all or none, read in parts: `packed`, or the first
+    /// `bulk_length` bytes of the bulk buffer ([`bulk`]) when given, which
+    /// the wrapper fills a part at a time (freed after the last). `first` begins a load of `count`
+    /// series and `last` ends it (a load in one part keeps no state, so a
+    /// load started while another is read, from a host getter, is apart);
+    /// the last part answers, the others 0. `given` is the JS argument,
+    /// refused unless it is an array.
     #[wasm_bindgen(js_name = addMany)]
-    pub fn add_many(&self, packed: &[u8], is_list: bool, given: &JsValue) -> u32 {
-        if !is_list {
+    pub fn add_many(
+        &self,
+        packed: &[u8],
+        bulk_length: Option<u32>,
+        first: bool,
+        last: bool,
+        count: u32,
+        given: &JsValue,
+    ) -> u32 {
+        if !js_sys::Array::is_array(given) {
             let kind = Held::kind_of(given);
             let issue = SeriesError::Invalid {
                 field: Field::Series,
@@ -220,16 +227,26 @@ impl IndexRaw {
             };
             return wire::emit(wire::failure(&[issue]));
         }
-        self.insert_packed(packed, 0)
-    }
-
-    /// [`IndexRaw::add_many`] of the `length` bytes of `count` records the
-    /// wrapper packed into the bulk buffer ([`bulk`]).
-    #[wasm_bindgen(js_name = addManyBulk)]
-    pub fn add_many_bulk(&self, length: u32, count: u32) -> u32 {
-        take_bulk(length, &mut |packed| {
-            self.insert_packed(packed, count as usize)
-        })
+        let mut inventory = self.inventory.borrow_mut();
+        let mut held = self.loading.borrow_mut();
+        let stored = if first { None } else { held.take() };
+        let mut loading = stored.unwrap_or_else(|| inventory.begin_load(count as usize));
+        BULK.with(|b| {
+            let b = b.borrow();
+            let part = match bulk_length {
+                Some(length) => b.get(..length as usize).unwrap_or_default(),
+                None => packed,
+            };
+            self.feed_packed(&mut inventory, &mut loading, part);
+        });
+        if !last {
+            *held = Some(loading);
+            return 0;
+        }
+        if bulk_length.is_some() {
+            BULK.with(|b| b.take());
+        }
+        wire::emit(wire::done(inventory.finish_load(loading)))
     }
 
     /// `1` when `start..end` in `scope` collides with a stored series, `0`
@@ -306,26 +323,23 @@ impl IndexRaw {
 
     /// The conflicts of a series object.
     pub fn overlaps(&self, series: &JsValue) -> u32 {
-        let answer = self.with_series(series, |segments| {
-            segments.map(|s| self.inventory.borrow().overlaps(&s))
-        });
-        wire::emit(wire::conflicts(answer))
+        self.with_series(series, &mut |segments| {
+            wire::conflicts(segments.map(|s| self.inventory.borrow().overlaps(&s)))
+        })
     }
 
     /// The free sub-ranges of a series object.
     pub fn gaps(&self, series: &JsValue) -> u32 {
-        let answer = self.with_series(series, |segments| {
-            segments.map(|s| self.inventory.borrow().gaps(&s))
-        });
-        wire::emit(wire::pieces(answer))
+        self.with_series(series, &mut |segments| {
+            wire::pieces(segments.map(|s| self.inventory.borrow().gaps(&s)))
+        })
     }
 
     /// The partial-creation plan of a series object.
     pub fn plan(&self, series: &JsValue) -> u32 {
-        let answer = self.with_series(series, |segments| {
-            segments.map(|s| self.inventory.borrow().plan(&s))
-        });
-        wire::emit(wire::plan(answer))
+        self.with_series(series, &mut |segments| {
+            wire::plan(segments.map(|s| self.inventory.borrow().plan(&s)))
+        })
     }
 
     /// The first free block of `quantity` in the pool
@@ -387,7 +401,7 @@ impl IndexRaw {
             let id = SeriesId::from_value(id.view()).map_err(|e| vec![e])?;
             self.inventory
                 .borrow_mut()
-                .insert_all([Ok((id, segments))], 1)
+                .insert_all([Ok((id, segments.into()))], 1)
         });
         wire::emit(wire::done(answer))
     }
@@ -452,6 +466,7 @@ impl IndexRaw {
             pools: RefCell::default(),
             rules: held,
             rule_issues: issues,
+            loading: RefCell::default(),
         }
     }
 
@@ -546,7 +561,7 @@ fn parse_segments(packed: &[u8]) -> Result<Vec<Segment<'_>>, Vec<SeriesError>> {
 fn push_overlaps(
     out: &mut String,
     inventory: &Inventory,
-    read: Result<(Vec<Segment<'_>>, bool), Vec<SeriesError>>,
+    read: Result<(Segments<'_>, bool), Vec<SeriesError>>,
 ) {
     let (segments, as_given) = match read {
         Ok(read) => read,

@@ -104,6 +104,23 @@ test('addMany packs into wasm memory: a host getter that calls the package meanw
   assert.equal(loaded.size, 2000);
 });
 
+test('a load read in parts keeps a series a host getter stores in the same index meanwhile, whether it succeeds or not', () => {
+  const n = 70000; // more than one part
+  const list = (clash) => Array.from({ length: n }, (_, i) => {
+    const s = { id: `L${i}`, start: `V${10000000 + i * 20}`, end: `V${10000000 + i * 20 + 9}` };
+    if (i === n - 1 && clash) s.start = s.end = 'V10000005'; // collides with L0, in the last part
+    if (i !== 66000) return s;
+    return { ...s, get start() { index.add({ id: `nested-${clash}`, start: `W${clash ? 2 : 1}`, end: `W${clash ? 2 : 1}` }); return s.start; } };
+  });
+  const index = new SeriesIndex();
+  assert.throws(() => index.addMany(list(true)), { code: 'OVERLAP' });
+  assert.deepEqual(index.entries(), [{ id: 'nested-true', start: 'W2', end: 'W2', scope: '', count: 1n }]);
+  index.addMany(list(false));
+  assert.equal(index.size, n + 2);
+  assert.deepEqual(index.overlaps({ start: 'W1', end: 'W2' }).map((c) => c.id), ['nested-false', 'nested-true']);
+  assert.deepEqual(index.overlaps({ start: 'V10000000', end: 'V10000000' }).map((c) => c.id), ['L0']);
+});
+
 test('snapshots round-trip through JSON, serials as decimal strings', () => {
   const index = new SeriesIndex(undefined, { mergeAdjacent: true });
   index.add({ id: 'g1', start: '89440012345678901234', end: '89440012345678901300' });
