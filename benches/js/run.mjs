@@ -431,40 +431,33 @@ build with wasm names kept; natively, callgrind instruction counts):
   empty issues array, a BigInt count from a double) costs 26 ns each, and
   writing two 9-character strings into wasm memory about 40 ns: the answer
   shape alone leaves no room for 3×.
-- **Loading.** \`addMany\` packs a million JS objects into text (about
-  120 ms) and the core parses every identifier (about 325 ms in wasm);
-  the binary snapshot (\`toBytes\`/\`fromBytes\`) skips both. A bulk insert
-  gathers runs of one pool without a map lookup per range, moves a pool's
-  first run instead of copying it, and sets an empty pool's columns without
-  a merged copy (natively \`insert_many\` of a million ranges 238 -> 110
-  ms). This round: a numeric id went from text to f64 to u128 and back
-  through library calls (in wasm, u128 <-> f64 is software; u64 is one
-  instruction): through u64, the wasm part went 365 -> 326 ms; a range of
-  one width is read as a span, its segment made without building its range
-  (326 -> 250 ms); ids are packed with integer arithmetic, and every field
-  is read by a named load. A million ranges from JS: 622 -> about 480 ms
-  (a second load in the same process about 390 ms). The first load also
-  grows wasm memory (about 250 bytes per range, most of it transient) and
-  pays a page fault for each new page. Each range still allocates its
-  segment list while being read, and the profile is flat beyond that
-  (record splitting, digit parsing, the one-pass reading, allocation: 2-6%
-  each); packing in JS is about 120 ms of the 480. The figure above is a
-  first load, as a page or server starts, measured once (so it moves with
-  the host: 478 to 692 ms across this session's six runs): in a fresh process (after the
-  10,000 and 100,000 loads) a million ranges load in about 580-640 ms, and
-  again in the same process in about 360 ms. The difference is wasm memory
-  growing by about 255 MB (the bulk call reserves seven times its packed
-  text up front: growing page by page measured 122 s, each growth making
-  V8 collect garbage) and the full collection that growth triggers over the
-  host's million JS objects (\`--trace-gc\`: one mark-compact of 64 ms,
-  86 ms wall, during the load), plus a page fault for each new page. This
-  round's 64-bit columns halved what a loaded range holds (36 -> 20 B),
-  and each packed field's type tag is matched as a byte (matching
-  one-letter strings called \`memcmp\` for every arm tried: about 3% of the
-  wasm part, taking back the columns' 2-4% on a repeated load). The
-  columns did not shrink the transient memory of the load (its pending ranges are still
-  \`u128\` triples, 48 B each): that is the next cut, with a segment list
-  without a \`Vec\` per range.
+- **Loading.** \`addMany\` packs a million JS objects into text and the
+  core parses every identifier; the binary snapshot (\`toBytes\`/\`fromBytes\`)
+  skips both. Earlier rounds took the load from 2 s to about 480-690 ms
+  (runs of one pool without a map lookup, a one-width range read as a span,
+  ids through \`u64\`, 64-bit columns, byte-matched field tags). This round,
+  measured in a fresh process after the 10,000 and 100,000 loads (the
+  figure above is such a first load, measured once): 550-580 -> 350-390 ms.
+  What it cost before: the wrapper packed all 32 MB of records in a JS
+  buffer, copied them into wasm, and the core reserved seven times that
+  and gathered 48-byte \`u128\` triples, sorted and copied them into
+  columns. Wasm memory grew 255 MB, and growing memory by more than about
+  50 MB (measured: 48 MB does not, 64 MB does) starts V8's marking of the
+  host's whole heap, finished by a 55-110 ms pause in the middle of the
+  load (\`--trace-incremental-marking\`: "external memory pressure"). Now
+  the wrapper packs 65,536 series at a time straight into a bulk buffer in
+  wasm memory, and the core reads each part into a load under way (its pool
+  keys owned, so a part's text need not outlive it) and gathers ranges into
+  the pool's own column layout: ranges given in order become the columns as
+  they are, without a sort or a copy. Wasm memory grows 24 MB (the columns
+  and one part) and no collection runs during the load. A series read
+  holds its one segment inline instead of in a \`Vec\` (the allocator was
+  40 of the wasm part's 250 ms), which also took a conflict query at
+  1,000,000 ranges from about 620 to 570 ns. What is left, by profile: the
+  wasm part about 195 ms (record splitting and field tags about 70 ms, the
+  one-pass reading of two identifiers about 80), packing in JS about 100-130
+  ms (about 3 ns a byte, a character at a time: \`encodeInto\` per string
+  and joined strings measured slower). 300 ms would need about 55 ms more.
 - **Hashing.** A profile of \`morHash\` (618 ns) found a fifth of its wasm
   time in the hex writer's loop per digit, a fifth in the SHA-1 crate's
   block buffering (generic code, compiled at this crate's opt-level "s",

@@ -9,9 +9,10 @@
 //! per digit count (`V9` in width 1, `V10`..`V12` in width 2), where it meets
 //! `V10`..`V11` written with two digits and not `V09`.
 //!
-//! Each pool keeps three sorted columns (starts, ends, owners): 36 bytes a
-//! range, binary search for queries, a merge for bulk loads. Single inserts
-//! move the tail of a column (O(n)); bulk loads sort once (O(m log m + n)).
+//! Each pool keeps three sorted columns (starts, ends, owners): 20 bytes a
+//! range whose bodies fit 64 bits, binary search for queries, a merge for
+//! bulk loads. Single inserts move the tail of a column (O(n)); bulk loads
+//! sort once, unless given in order (O(m log m + n)).
 //! This module owns the interval arithmetic and the identity of owners; it
 //! does not read host values (that is [`crate::range`]'s and the bindings').
 

@@ -38,13 +38,7 @@ thread_local! {
 /// holds; returns where it starts (it moves when it grows).
 #[wasm_bindgen(js_name = bulk)]
 pub fn bulk(length: u32) -> u32 {
-    BULK.with(|b| {
-        let mut b = b.borrow_mut();
-        if b.len() < length as usize {
-            b.resize(length as usize, 0);
-        }
-        b.as_ptr() as usize as u32
-    })
+    BULK.with(|b| super::at_least(b, length))
 }
 
 /// A series' segments as read, or its issues.
@@ -58,7 +52,7 @@ pub struct IndexRaw {
     pools: RefCell<Pools>,
     rules: SeriesRules,
     rule_issues: Vec<SeriesError>,
-    /// A bulk load whose parts are being read ([`IndexRaw::add_many_part`]).
+    /// A bulk load whose parts are being read ([`IndexRaw::add_many`]).
     loading: RefCell<Option<Loading>>,
 }
 
@@ -201,11 +195,11 @@ impl IndexRaw {
     /// Stores packed series (`id US start US end US scope` per record,
     /// UTF-8), all or none, read in parts: `packed`, or the first
     /// `bulk_length` bytes of the bulk buffer ([`bulk`]) when given, which
-    /// the wrapper fills a part at a time (freed after the last). `first` begins a load of `count`
-    /// series and `last` ends it (a load in one part keeps no state, so a
-    /// load started while another is read, from a host getter, is apart);
-    /// the last part answers, the others 0. `given` is the JS argument,
-    /// refused unless it is an array.
+    /// the wrapper fills a part at a time (freed after the last). `first`
+    /// begins a load of `count` series and `last` ends it; a load in one
+    /// part keeps no state, so one a host getter starts while another is
+    /// read stays apart. The last part answers, the others 0. `given` is
+    /// the JS argument, refused unless it is an array.
     #[wasm_bindgen(js_name = addMany)]
     pub fn add_many(
         &self,

@@ -152,13 +152,17 @@ thread_local! {
 /// wrapper keeps it).
 #[wasm_bindgen(js_name = scratch)]
 pub fn scratch(length: u32) -> u32 {
-    SCRATCH.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.len() < length as usize {
-            s.resize(length as usize, 0);
-        }
-        s.as_ptr() as usize as u32
-    })
+    SCRATCH.with(|s| at_least(s, length))
+}
+
+/// Makes a buffer the wrapper writes into at least `length` bytes long,
+/// keeping what it holds; returns where it starts (it moves when it grows).
+pub(crate) fn at_least(buffer: &RefCell<Vec<u8>>, length: u32) -> u32 {
+    let mut buffer = buffer.borrow_mut();
+    if buffer.len() < length as usize {
+        buffer.resize(length as usize, 0);
+    }
+    buffer.as_ptr() as usize as u32
 }
 
 /// Runs `f` over the strings the wrapper wrote end to end into the scratch
