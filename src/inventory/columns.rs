@@ -163,6 +163,19 @@ impl Column {
         column
     }
 
+    /// The column of a snapshot's values: the low halves in one pass, the
+    /// high ones only if some value has one (measured: value by value
+    /// through [`Column::from_values`], a million-range `fromBytes` took
+    /// 56 -> 74 ms).
+    fn from_slice(values: &[u128]) -> Column {
+        let low = values.iter().map(|&v| v as u64).collect();
+        let high = match values.iter().any(|&v| v >> 64 != 0) {
+            true => values.iter().map(|&v| (v >> 64) as u64).collect(),
+            false => Vec::new(),
+        };
+        Column { low, high }
+    }
+
     pub(super) fn len(&self) -> usize {
         self.low.len()
     }
@@ -220,10 +233,10 @@ impl Pool {
         ends: Vec<u128>,
         owners: Vec<Owner>,
     ) -> Pool {
-        let ends = Column::from_values(&mut ends.into_iter());
+        let ends = Column::from_slice(&ends);
         Pool {
             key,
-            starts: Column::from_values(&mut starts.into_iter()),
+            starts: Column::from_slice(&starts),
             tops: tops_of(&ends),
             ends,
             owners,
@@ -330,8 +343,6 @@ impl Gathered {
         Some((self.starts.at(i), self.ends.at(i)))
     }
 
-    // One body for its callers (inlined, it cost 0.4 KB of wasm gzipped).
-    #[inline(never)]
     pub(super) fn push(&mut self, first: u128, last: u128, owner: Owner) {
         self.in_order &= self.last().map_or(true, |before| before <= (first, last));
         self.starts.push(first);
