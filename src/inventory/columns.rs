@@ -25,14 +25,20 @@ impl SeriesId {
             Value::Text(text) => Ok(SeriesId::Text(text.to_owned())),
             Value::Number(_) | Value::BigInt(_) => value
                 .as_exact_u128()
-                .and_then(|n| u32::try_from(n).ok())
-                .filter(|&n| n < MAX_NUMERIC_ID)
-                .map(SeriesId::Number)
+                .and_then(SeriesId::number)
                 .ok_or_else(|| {
                     invalid("must be an integer from 0 to 2^31 - 1, or a string (pass larger ids as strings)")
                 }),
             _ => Err(invalid("must be a string or an integer")),
         }
+    }
+
+    /// The numeric id `n`, if it is one (below 2^31).
+    pub fn number(n: u128) -> Option<SeriesId> {
+        u32::try_from(n)
+            .ok()
+            .filter(|&n| n < MAX_NUMERIC_ID)
+            .map(SeriesId::Number)
     }
 }
 

@@ -166,6 +166,89 @@ pub struct Loading {
     expected: usize,
 }
 
+/// One part of a bulk insert being read ([`Inventory::part`]). Dropping it
+/// ends the part.
+pub struct Part<'i> {
+    inventory: &'i mut Inventory,
+    loading: &'i mut Loading,
+}
+
+impl Part<'_> {
+    /// Whether another item is read: not once the load has gathered as many
+    /// issues as are reported.
+    pub fn wants(&self) -> bool {
+        self.loading.unread.len() < MAX_REPORTED_CONFLICTS
+    }
+
+    /// Reads the next item: a series' id and segments, or its issues.
+    pub fn item(&mut self, item: Result<(SeriesId, Segments<'_>), Vec<SeriesError>>) {
+        match item {
+            Ok((id, segments)) => {
+                if let Some(owner) = self.owner(&id) {
+                    segments.iter().for_each(|s| self.push(owner, s));
+                }
+            }
+            Err(issues) => {
+                self.loading.read += 1;
+                self.loading.unread.extend(issues);
+            }
+        }
+    }
+
+    /// Reads the next item when it is a series of one segment: what
+    /// [`Part::item`] does with `Ok((id, Segments::One(segment)))`, without
+    /// building or moving the item (measured in wasm: each move of one was
+    /// a `memory.copy` call, with the rest of the general path about a
+    /// sixth of a million-range load).
+    pub fn segment(&mut self, id: &SeriesId, segment: &Segment<'_>) {
+        if let Some(owner) = self.owner(id) {
+            self.push(owner, segment);
+        }
+    }
+
+    /// Counts an item read; its owner, unless an earlier one was refused
+    /// (then nothing more is stored, only issues gathered).
+    fn owner(&mut self, id: &SeriesId) -> Option<Owner> {
+        self.loading.read += 1;
+        self.loading
+            .unread
+            .is_empty()
+            .then(|| self.inventory.ids.owner(id))
+    }
+
+    fn push(&mut self, owner: Owner, s: &Segment<'_>) {
+        let loading = &mut *self.loading;
+        match &mut loading.run {
+            // The ranges of the pool met last, gathered apart: a bulk load
+            // is mostly runs of one pool, and a map lookup per range
+            // compared its key's texts (measured natively: a tenth of a
+            // million-range load).
+            Some((key, ranges)) if key.as_ref().same(&s.key) => ranges.push(s.first, s.last, owner),
+            _ => {
+                // The first pool gets room for every item still to come
+                // (this one included); a load is mostly one pool.
+                let first = loading.run.is_none() && loading.by_pool.is_empty();
+                if let Some((key, ranges)) = loading.run.take() {
+                    gather(&mut loading.by_pool, key, ranges);
+                }
+                let room = match first {
+                    true => (loading.expected + 1).saturating_sub(loading.read),
+                    false => 0,
+                };
+                let mut ranges = Gathered::with_capacity(room);
+                ranges.push(s.first, s.last, owner);
+                loading.run = Some((s.key.to_key(), ranges));
+            }
+        }
+    }
+}
+
+impl Drop for Part<'_> {
+    fn drop(&mut self) {
+        self.loading.ids_end = self.inventory.ids.mark();
+    }
+}
+
 impl Inventory {
     /// An empty inventory. With `merge_adjacent`, a range touching a stored
     /// range of the same id (`end + 1 == start`) merges into it.
@@ -308,50 +391,25 @@ impl Inventory {
         loading: &mut Loading,
         series: &mut dyn Iterator<Item = Result<(SeriesId, Segments<'a>), Vec<SeriesError>>>,
     ) {
-        // Ids another insert made between parts are not this load's to undo.
-        loading.alone &= self.ids.mark() == loading.ids_end;
+        let mut part = self.part(loading);
         for item in series {
-            if loading.unread.len() >= MAX_REPORTED_CONFLICTS {
+            if !part.wants() {
                 break;
             }
-            let read = loading.read;
-            loading.read += 1;
-            match item {
-                Ok((id, segs)) if loading.unread.is_empty() => {
-                    let owner = self.ids.owner(&id);
-                    for s in segs.iter() {
-                        match &mut loading.run {
-                            // The ranges of the pool met last, gathered apart: a
-                            // bulk load is mostly runs of one pool, and a map
-                            // lookup per range compared its key's texts
-                            // (measured natively: a tenth of a million-range load).
-                            Some((key, ranges)) if key.as_ref().same(&s.key) => {
-                                ranges.push(s.first, s.last, owner)
-                            }
-                            _ => {
-                                // The first pool gets room for every item
-                                // still to come; a load is mostly one pool.
-                                let first = loading.run.is_none() && loading.by_pool.is_empty();
-                                if let Some((key, ranges)) = loading.run.take() {
-                                    gather(&mut loading.by_pool, key, ranges);
-                                }
-                                let room = if first {
-                                    loading.expected.saturating_sub(read)
-                                } else {
-                                    0
-                                };
-                                let mut ranges = Gathered::with_capacity(room);
-                                ranges.push(s.first, s.last, owner);
-                                loading.run = Some((s.key.to_key(), ranges));
-                            }
-                        }
-                    }
-                }
-                Ok(_) => {}
-                Err(issues) => loading.unread.extend(issues),
-            }
+            part.item(item);
         }
-        loading.ids_end = self.ids.mark();
+    }
+
+    /// One part of a bulk insert, read an item at a time ([`Part::item`],
+    /// or [`Part::segment`] for a host that read one itself):
+    /// [`Inventory::feed`] without an iterator.
+    pub fn part<'i>(&'i mut self, loading: &'i mut Loading) -> Part<'i> {
+        // Ids another insert made between parts are not this load's to undo.
+        loading.alone &= self.ids.mark() == loading.ids_end;
+        Part {
+            inventory: self,
+            loading,
+        }
     }
 
     /// Ends a bulk insert: stores everything it read, or nothing (and

@@ -123,10 +123,13 @@ pub(crate) fn unpack(field: &str) -> Value<'_> {
 pub(crate) fn records<'a>(text: &'a str) -> impl Iterator<Item = impl FnMut() -> Value<'a>> {
     crate::packed::pieces(text, crate::packed::RS)
         .filter(|r| !r.is_empty())
-        .map(|record| {
-            let mut f = crate::packed::fields(record).map(unpack);
-            move || f.next().unwrap_or(Value::Absent)
-        })
+        .map(fields)
+}
+
+/// A reader of one record's fields in order, as [`records`] gives them.
+pub(crate) fn fields<'a>(record: &'a str) -> impl FnMut() -> Value<'a> {
+    let mut f = crate::packed::fields(record).map(unpack);
+    move || f.next().unwrap_or(Value::Absent)
 }
 
 /// Grows the heap once, up front, for a bulk call. Growing wasm memory a

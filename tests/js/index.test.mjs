@@ -121,6 +121,62 @@ test('a load read in parts keeps a series a host getter stores in the same index
   assert.deepEqual(index.overlaps({ start: 'V10000000', end: 'V10000000' }).map((c) => c.id), ['L0']);
 });
 
+// addMany reads the common record (a small integer id, ASCII ends of one
+// width, an ASCII scope or none) straight into the load, and any other
+// through the general reading; add() reads the object itself. Each series
+// must come out the same either way: stored alike, or refused with the
+// same error. The values sit on both sides of every condition of the
+// direct reading (src/wasm/index.rs plain_record).
+test('addMany stores or refuses each series exactly as add does, on random series at the edges of the direct reading', () => {
+  let seed = 11;
+  const next = (n) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+  const pick = (values) => values[next(values.length)];
+  const ids = [0, 7, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 1.5, -1, NaN, '7', 'card group', '', 12n, null];
+  const scopes = [undefined, null, '', 'hub:A', '  hub:A ', 'x'.repeat(256), 'x'.repeat(257), 'hübA', 'ＧＬ438', 7, 'a\x1fb'];
+  const rulesList = [undefined, { maxCount: 5 }, { prefix: 'V' }, { format: 'awb' }];
+  const ends = () => {
+    const width = pick([1, 4, 8, 20]);
+    const at = next(10 ** Math.min(width, 6));
+    const body = (n, w = width) => String(n).padStart(w, '0');
+    const count = pick([0, 3, 9, -2]);
+    return pick([
+      [`V${body(at)}`, `V${body(at + count)}`],
+      [`V${body(at)}X`, `V${body(at + count)}X`],
+      [`V${body(at)}`, `W${body(at + count)}`],
+      [`V${body(at)}`, `V${body(at + count, width + 1)}`],
+      [`V9`, `V12`],
+      [body(at), body(at + count)],
+      [`v${body(at)}`, `V${body(at + count)}`],
+      [`V${body(at)}`, 12],
+      [`V${body(at)}é`, `V${body(at + count)}é`],
+      ['', `V${body(at)}`],
+    ]);
+  };
+  const outcome = (fn) => {
+    try {
+      fn();
+      return 'stored';
+    } catch (e) {
+      assert.ok(e instanceof SeriesError, String(e));
+      return JSON.stringify({ code: e.code, field: e.field, message: e.message, details: e.details }, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    }
+  };
+  let stored = 0;
+  for (let i = 0; i < 3000; i++) {
+    const rules = pick(rulesList);
+    const [start, end] = ends();
+    const series = { id: pick(ids), start, end, scope: pick(scopes) };
+    const one = new SeriesIndex(rules);
+    const many = new SeriesIndex(rules);
+    const single = outcome(() => one.add(series));
+    assert.equal(outcome(() => many.addMany([series])), single, JSON.stringify(series, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
+    assert.deepEqual(many.entries(), one.entries());
+    if (single === 'stored') stored++;
+  }
+  // Both sides of the direct reading are exercised.
+  assert.ok(stored > 300 && stored < 2700, `${stored} stored`);
+});
+
 test('snapshots round-trip through JSON, serials as decimal strings', () => {
   const index = new SeriesIndex(undefined, { mergeAdjacent: true });
   index.add({ id: 'g1', start: '89440012345678901234', end: '89440012345678901300' });
