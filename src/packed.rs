@@ -72,7 +72,7 @@ pub(crate) fn pieces(text: &str, separator: char) -> impl Iterator<Item = &str> 
 /// `text` up to the first `separator`, and what follows it, if any. One
 /// body for every reader (inlined into each, it cost 0.8 KB gzipped).
 #[inline(never)]
-fn cut(text: &str, separator: u8) -> (&str, Option<&str>) {
+pub(crate) fn cut(text: &str, separator: u8) -> (&str, Option<&str>) {
     match text.bytes().position(|b| b == separator) {
         // The separator is ASCII, so both cuts fall between characters.
         Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),

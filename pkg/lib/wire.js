@@ -332,45 +332,66 @@ function idOf(series) {
 }
 
 // A series record as packSeries() writes it, in one pass with the
-// buffer's place in locals, when it is the common one: ends (and a scope,
-// if any) of printable ASCII, and an id, if `withId`, that field() writes
-// as digits. False, with nothing written, for any other, which goes field
-// by field. Measured: about a quarter less time than field() to pack a
-// million series. Not a Packer method, so the form entry, which packs no
-// series, ships without it.
+// buffer's place in a local, when it is the common one: ends (and a scope,
+// if any) of printable ASCII, and an id, if `withId`, below 2^31 (as
+// field() writes it: digits). False, with nothing kept, for any other,
+// which goes field by field. Measured: about a third less time than
+// field() to pack a million series. Not a Packer method, so the form
+// entry, which packs no series, ships without it.
 function plainSeries(packer, withId, id, start, end, scope) {
   if (typeof start !== 'string' || typeof end !== 'string') return false;
   const hasScope = typeof scope === 'string';
   if (!hasScope && scope !== undefined && scope !== null) return false;
-  if (withId && !(Number.isSafeInteger(id) && id >= 0)) return false;
-  const from = packer.at;
-  if (withId) {
-    packer.byte(110); // n
-    packer.digits(id);
-    packer.byte(0x1f);
-  }
-  packer.ensure(start.length + end.length + (hasScope ? scope.length : 0) + 8);
+  if (withId && !(id >= 0 && id < 0x80000000 && Number.isInteger(id))) return false;
+  packer.ensure(start.length + end.length + (hasScope ? scope.length : 0) + 20);
   const bytes = packer.bytes;
   let at = packer.at;
-  for (let f = 0; f < 3; f++) {
-    const text = f === 0 ? start : f === 1 ? end : hasScope ? scope : null;
-    if (f > 0) bytes[at++] = 0x1f;
-    if (text === null) {
-      bytes[at++] = 117; // u
-      break;
-    }
+  if (withId) {
+    bytes[at++] = 110; // n
+    at = smallDigits(bytes, at, id);
+    bytes[at++] = 0x1f;
+  }
+  bytes[at++] = 115; // s
+  at = plainText(bytes, at, start);
+  if (at < 0) return false;
+  bytes[at++] = 0x1f;
+  bytes[at++] = 115; // s
+  at = plainText(bytes, at, end);
+  if (at < 0) return false;
+  bytes[at++] = 0x1f;
+  if (hasScope) {
     bytes[at++] = 115; // s
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        packer.at = from;
-        return false;
-      }
-      bytes[at++] = c;
-    }
+    at = plainText(bytes, at, scope);
+    if (at < 0) return false;
+  } else {
+    bytes[at++] = 117; // u
   }
   packer.at = at;
   return true;
+}
+
+// Writes `text` at `at` if it is printable ASCII: the place after it, else -1.
+function plainText(bytes, at, text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return -1;
+    bytes[at++] = c;
+  }
+  return at;
+}
+
+// Writes the digits of `n` (an integer from 0 to 2^31 - 1) at `at`, from
+// the last: the place after them.
+function smallDigits(bytes, at, n) {
+  let end = at + 1;
+  for (let m = n; m >= 10; m = (m / 10) | 0) end++;
+  let m = n;
+  for (let i = end; i > at; ) {
+    const q = (m / 10) | 0;
+    bytes[--i] = 48 + m - q * 10;
+    m = q;
+  }
+  return end;
 }
 
 // Records of series, field by field by named loads (no array per object):

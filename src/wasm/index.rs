@@ -23,6 +23,10 @@ use crate::packed::fields;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
+/// The packed text's record and field separators, as bytes.
+const RS: u8 = crate::packed::RS as u8;
+const US: u8 = crate::packed::US as u8;
+
 thread_local! {
     /// Where the wrapper packs a bulk load's records itself, a part at a
     /// time, straight into wasm memory: no copy of them crosses, and
@@ -56,27 +60,59 @@ pub struct IndexRaw {
     loading: RefCell<Option<Loading>>,
 }
 
-/// A record as the wrapper packs the common series (`n` id, `s` start,
-/// `s` end, then `u` or `s` scope): its id and one segment, exactly where
-/// the general reading ([`unpack`], [`inventory::series_item`]) answers
-/// those, else `None` (then it reads the record). Tested from JS: loads of
-/// plain and other records against single adds.
-fn plain_record<'a>(record: &'a str, rules: &SeriesRules) -> Option<(SeriesId, Segment<'a>)> {
-    let mut f = fields(record);
-    let (id, start, end, scope) = (f.next()?, f.next()?, f.next()?, f.next()?);
-    if f.next().is_some() {
-        return None;
+/// The record at the start of `text` when the wrapper packed it as the
+/// common series (`n` id, `s` start, `s` end, then `u` or `s` scope): its
+/// id, its one segment and the length read (through the RS after it, if
+/// any), exactly where the general reading ([`unpack`],
+/// [`inventory::series_item`]) answers that id and segment; else `None`
+/// (then the record takes the general reading). Read in one pass: cutting
+/// the record, then its fields, read each byte twice (measured: a tenth of
+/// a million-range load). Tested from JS: loads of plain and other records
+/// against single adds.
+fn plain_record<'a>(text: &'a str, rules: &SeriesRules) -> Option<(SeriesId, Segment<'a>, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // The id, start and end, each after its tag and before a US.
+    let mut values = [""; 3];
+    for (value, tag) in values.iter_mut().zip([b'n', b's', b's']) {
+        let to = tagged(bytes, at, tag)?;
+        *value = text.get(at + 1..to)?;
+        if bytes.get(to) != Some(&US) {
+            return None;
+        }
+        at = to + 1;
     }
-    let digits = id.strip_prefix('n')?.as_bytes();
-    let id = SeriesId::number(crate::serial::parse_digits(digits)?)?;
-    let (start, end) = (start.strip_prefix('s')?, end.strip_prefix('s')?);
-    let scope = match scope {
-        "u" => Value::Absent,
-        _ => Value::Text(scope.strip_prefix('s')?),
+    let scope = match bytes.get(at) {
+        Some(b'u') => {
+            at += 1;
+            Value::Absent
+        }
+        _ => {
+            let to = tagged(bytes, at, b's')?;
+            let scope = text.get(at + 1..to)?;
+            at = to;
+            Value::Text(scope)
+        }
     };
+    // The record ends here: at its RS, or at the end.
+    match bytes.get(at) {
+        None => {}
+        Some(&RS) => at += 1,
+        Some(_) => return None,
+    }
+    let [digits, start, end] = values;
+    let id = SeriesId::number(crate::serial::parse_digits(digits.as_bytes())?)?;
     let scope = inventory::scope_of(scope).ok()?;
     let span = crate::range::simple_span(start, end, rules)?;
-    Some((id, span.segment(rules.scheme, scope)))
+    Some((id, span.segment(rules.scheme, scope), at))
+}
+
+/// Where the field at `at` of packed bytes ends when it has `tag`: at the
+/// next control byte (every separator is one), or the end.
+#[inline(never)]
+fn tagged(bytes: &[u8], at: usize, tag: u8) -> Option<usize> {
+    let rest = bytes.get(at..).filter(|rest| rest.first() == Some(&tag))?;
+    Some(at + rest.iter().position(|&b| b < 0x20).unwrap_or(rest.len()))
 }
 
 impl IndexRaw {
@@ -93,20 +129,19 @@ impl IndexRaw {
             };
             return part.item(Err(vec![unreadable]));
         };
-        for record in crate::packed::pieces(packed, crate::packed::RS) {
-            if record.is_empty() {
+        let mut rest = packed;
+        while !rest.is_empty() && part.wants() {
+            if let Some((id, segment, read)) = plain_record(rest, &self.rules) {
+                part.segment(&id, &segment);
+                rest = rest.get(read..).unwrap_or_default();
                 continue;
             }
-            if !part.wants() {
-                break;
-            }
-            match plain_record(record, &self.rules) {
-                Some((id, segment)) => part.segment(&id, &segment),
-                None => {
-                    let mut next = value::fields(record);
-                    let (id, start, end, scope) = (next(), next(), next(), next());
-                    part.item(inventory::series_item(id, start, end, scope, &self.rules));
-                }
+            let (record, next) = crate::packed::cut(rest, RS);
+            rest = next.unwrap_or_default();
+            if !record.is_empty() {
+                let mut next = value::fields(record);
+                let (id, start, end, scope) = (next(), next(), next(), next());
+                part.item(inventory::series_item(id, start, end, scope, &self.rules));
             }
         }
     }
