@@ -291,12 +291,12 @@ only), \`seriesguard\` (everything a page uses) and \`seriesguard/server\` (the
 main build plus the platform create flows, which only a backend drives: they
 moved out of the main build, 14 KB gzipped, to make room for the lifecycle).
 
-What the size is made of (twiggy, on 2026-11-27, raw bytes before gzip):
+What the size is made of (twiggy, on 2026-11-28, raw bytes before gzip):
 no single part dominates. The largest items are the SHA-256 and SHA-1
 compression functions (8 KB and 4 KB, kept at opt-level 3 for speed),
-sort instantiations (about 15 KB together), the bulk insert and its
-pool grouping (about 11 KB, a BTreeMap: it replaced a HashMap and a key
-sort, 2.3 KB gzipped less), the allocator (talc, 2 KB; dlmalloc was 2 KB
+sort instantiations (about 15 KB together), the bulk insert (about 8 KB;
+its pools gathered in a sorted list, where a BTreeMap was 2.1 KB gzipped
+more, and a HashMap with a key sort more again), the allocator (talc, 2 KB; dlmalloc was 2 KB
 gzipped more) and read-only data (14 KB of message texts and tables); the
 rest is a long tail of small functions. The crate is built at opt-level "s"
 to stay within the budget: opt-level 3 measured 109 KB gzipped; "z"
@@ -453,11 +453,23 @@ build with wasm names kept; natively, callgrind instruction counts):
   and one part) and no collection runs during the load. A series read
   holds its one segment inline instead of in a \`Vec\` (the allocator was
   40 of the wasm part's 250 ms), which also took a conflict query at
-  1,000,000 ranges from about 620 to 570 ns. What is left, by profile: the
-  wasm part about 195 ms (record splitting and field tags about 70 ms, the
-  one-pass reading of two identifiers about 80), packing in JS about 100-130
-  ms (about 3 ns a byte, a character at a time: \`encodeInto\` per string
-  and joined strings measured slower). 300 ms would need about 55 ms more.
+  1,000,000 ranges from about 620 to 570 ns. The next round, measured the
+  same way: 350-380 -> 234-237 ms. A profile put a sixth of the wasm part
+  in the general reading of each record: its fields typed as values, then
+  the item built and moved, each move of it a \`memory.copy\` call out of
+  wasm. A record as the wrapper packs the common series (a small integer
+  id, ends of one width, an ASCII scope or none) is now read in one pass
+  over its bytes straight into the load (\`plain_record\` in
+  src/wasm/index.rs, \`Inventory::part\`); any other takes the general
+  reading, and a JS test holds the two to the same answers on random series
+  at the edges of the direct reading. The wasm part went from about 220 to
+  125 ms. What is left, by profile of a warm load (about 215 ms): packing
+  in JS about 55 ms, about 2 ns a character (in plain JS, \`charCodeAt\`
+  alone measured 1.9 ns a character over 9-character strings, and
+  \`encodeInto\` or Node's \`latin1Write\` per string 8-9 ns); in wasm,
+  reading two identifiers about 35 ms, the record's fields about 30 ms and
+  gathering the columns about 17 ms. A first load also reads a million
+  objects the host made just before, out of cache.
 - **Hashing.** A profile of \`morHash\` (618 ns) found a fifth of its wasm
   time in the hex writer's loop per digit, a fifth in the SHA-1 crate's
   block buffering (generic code, compiled at this crate's opt-level "s",
