@@ -1,7 +1,7 @@
 // SeriesIndex: an in-memory index of stored series in wasm memory.
 
 import { readAnswer, installLifecycle } from './lifecycle.js';
-import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot, BulkPacker } from './wire.js';
+import { RS, US, read, startOf, endOf, scopeOf, decodeConflicts, decodeHits, decodePlan, decodePieces, decodeId, failure, records, packSeries, packSnapshot, BulkPacker } from './wire.js';
 
 // Bytes as the binding takes them: a Uint8Array (or any view or buffer);
 // anything else is no snapshot, which the core refuses as SNAPSHOT_INVALID.
@@ -29,6 +29,34 @@ export function indexes(raw, wire) {
   // Series per part of a bulk load: about 2 MB packed.
   const BULK_PART = 65536;
   const NO_BYTES = new Uint8Array(0);
+
+  // The numbers of the last answer that has some (src/wasm/wire.rs
+  // emit_numbers), read in place through views renewed when wasm memory has
+  // grown (the old ones are then empty) or the instance was recreated.
+  let hitMemory = null;
+  let hitWords = null;
+  let hitNumbers = null;
+  let hitsAt = -1;
+  // Where the numbers of the last answer start (an index into hitNumbers).
+  function numbersAt() {
+    const memory = wire.memory();
+    if (memory !== hitMemory || hitNumbers.length === 0) {
+      hitMemory = memory;
+      hitWords = new Uint32Array(memory.buffer);
+      hitNumbers = new Float64Array(memory.buffer);
+      hitsAt = raw.numbersAtAddress() >>> 2;
+    }
+    return hitWords[hitsAt] >>> 3;
+  }
+
+  // The conflicts of one query answered with numbers (0: none).
+  function hits(length, start, end) {
+    if (length === 0) return [];
+    // `1` alone: every conflict is numbers (no text to read).
+    const text = length === 1 ? null : records(take(length));
+    const at = numbersAt();
+    return decodeHits(hitNumbers, at, text, start, end);
+  }
 
   // Throws why an IndexRaw could not be made (after freeing it).
   function checked(inner) {
@@ -101,8 +129,7 @@ export function indexes(raw, wire) {
       if (!strings) return decodeConflicts(records(take(this.#raw.overlaps(series))));
       const length = wire.writeScratch(start, end, scope) ? this.#raw.overlapsScratch(start.length, end.length, scope.length)
         : this.#raw.overlapsStrings(start, end, scope);
-      // `1` alone: no conflict (nothing to read).
-      return length === 1 ? [] : decodeConflicts(records(take(length)), start, end);
+      return hits(length, start, end);
     }
 
     /**
@@ -110,7 +137,14 @@ export function indexes(raw, wire) {
      * SeriesError overlaps() would throw for it.
      */
     overlapsMany(queries) {
-      return this.#many(queries, 'overlapsMany', decodeConflicts);
+      // Each query's numbers follow the last one's: how many conflicts, two numbers each.
+      let at = -1;
+      return this.#many(queries, 'overlapsMany', (part, start, end) => {
+        if (at === -1) at = numbersAt();
+        const conflicts = decodeHits(hitNumbers, at, part.length === 1 ? null : part, start, end);
+        at += 1 + 2 * hitNumbers[at];
+        return conflicts;
+      });
     }
 
     /**

@@ -124,6 +124,20 @@ export function decodeConflicts(text, start, end) {
   return out;
 }
 
+// Conflicts as src/wasm/index.rs push_overlaps gives them with numbers:
+// `numbers` from `at` (how many, then per conflict its id and count, or -1
+// where the conflict is a record of `text`, as decodeConflicts reads it);
+// a conflict of numbers has the query's own `start` and `end`.
+export function decodeHits(numbers, at, text, start, end) {
+  const others = text === null ? null : decodeConflicts(text, start, end);
+  const out = [];
+  for (let i = 0, o = 0, k = numbers[at++]; i < k; i++, at += 2) {
+    const id = numbers[at];
+    out.push(id < 0 ? others[o++] : { id, start, end, count: BigInt(numbers[at + 1]) });
+  }
+  return out;
+}
+
 // A plan: a head ending in `created US requested`, pieces, then after GS the skipped conflicts.
 export function decodePlan(text) {
   const [main, skipped] = text.split(GS);

@@ -23,6 +23,9 @@ use crate::packed::fields;
 use crate::range::SeriesRules;
 use crate::SeriesError;
 
+/// The largest integer a JS number holds exactly.
+const MAX_SAFE: u128 = crate::input::MAX_SAFE_INTEGER as u128;
+
 /// The packed text's record and field separators, as bytes.
 const RS: u8 = crate::packed::RS as u8;
 const US: u8 = crate::packed::US as u8;
@@ -47,6 +50,9 @@ pub fn bulk(length: u32) -> u32 {
 
 /// A series' segments as read, or its issues.
 type Read<'a> = Result<Segments<'a>, Vec<SeriesError>>;
+
+/// Writes one query's answer of many: its text, its numbers.
+type Answer<'f> = &'f dyn Fn(&mut String, &mut Vec<f64>, &Inventory, [Value<'_>; 3]);
 
 /// The inventory behind the JS `SeriesIndex`.
 #[wasm_bindgen(js_name = IndexRaw)]
@@ -149,12 +155,7 @@ impl IndexRaw {
     /// Answers packed `start US end US scope` queries in one call: `1`,
     /// then per query FS and `answer` of its segments (or its issues).
     /// `is_list`: the JS argument was an array.
-    fn each_query(
-        &self,
-        packed: &[u8],
-        is_list: bool,
-        answer: &dyn Fn(&mut String, &Inventory, [Value<'_>; 3]),
-    ) -> u32 {
+    fn each_query(&self, packed: &[u8], is_list: bool, answer: Answer<'_>) -> u32 {
         if !is_list {
             let issue = SeriesError::Invalid {
                 field: Field::Input,
@@ -164,13 +165,14 @@ impl IndexRaw {
         }
         let text = std::str::from_utf8(packed).unwrap_or_default();
         let inventory = self.inventory.borrow();
-        let mut out = String::from("1");
-        for mut next in records(text) {
-            let query = [next(), next(), next()];
-            out.push(crate::packed::FS);
-            answer(&mut out, &inventory, query);
-        }
-        wire::emit(out)
+        wire::emit_numbers(&mut |out, numbers| {
+            out.push('1');
+            for mut next in records(text) {
+                let query = [next(), next(), next()];
+                out.push(crate::packed::FS);
+                answer(out, numbers, &inventory, query);
+            }
+        })
     }
 
     /// Whether `start..end` in `scope` collides with anything stored;
@@ -181,7 +183,8 @@ impl IndexRaw {
             .any_overlap_text(start, end, scope, &self.rules)
     }
 
-    /// Emits the conflicts of `start..end` in `scope`, or the issues.
+    /// Emits the conflicts of `start..end` in `scope`, those that are only
+    /// numbers as numbers ([`push_overlaps`]), or the issues.
     fn emit_overlaps(&self, start: &str, end: &str, scope: &str) -> u32 {
         let read = inventory::segments_as_given(
             Value::Text(start),
@@ -189,7 +192,9 @@ impl IndexRaw {
             Value::Text(scope),
             &self.rules,
         );
-        wire::emit_with(|out| push_overlaps(out, &self.inventory.borrow(), read))
+        wire::emit_numbers(&mut |out, numbers| {
+            push_overlaps(out, numbers, &self.inventory.borrow(), &read);
+        })
     }
 
     /// Runs `f` over the inventory (no JS runs while it is borrowed).
@@ -370,20 +375,28 @@ impl IndexRaw {
     /// [`IndexRaw::overlaps`] gives it. `is_list`: the JS argument was an array.
     #[wasm_bindgen(js_name = overlapsMany)]
     pub fn overlaps_many(&self, packed: &[u8], is_list: bool) -> u32 {
-        self.each_query(packed, is_list, &|out, inventory, [start, end, scope]| {
-            let read = inventory::segments_as_given(start, end, scope, &self.rules);
-            push_overlaps(out, inventory, read);
-        })
+        self.each_query(
+            packed,
+            is_list,
+            &|out, numbers, inventory, [start, end, scope]| {
+                let read = inventory::segments_as_given(start, end, scope, &self.rules);
+                push_overlaps(out, numbers, inventory, &read);
+            },
+        )
     }
 
     /// The plans of many queries in one call, as [`IndexRaw::overlaps_many`]
     /// takes and answers them, each answer as [`IndexRaw::plan`] gives it.
     #[wasm_bindgen(js_name = planMany)]
     pub fn plan_many(&self, packed: &[u8], is_list: bool) -> u32 {
-        self.each_query(packed, is_list, &|out, inventory, [start, end, scope]| {
-            let segments = self.segments(start, end, scope);
-            out.push_str(&wire::plan(segments.map(|s| inventory.plan(&s))));
-        })
+        self.each_query(
+            packed,
+            is_list,
+            &|out, _, inventory, [start, end, scope]| {
+                let segments = self.segments(start, end, scope);
+                out.push_str(&wire::plan(segments.map(|s| inventory.plan(&s))));
+            },
+        )
     }
 
     /// The conflicts of a series object.
@@ -627,24 +640,47 @@ fn parse_segments(packed: &[u8]) -> Result<Vec<Segment<'_>>, Vec<SeriesError>> {
 
 /// Writes the conflicts of segments read by [`inventory::segments_as_given`]
 /// (a conflict's start or end is left empty where it is the query's own, as
-/// given), or the issues.
+/// given), or the issues. Those that are only numbers cross as `numbers`
+/// ([`wire::emit_numbers`]): first how many conflicts, then per conflict
+/// its id and count when its id is a number, its count is below 2^53 and
+/// both its ends are the query's own (the query lies inside the stored
+/// range); any other conflict is -1 and 0 there and written here, in
+/// order. Measured: decoding one conflict from text was about 500 of a
+/// 750 ns query at 100,000 ranges.
 fn push_overlaps(
     out: &mut String,
+    numbers: &mut Vec<f64>,
     inventory: &Inventory,
-    read: Result<(Segments<'_>, bool), Vec<SeriesError>>,
+    read: &Result<(Segments<'_>, bool), Vec<SeriesError>>,
 ) {
     let (segments, as_given) = match read {
-        Ok(read) => read,
-        Err(issues) => return crate::packed::push_failure(out, &issues),
+        Ok((segments, as_given)) => (segments, *as_given),
+        Err(issues) => return crate::packed::push_failure(out, issues),
     };
     out.push('1');
+    let slot = numbers.len();
+    numbers.push(0.0);
     // The series' first and last serial: its segments' serials are
     // disjoint, so only a conflict in its first (last) segment can start
     // (end) there.
     let first = segments.first().map(|s| s.first);
     let last = segments.last().map(|s| s.last);
-    inventory.each_overlap(&segments, &mut |s, a, b, id| {
+    inventory.each_overlap(segments, &mut |s, a, b, id| {
         let given = (as_given && first == Some(a), as_given && last == Some(b));
-        crate::packed::push_hit(out, &s.key, (a, b), &id, given);
+        let count = b - a + 1;
+        let number = match id {
+            SeriesId::Number(n) if given == (true, true) && count <= MAX_SAFE => Some(n),
+            _ => None,
+        };
+        let (id_number, count_number) =
+            number.map_or((-1.0, 0.0), |n| (f64::from(n), count as u64 as f64));
+        numbers.push(id_number);
+        numbers.push(count_number);
+        if let Some(k) = numbers.get_mut(slot) {
+            *k += 1.0;
+        }
+        if number.is_none() {
+            crate::packed::push_hit(out, &s.key, (a, b), &id, given);
+        }
     });
 }

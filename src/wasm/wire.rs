@@ -188,6 +188,44 @@ pub(crate) fn validations<'a>(items: impl Iterator<Item = BatchItem<'a>>) -> Str
     out
 }
 
+#[cfg(feature = "full")]
+thread_local! {
+    /// The numbers of the last answer that has some ([`emit_numbers`]).
+    static NUMBERS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Where [`NUMBERS`] starts: written with every such answer, read by the
+/// wrapper from wasm memory, as [`OUT_AT`] is.
+#[cfg(feature = "full")]
+static NUMBERS_AT: AtomicU32 = AtomicU32::new(0);
+
+/// [`emit_with`], where `write` also writes numbers that cross as numbers
+/// (f64s in wasm memory, [`numbers_at_address`]): no decimal to write or
+/// parse, no text to decode. An answer of `1` alone with a single 0 for
+/// numbers (a query without conflicts) answers 0: nothing to read.
+/// One body behind `dyn` for every caller (each generic copy cost wasm size).
+#[cfg(feature = "full")]
+pub(crate) fn emit_numbers(write: &mut dyn FnMut(&mut String, &mut Vec<f64>)) -> u32 {
+    NUMBERS.with(|numbers| {
+        let mut numbers = numbers.borrow_mut();
+        numbers.clear();
+        let length = emit_with(|out| write(out, &mut numbers));
+        NUMBERS_AT.store(numbers.as_ptr() as usize as u32, Ordering::Relaxed);
+        match numbers[..] {
+            [zero] if zero == 0.0 && length == 1 => 0,
+            _ => length,
+        }
+    })
+}
+
+/// The address of the word in wasm memory that holds where the numbers of
+/// the last answer that has some start ([`emit_numbers`]).
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = numbersAtAddress)]
+pub fn numbers_at_address() -> u32 {
+    NUMBERS_AT.as_ptr() as usize as u32
+}
+
 /// Where the counts of the last bulk validation start in wasm memory (f64s).
 #[wasm_bindgen(js_name = countsPtr)]
 pub fn counts_ptr() -> u32 {

@@ -177,6 +177,49 @@ test('addMany stores or refuses each series exactly as add does, on random serie
   assert.ok(stored > 300 && stored < 2700, `${stored} stored`);
 });
 
+// A conflict that is only numbers (a numeric id, the query inside the
+// stored range, a count below 2^53) crosses as numbers, any other as text
+// (src/wasm/index.rs push_overlaps): both must read back alike, one by
+// one and in bulk, also after wasm memory grew between two answers.
+test('overlaps reads conflicts crossing as numbers and as text alike, one by one and in bulk', () => {
+  const index = new SeriesIndex();
+  index.addMany([
+    { id: 7, start: 'V100', end: 'V199' },
+    { id: 'text-id', start: 'V300', end: 'V399' },
+    { id: 3, start: `W${'0'.repeat(20)}`, end: `W${'9'.repeat(20)}` },
+    { id: 2 ** 31 - 1, start: 'X1', end: 'X5', scope: 'hub:A' },
+    { id: 9, start: 'Y1', end: 'Y9', scope: 'hüb' },
+  ]);
+  const cases = [
+    [{ start: 'V150', end: 'V160' }, [{ id: 7, start: 'V150', end: 'V160', count: 11n }]],
+    [{ start: 'V310', end: 'V320' }, [{ id: 'text-id', start: 'V310', end: 'V320', count: 11n }]],
+    [{ start: 'V190', end: 'V210' }, [{ id: 7, start: 'V190', end: 'V199', count: 10n }]],
+    [{ start: 'V150', end: 'V350' }, [{ id: 7, start: 'V150', end: 'V199', count: 50n }, { id: 'text-id', start: 'V300', end: 'V350', count: 51n }]],
+    [{ start: `W${'0'.repeat(19)}1`, end: `W${'9'.repeat(19)}8` }, [{ id: 3, start: `W${'0'.repeat(19)}1`, end: `W${'9'.repeat(19)}8`, count: 10n ** 20n - 2n }]],
+    [{ start: `W${'0'.repeat(19)}1`, end: `W${'0'.repeat(19)}9` }, [{ id: 3, start: `W${'0'.repeat(19)}1`, end: `W${'0'.repeat(19)}9`, count: 9n }]],
+    [{ start: 'X2', end: 'X3', scope: 'hub:A' }, [{ id: 2 ** 31 - 1, start: 'X2', end: 'X3', count: 2n }]],
+    [{ start: 'X2', end: 'X3' }, []],
+    [{ start: 'V250', end: 'V260' }, []],
+    // Not ASCII: written as strings, not into the scratch buffer.
+    [{ start: 'Y2', end: 'Y3', scope: 'hüb' }, [{ id: 9, start: 'Y2', end: 'Y3', count: 2n }]],
+    [{ start: 'Y2', end: 'Y3', scope: 'hüb2' }, []],
+  ];
+  for (const [query, expected] of cases) assert.deepEqual(index.overlaps(query), expected, JSON.stringify(query));
+  assert.deepEqual(index.overlapsMany(cases.map(([query]) => query)), cases.map(([, expected]) => expected));
+  assert.throws(() => index.overlaps({ start: 'V9', end: 'V1' }), { code: 'START_AFTER_END' });
+  const many = index.overlapsMany([{ start: 'V9', end: 'V1' }, cases[0][0], cases[2][0]]);
+  assert.ok(many[0] instanceof SeriesError);
+  assert.deepEqual(many.slice(1), [cases[0][1], cases[2][1]]);
+  // Wasm memory grows between answers: the views read from are renewed.
+  const grown = new SeriesIndex();
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual(index.overlaps(cases[0][0]), cases[0][1]);
+    grown.addMany(Array.from({ length: 100_000 }, (_, i) => ({ id: i, start: `Z${round}${String(i * 10).padStart(8, '0')}`, end: `Z${round}${String(i * 10 + 5).padStart(8, '0')}` })));
+    assert.deepEqual(index.overlaps(cases[4][0]), cases[4][1]);
+  }
+  grown.free();
+});
+
 test('snapshots round-trip through JSON, serials as decimal strings', () => {
   const index = new SeriesIndex(undefined, { mergeAdjacent: true });
   index.add({ id: 'g1', start: '89440012345678901234', end: '89440012345678901300' });
