@@ -412,13 +412,23 @@ build with wasm names kept; natively, callgrind instruction counts):
   \`format!\`), and a count of at most 15 digits becomes a BigInt through
   a double (exact below 2^53; \`BigInt(text)\` took twice as long): at
   100,000 ranges a hit 940 -> 780 ns, a miss 310 -> 275 ns, \`overlaps\`
-  660 -> about 560 ns. What is left per hit: the block search, a record
-  and its decoding, the id and a BigInt count, where @flatten-js returns
-  the numbers it was given. 2× would mean about 300 ns with a hit's
-  object built, when a miss alone costs 275; 10× for \`overlapsMany\`
-  would mean about 60 ns a query, less than writing its two strings and
-  searching 100,000 ranges cost in wasm. Both need an answer with no
-  object per conflict, which is not the API's.
+  660 -> about 560 ns. The next round measured a hit at about 700 ns
+  against about 205 for \`hasOverlap\` on the same queries: about 500 ns
+  went to the answer as text (writing the record, reading it out of wasm
+  memory, cutting it, parsing the id and count). Now a conflict that is
+  only numbers (a numeric id, the query inside the stored range, a count
+  below 2^53) crosses as two f64s in wasm memory, located by a word as the
+  answer text is, and any other conflict as text as before; an answer
+  without conflicts is 0, with nothing to read (\`emit_numbers\`,
+  \`push_overlaps\`). A hit at 100,000 ranges went from about 700 to 365 ns
+  (A/B), a miss stayed about 257 ns, \`overlapsMany\` about 445 -> 380 ns a
+  query; main wasm +0.6 KB gzipped. What is left per hit: the block
+  search, the object and its BigInt count, where @flatten-js returns the
+  numbers it was given; a miss costs about 55 ns more than
+  \`hasOverlap\`'s (the query read into segments, the answer buffers).
+  2× is about at the edge; 10× for \`overlapsMany\` would mean about 70 ns
+  a query, less than writing its two strings into wasm memory (about 40
+  ns) and reading and searching them there (about 75 ns) cost.
 - **Batch validation.** \`validateMany\` crosses once. Per item of a
   10,000-series batch, the profile splits it into about 90 ns in wasm,
   45 ns packing the strings and 50 ns building each answer object and its
