@@ -386,10 +386,13 @@ build with wasm names kept; natively, callgrind instruction counts):
   columns (32, 128, 256): no difference beyond noise; it stays 128.
 
   The ratio to @flatten-js at a million ranges is not settled: across
-  runs its \`intersect_any\` measured 1.15 to 2.84 µs while
-  \`hasOverlap\` measured 240 to 370 ns (461 ns in one run the host slowed; this
-  session's five runs, in order: 4.98×, 7.70×, 4.90×, 8.01×, 4.88×), so 5× is met
-  in some runs and not in others. From JS, what remains at a million ranges: the same
+  runs its \`intersect_any\` measured 1.15 to 3.18 µs while
+  \`hasOverlap\` measured 240 to 370 ns (461 ns in one run the host slowed;
+  the last ten runs, in order: 4.98×, 7.70×, 4.90×, 8.01×, 4.88×, 4.76×,
+  4.96×, 4.71×, 5.65×, 12.17×), so 5× is met in some runs and not in others. Tried on
+  2026-11-28 and dropped: counting the last 16 values of each search
+  instead of bisecting them (no branch to mispredict), slower natively (69
+  -> 78 ns) and from JS. From JS, what remains at a million ranges: the same
   query repeated costs about 190 ns (best of five; the wasm-bindgen method
   glue and its borrow of the index about 20 ns, writing the two strings
   into scratch about 40 ns, reading them in one pass about 45 ns, the pool
