@@ -153,8 +153,9 @@ impl IndexRaw {
     }
 
     /// Answers packed `start US end US scope` queries in one call: `1`,
-    /// then per query FS and `answer` of its segments (or its issues).
-    /// `is_list`: the JS argument was an array.
+    /// then per query FS and `answer` of its segments (or its issues), which
+    /// may also write numbers ([`wire::emit_numbers`]), each query's after
+    /// the last one's. `is_list`: the JS argument was an array.
     fn each_query(&self, packed: &[u8], is_list: bool, answer: Answer<'_>) -> u32 {
         if !is_list {
             let issue = SeriesError::Invalid {
@@ -372,7 +373,8 @@ impl IndexRaw {
 
     /// The conflicts of many queries in one call (packed `start US end US
     /// scope` records): `1`, then per query FS and its answer as
-    /// [`IndexRaw::overlaps`] gives it. `is_list`: the JS argument was an array.
+    /// [`push_overlaps`] writes it (those of its conflicts that are only
+    /// numbers among the numbers). `is_list`: the JS argument was an array.
     #[wasm_bindgen(js_name = overlapsMany)]
     pub fn overlaps_many(&self, packed: &[u8], is_list: bool) -> u32 {
         self.each_query(

@@ -12,7 +12,9 @@
 //! starts from a word in wasm memory ([`out_at_address`]) and decodes it in
 //! place. That skips the allocation handshake of a returned `String`
 //! (measured: about half the cost of a short call), and a call per answer
-//! to ask where it is.
+//! to ask where it is. Numbers that need no text (a bulk validation's
+//! counts, a conflict's numeric id and count) cross as f64s in wasm memory
+//! beside the answer ([`counts_ptr`], [`emit_numbers`]).
 
 use std::cell::RefCell;
 use std::fmt::Write;
