@@ -388,8 +388,8 @@ build with wasm names kept; natively, callgrind instruction counts):
   The ratio to @flatten-js at a million ranges is not settled: across
   runs its \`intersect_any\` measured 1.15 to 3.18 µs while
   \`hasOverlap\` measured 240 to 370 ns (461 ns in one run the host slowed;
-  the last ten runs, in order: 4.98×, 7.70×, 4.90×, 8.01×, 4.88×, 4.76×,
-  4.96×, 4.71×, 5.65×, 12.17×), so 5× is met in some runs and not in others. Tried on
+  the last eleven runs, in order: 4.98×, 7.70×, 4.90×, 8.01×, 4.88×, 4.76×,
+  4.96×, 4.71×, 5.65×, 12.17×, 4.63×), so 5× is met in some runs and not in others. Tried on
   2026-11-28 and dropped: counting the last 16 values of each search
   instead of bisecting them (no branch to mispredict), slower natively (69
   -> 78 ns) and from JS. From JS, what remains at a million ranges: the same
@@ -429,7 +429,8 @@ build with wasm names kept; natively, callgrind instruction counts):
   search, the object and its BigInt count, where @flatten-js returns the
   numbers it was given; a miss costs about 55 ns more than
   \`hasOverlap\`'s (the query read into segments, the answer buffers).
-  2× is about at the edge; 10× for \`overlapsMany\` would mean about 70 ns
+  2× is about at the edge (2.01× and 1.53× in this round's two runs, the
+  peer's \`search\` 702 and 592 ns, ours 350 and 386 ns); 10× for \`overlapsMany\` would mean about 70 ns
   a query, less than writing its two strings into wasm memory (about 40
   ns) and reading and searching them there (about 75 ns) cost.
 - **Batch validation.** \`validateMany\` crosses once. Per item of a
