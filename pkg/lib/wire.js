@@ -130,8 +130,11 @@ export function decodeConflicts(text, start, end) {
 // a conflict of numbers has the query's own `start` and `end`.
 export function decodeHits(numbers, at, text, start, end) {
   const others = text === null ? null : decodeConflicts(text, start, end);
+  const k = numbers[at++];
+  // Every conflict a record of text (none holds the whole query): those as read.
+  if (others !== null && others.length === k) return others;
   const out = [];
-  for (let i = 0, o = 0, k = numbers[at++]; i < k; i++, at += 2) {
+  for (let i = 0, o = 0; i < k; i++, at += 2) {
     const id = numbers[at];
     out.push(id < 0 ? others[o++] : { id, start, end, count: BigInt(numbers[at + 1]) });
   }
